@@ -1,0 +1,3 @@
+"""The clicker base station application: vote buffer, polls, store, CLI and dashboard."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from basestation.cli import main
+
+main()

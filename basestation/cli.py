@@ -1,0 +1,190 @@
+"""The ``basestation`` command line."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import click
+
+from basestation.paths import default_db_path
+from basestation.store import StoreError
+from drivers.errors import ReceiverError
+
+DB_OPTION_HELP = "SQLite database file (default: $BASESTATION_DB or the user data directory)"
+
+
+def db_option(function: Any) -> Any:
+    return click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False),
+                        default=None, help=DB_OPTION_HELP)(function)
+
+
+def resolve_db(db_path: Path | None) -> Path:
+    return db_path if db_path is not None else default_db_path()
+
+
+def stop_on_signals() -> threading.Event:
+    """An event set by SIGINT or SIGTERM, so a poll is closed cleanly on either."""
+    stop = threading.Event()
+
+    def handler(signum: int, frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+    return stop
+
+
+@click.group()
+@click.version_option(package_name="basestation")
+def main() -> None:
+    """An open, offline classroom clicker base station."""
+
+
+@main.command()
+@click.option("--receiver", "receiver_url", required=True,
+              help="Receiver URL: serial:///dev/ttyACM0, sim://300?seed=7, …")
+@db_option
+@click.option("--question", help="Text of the question (for the record).")
+@click.option("--session", type=int, help="Continue this session instead of starting one.")
+@click.option("--revote", is_flag=True, help="A second round of the session's latest question.")
+@click.option("--duration", type=click.FloatRange(min=0), help="Stop after this many seconds.")
+@click.option("--course", help="Course name of a new session.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def record(receiver_url: str, db_path: Path | None, question: str | None, session: int | None,
+           revote: bool, duration: float | None, course: str | None, as_json: bool) -> None:
+    """Record one poll until DURATION ends, the receiver ends, or Ctrl-C / SIGTERM."""
+    from basestation.polls import PollStateError
+    from basestation.recording import RecordRequest, record_poll
+
+    if revote and session is None:
+        raise click.UsageError("--revote needs --session ID")
+    request = RecordRequest(receiver_url, resolve_db(db_path), question, session, revote,
+                            duration, course)
+    stop = stop_on_signals()
+    if not as_json:
+        click.echo(f"recording from {receiver_url} into {request.db_path}; Ctrl-C stops", err=True)
+    try:
+        result = record_poll(request, stop)
+    except (ReceiverError, StoreError, PollStateError) as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    click.echo(f"session {result['session']}, question {result['question']}, "
+               f"round {result['round']} (poll {result['poll']}), stopped by {result['stopped_by']}")
+    for answer, count in result["counts"].items():
+        click.echo(f"  {answer}: {count}")
+    click.echo(f"voters {result['voters']}, votes {result['votes']}, duplicates "
+               f"{result['duplicates']}, invalid {result['invalid']}, late {result['late']}")
+
+
+@main.command()
+@click.option("--pty", "use_pty", is_flag=True, required=True,
+              help="Serve a pseudo-terminal that speaks link v1.")
+@click.option("--students", type=click.IntRange(min=0), default=300, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--questions", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--revote/--no-revote", default=False, help="Give each question a second round.")
+@click.option("--loss", type=click.FloatRange(0, 1), default=0.0, show_default=True)
+@click.option("--corrupt", type=click.FloatRange(0, 1), default=0.0, show_default=True)
+@click.option("--speed", type=click.FloatRange(min=0.001), default=1.0, show_default=True,
+              help="Play class time this many times faster.")
+@click.option("--truth", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the ground truth of every round here as JSON.")
+def simulate(use_pty: bool, students: int, seed: int, questions: int, revote: bool, loss: float,
+             corrupt: float, speed: float, truth: Path | None) -> None:
+    """Play a class on a pseudo-terminal; a round plays each time a poll opens."""
+    from simulators.link_receiver import LinkReceiverEmulator
+    from simulators.pty_receiver import PtyReceiver
+    from simulators.scenario import ClassScenario
+
+    scenario = ClassScenario(students=students, seed=seed, questions=questions, revote=revote,
+                             loss=loss, corrupt=corrupt)
+    rounds = scenario.rounds()
+    if truth is not None:
+        truth.write_text(json.dumps(scenario.truth(), indent=1))
+    receiver = PtyReceiver(LinkReceiverEmulator(rounds, speed=speed))
+    click.echo(receiver.path)
+    sys.stdout.flush()
+    click.echo(f"serving {students} handsets, {len(rounds)} rounds on {receiver.path}; "
+               f"open serial://{receiver.path} and start a poll; Ctrl-C stops", err=True)
+    stop = stop_on_signals()
+    try:
+        receiver.run(until=stop)
+    finally:
+        receiver.close()
+
+
+@main.command()
+@click.option("--as", "kind", type=click.Choice(["link", "radio"]), required=True)
+@click.argument("source", type=click.File("r"), default="-")
+def decode(kind: str, source: Any) -> None:
+    """Decode hex bytes, one item per line, into JSON lines."""
+    from basestation.hex_decode import decode_hex_line
+
+    for line in source:
+        for item in decode_hex_line(kind, line):
+            click.echo(json.dumps(item))
+
+
+@main.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True)
+def sessions(db_path: Path | None, as_json: bool) -> None:
+    """List the recorded sessions."""
+    from basestation.export import list_sessions, open_reader
+
+    try:
+        rows = list_sessions(open_reader(resolve_db(db_path)))
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(json.dumps([{key: row[key] for key in ("session", "started_at", "questions",
+                                                          "votes")} for row in rows]))
+        return
+    if not rows:
+        click.echo("no sessions yet")
+    for row in rows:
+        label = " ".join(str(part) for part in (row["course"], row["title"]) if part)
+        click.echo(f"{row['session']:>4}  {row['started_at']}  {row['questions']:>3} questions  "
+                   f"{row['votes']:>6} votes  {label}")
+
+
+@main.command()
+@db_option
+@click.option("--session", "session_id", type=int, required=True)
+@click.option("--format", "output_format", type=click.Choice(["csv", "json"]), default="json",
+              show_default=True)
+@click.option("-o", "--output", type=click.File("w"), default="-")
+def export(db_path: Path | None, session_id: int, output_format: str, output: Any) -> None:
+    """Every vote of every poll of a session."""
+    from basestation.export import open_reader, session_export, write_votes_csv
+
+    try:
+        data = session_export(open_reader(resolve_db(db_path)), session_id)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    if output_format == "json":
+        output.write(json.dumps(data, indent=1) + "\n")
+    else:
+        write_votes_csv(data, output)
+
+
+@main.command()
+@db_option
+@click.option("--students", type=click.IntRange(min=1), default=300, show_default=True)
+@click.option("--seed", type=int, default=7, show_default=True)
+@click.option("--speed", type=click.FloatRange(min=0.01), default=4.0, show_default=True)
+def demo(db_path: Path | None, students: int, seed: int, speed: float) -> None:
+    """A simulated class of 300 handsets: a question, its revote, live tallies."""
+    from basestation.demo import run_demo
+
+    try:
+        run_demo(db_path, students=students, seed=seed, speed=speed, stop=stop_on_signals())
+    except (ReceiverError, StoreError) as error:
+        raise click.ClickException(str(error)) from error

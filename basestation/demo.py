@@ -1,0 +1,119 @@
+"""``basestation demo``: a simulated class, a question and its revote, shown live."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from rich.console import Console, Group
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
+
+from basestation.station import Station
+from basestation.store import Store
+from basestation.votes import BufferSnapshot
+from drivers.registry import receiver_for_url
+from drivers.sim_receiver import SimReceiver
+
+BAR_WIDTH = 40
+TAIL_S = 0.5
+
+
+def run_demo(db_path: Path | None, *, students: int, seed: int, speed: float,
+             stop: threading.Event) -> None:
+    console = Console(stderr=False)
+    if db_path is None:
+        db_path = Path(tempfile.mkdtemp(prefix="basestation-demo-")) / "demo.db"
+    receiver = receiver_for_url(
+        f"sim://{students}?seed={seed}&speed={speed}&questions=1&revote=1&loss=0.03&end=0")
+    assert isinstance(receiver, SimReceiver)
+    correct = receiver.emulator.rounds[0].correct
+    console.print(f"[b]Demo[/b]: {students} simulated handsets, database {db_path}")
+    with receiver, Store(db_path) as store:
+        station = Station(receiver, store)
+        station.polls.start_session(course="Demo", title="Peer Instruction demo")
+        station.polls.add_question("Demo question", correct=correct)
+        finals: list[dict[str, str]] = []
+        for round_number in (1, 2):
+            if stop.is_set():
+                break
+            station.open_poll() if round_number == 1 else station.revote()
+            _play_round(console, station, receiver, round_number, stop)
+            finals.append(station.buffer.latest())
+            station.close_poll()
+        station.polls.finish()
+    if len(finals) == 2:
+        console.print(_switch_summary(finals[0], finals[1], correct))
+    console.print(f"Stored in {db_path}: try `basestation sessions --db {db_path}`")
+
+
+def _play_round(console: Console, station: Station, receiver: SimReceiver, round_number: int,
+                stop: threading.Event) -> None:
+    started = time.monotonic()
+    finished_at: float | None = None
+    title = "vote 1" if round_number == 1 else "revote (after discussion)"
+    live_view = sys.stdout.isatty()
+    last_line = 0.0
+    with Live(console=console, refresh_per_second=10, transient=False) if live_view \
+            else _NoLive() as live:
+        while not stop.is_set():
+            station.pump(0.05)
+            snapshot = station.buffer.snapshot()
+            elapsed = time.monotonic() - started
+            if live_view:
+                live.update(render(snapshot, title, elapsed))
+            elif time.monotonic() - last_line >= 1.0:
+                last_line = time.monotonic()
+                console.print(_plain_line(snapshot, title, elapsed))
+            if receiver.round_finished:
+                finished_at = finished_at or time.monotonic()
+                if time.monotonic() - finished_at >= TAIL_S:
+                    break
+    if not live_view:
+        console.print(_plain_line(station.buffer.snapshot(), title, time.monotonic() - started))
+
+
+class _NoLive:
+    def __enter__(self) -> _NoLive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, renderable: object) -> None:
+        return None
+
+
+def render(snapshot: BufferSnapshot, title: str, elapsed: float) -> Group:
+    total = max(snapshot.voters, 1)
+    table = Table.grid(padding=(0, 1))
+    for answer, count in snapshot.counts.items():
+        share = count / total
+        bar = "█" * round(share * BAR_WIDTH)
+        table.add_row(Text(answer, style="bold"), Text(bar.ljust(BAR_WIDTH), style="cyan"),
+                      f"{count:>4}", f"{share:6.1%}")
+    header = Text(f"{title}: {snapshot.voters} voters, {elapsed:5.1f} s", style="bold")
+    footer = Text(f"votes {snapshot.votes}  duplicates {snapshot.duplicates}  "
+                  f"invalid {snapshot.invalid}", style="dim")
+    return Group(header, table, footer)
+
+
+def _plain_line(snapshot: BufferSnapshot, title: str, elapsed: float) -> str:
+    counts = "  ".join(f"{answer} {count}" for answer, count in snapshot.counts.items())
+    return f"{title} {elapsed:5.1f} s: {snapshot.voters} voters  {counts}"
+
+
+def _switch_summary(first: dict[str, str], second: dict[str, str], correct: str) -> str:
+    both = first.keys() & second.keys()
+    right_1 = sum(first[h] == correct for h in both)
+    right_2 = sum(second[h] == correct for h in both)
+    switched = sum(first[h] != second[h] for h in both)
+    if not both:
+        return "nobody voted in both rounds"
+    return (f"Correct answer {correct}. Of {len(both)} handsets that voted twice, "
+            f"{right_1 / len(both):.0%} were right in vote 1 and {right_2 / len(both):.0%} "
+            f"after discussion; {switched} changed their answer.")

@@ -1,0 +1,77 @@
+"""One poll from the command line: open a receiver, record until told to stop."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from basestation.station import Station
+from basestation.store import Store
+from basestation.votes import BufferSnapshot
+from drivers.registry import receiver_for_url
+
+
+@dataclass(frozen=True)
+class RecordRequest:
+    receiver_url: str
+    db_path: Path
+    question: str | None = None
+    session: int | None = None
+    revote: bool = False
+    duration: float | None = None
+    course: str | None = None
+
+
+def record_poll(request: RecordRequest, stop: threading.Event) -> dict[str, Any]:
+    """Run one poll and return its summary; the poll is closed whatever happens."""
+    receiver = receiver_for_url(request.receiver_url)
+    receiver.open()  # fail before touching the database if the receiver is not there
+    try:
+        with Store(request.db_path) as store:
+            station = Station(receiver, store)
+            polls = station.polls
+            if request.session is None:
+                polls.start_session(course=request.course)
+            else:
+                polls.resume_session(request.session)
+            if request.revote:
+                poll_opener = station.revote
+            else:
+                polls.add_question(request.question)
+                poll_opener = station.open_poll
+            poll_opener()
+            deadline = None if request.duration is None else time.monotonic() + request.duration
+            try:
+                reason = station.run_until(stop, deadline)
+            finally:
+                poll = polls.poll
+                station.close_poll()
+                polls.finish()
+            snapshot = station.buffer.snapshot()
+            assert poll is not None and polls.session_id is not None
+            return summary(polls.session_id, poll.id, poll.question.number, poll.round,
+                           snapshot, reason, receiver.stats())
+    finally:
+        receiver.close()
+
+
+def summary(session: int, poll: int, question: int, round_number: int,
+            snapshot: BufferSnapshot, reason: str, link: dict[str, int]) -> dict[str, Any]:
+    return {
+        "session": session,
+        "poll": poll,
+        "question": question,
+        "round": round_number,
+        "voters": snapshot.voters,
+        "counts": snapshot.counts,
+        "votes": snapshot.votes,
+        "duplicates": snapshot.duplicates,
+        "invalid": snapshot.invalid,
+        "late": snapshot.late,
+        "heard": snapshot.heard,
+        "stopped_by": reason,
+        "link": link,
+    }

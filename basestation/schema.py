@@ -1,0 +1,62 @@
+"""The database schema as numbered migrations, applied in order exactly once."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import sqlite_utils
+
+MIGRATIONS_TABLE = "schema_migrations"
+
+
+def _initial(db: sqlite_utils.Database) -> None:
+    db["sessions"].create(
+        {"id": int, "started_at": float, "ended_at": float, "course": str, "title": str,
+         "anonymous": int},
+        pk="id", not_null={"started_at"}, defaults={"anonymous": 0},
+    )
+    db["questions"].create(
+        {"id": int, "session_id": int, "number": int, "text": str, "correct": str},
+        pk="id", not_null={"session_id", "number"},
+        foreign_keys=[("session_id", "sessions", "id")],
+    )
+    db["questions"].create_index(["session_id", "number"], unique=True)
+    db["polls"].create(
+        {"id": int, "question_id": int, "round": int, "opened_at": float, "closed_at": float,
+         "receiver": str, "heard": int, "votes": int, "duplicates": int, "invalid": int,
+         "late": int},
+        pk="id", not_null={"question_id", "round", "opened_at"},
+        defaults={"heard": 0, "votes": 0, "duplicates": 0, "invalid": 0, "late": 0},
+        foreign_keys=[("question_id", "questions", "id")],
+    )
+    db["polls"].create_index(["question_id", "round"], unique=True)
+    db["votes"].create(
+        {"id": int, "poll_id": int, "handset": str, "answer": str, "receiver": str,
+         "t_receiver_us": int, "t_host": float},
+        pk="id", not_null={"poll_id", "handset", "answer", "t_host"},
+        foreign_keys=[("poll_id", "polls", "id")],
+    )
+    db["votes"].create_index(["poll_id", "t_host"])
+    db["votes"].create_index(["handset"])
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+    ("0001_initial", _initial),
+]
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply the migrations this database lacks; return their names."""
+    with db.atomic():
+        if MIGRATIONS_TABLE not in db.table_names():
+            db[MIGRATIONS_TABLE].create({"name": str, "applied_at": float}, pk="name")
+        done = {row["name"] for row in db[MIGRATIONS_TABLE].rows}
+        applied = []
+        for name, step in MIGRATIONS:
+            if name in done:
+                continue
+            step(db)
+            db[MIGRATIONS_TABLE].insert({"name": name, "applied_at": time.time()})
+            applied.append(name)
+    return applied

@@ -1,0 +1,84 @@
+"""Wires a receiver to the decoder, the vote buffer, the polls and the store."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterable
+
+from basestation.decoding import PacketDecodeError, PacketDecoder
+from basestation.polls import PollController
+from basestation.store import Store
+from basestation.votes import DEFAULT_WINDOW_S, VoteBuffer
+from drivers.base import Receiver
+from drivers.errors import ReceiverEnded
+from drivers.packets import RawPacket
+from firmware_protocol.iclicker_air import PING
+
+log = logging.getLogger(__name__)
+READ_TIMEOUT_S = 0.05
+
+
+class Station:
+    """One receiver feeding one session. Every accepted vote is queued for the
+    store the moment the buffer accepts it."""
+
+    def __init__(self, receiver: Receiver, store: Store,
+                 window_s: float = DEFAULT_WINDOW_S) -> None:
+        self.receiver = receiver
+        self.store = store
+        self.decoder = PacketDecoder()
+        self.buffer = VoteBuffer(window_s, on_accept=store.add_vote)
+        self.polls = PollController(store, self.buffer)
+        self.pings = 0
+        self.packets = 0
+        self.ended = False
+
+    def ingest(self, packets: Iterable[RawPacket]) -> None:
+        decode, offer = self.decoder.decode, self.buffer.offer
+        for packet in packets:
+            self.packets += 1
+            try:
+                handset, answer = decode(packet)
+            except PacketDecodeError as error:
+                log.debug("dropped packet: %s", error)
+                self.buffer.count_invalid()
+                continue
+            if answer == PING:
+                self.pings += 1
+                continue
+            offer(handset, answer, packet.receiver, packet.host_time, packet.receiver_time_us)
+
+    def pump(self, timeout: float = READ_TIMEOUT_S) -> bool:
+        """Read and ingest once; False once the receiver has ended."""
+        if self.ended:
+            return False
+        try:
+            self.ingest(self.receiver.read(timeout))
+        except ReceiverEnded:
+            self.ended = True
+            return False
+        return True
+
+    def open_poll(self) -> None:
+        self.polls.open_poll(self.receiver.describe())
+        self.receiver.open_poll()
+
+    def revote(self) -> None:
+        self.polls.revote(self.receiver.describe())
+        self.receiver.open_poll()
+
+    def close_poll(self) -> None:
+        self.receiver.close_poll()
+        self.polls.close_poll()
+
+    def run_until(self, stop: threading.Event, deadline: float | None = None) -> str:
+        """Pump until ``stop`` is set, ``deadline`` (monotonic) passes or the receiver ends;
+        return which of "stopped", "duration" or "ended" it was."""
+        while not stop.is_set():
+            if deadline is not None and time.monotonic() >= deadline:
+                return "duration"
+            if not self.pump():
+                return "ended"
+        return "stopped"

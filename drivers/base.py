@@ -1,0 +1,180 @@
+"""The :class:`Receiver` base class: the public behaviour every driver shares.
+
+It owns opening, closing, reading with a timeout, reconnecting after the device
+goes away, and remembering whether a poll is open so that a reconnected device
+is put back into the same state. A driver implements only the small
+device-specific steps (``_open``, ``_close``, ``_read``, ``_open_poll``,
+``_close_poll``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from abc import ABC, abstractmethod
+from enum import Enum
+from types import TracebackType
+from collections.abc import Callable
+from typing import ClassVar
+
+from drivers.errors import DeviceGone, ReceiverEnded, ReceiverError
+from drivers.packets import RawPacket
+from drivers.url import ReceiverUrl
+
+log = logging.getLogger(__name__)
+
+
+class ReceiverState(str, Enum):
+    CLOSED = "closed"
+    CONNECTED = "connected"
+    RECONNECTING = "reconnecting"
+    GONE = "gone"
+    ENDED = "ended"
+
+
+class Receiver(ABC):
+    """A source of :class:`RawPacket` objects."""
+
+    scheme: ClassVar[str] = ""
+    reconnect_interval_s: ClassVar[float] = 0.25
+
+    def __init__(self, url: ReceiverUrl, *, auto_reconnect: bool = True) -> None:
+        self.url = url
+        self.auto_reconnect = auto_reconnect
+        self.state = ReceiverState.CLOSED
+        self.reconnects = 0
+        self.last_error: str = ""
+        self._poll_open = False
+        self._next_reconnect_at = 0.0
+
+    # -- public behaviour -------------------------------------------------
+    def open(self) -> None:
+        """Open the device; raises NoSuchDevice, PermissionDenied or ReceiverError."""
+        self._open()
+        self.state = ReceiverState.CONNECTED
+
+    def close(self) -> None:
+        if self.state in (ReceiverState.CONNECTED, ReceiverState.ENDED):
+            self._close_quietly()
+        self.state = ReceiverState.CLOSED
+
+    def read(self, timeout: float) -> list[RawPacket]:
+        """Packets heard within ``timeout`` seconds (maybe none).
+
+        While the device is away this returns [] and retries in the background
+        of successive calls; raises :class:`ReceiverEnded` when a finite source
+        is exhausted and :class:`DeviceGone` only if ``auto_reconnect`` is off.
+        """
+        if self.state is ReceiverState.CLOSED:
+            raise ReceiverError("the receiver is not open")
+        if self.state is ReceiverState.ENDED:
+            raise ReceiverEnded(f"{self.describe()} has ended")
+        if self.state is not ReceiverState.CONNECTED:
+            if not self._try_reconnect():
+                time.sleep(min(timeout, self.reconnect_interval_s))
+                return []
+        try:
+            return self._read(timeout)
+        except DeviceGone as error:
+            self._lost(error)
+            return []
+        except ReceiverEnded:
+            self.state = ReceiverState.ENDED
+            raise
+
+    def open_poll(self) -> None:
+        """Tell the device a poll is open (kept across reconnects)."""
+        self._poll_open = True
+        self._command(self._open_poll)
+
+    def close_poll(self) -> None:
+        self._poll_open = False
+        self._command(self._close_poll)
+
+    def set_channel(self, channel: str) -> None:
+        """Tune to a two-letter channel (AA..DD)."""
+        channel = channel.upper()
+        if len(channel) != 2 or any(letter not in "ABCD" for letter in channel):
+            raise ReceiverError(f"channel {channel!r} is not one of AA..DD")
+        self._command(lambda: self._set_channel(channel))
+
+    @property
+    def poll_open(self) -> bool:
+        return self._poll_open
+
+    def describe(self) -> str:
+        return self.url.text or self.scheme
+
+    def stats(self) -> dict[str, int]:
+        """Counters of what the link dropped, for the operator and the store."""
+        return {}
+
+    def __enter__(self) -> Receiver:
+        self.open()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
+
+    # -- device-specific steps ---------------------------------------------
+    @abstractmethod
+    def _open(self) -> None: ...
+
+    @abstractmethod
+    def _close(self) -> None: ...
+
+    @abstractmethod
+    def _read(self, timeout: float) -> list[RawPacket]: ...
+
+    def _open_poll(self) -> None:
+        """Most receivers forward everything they hear; those that need a command override."""
+
+    def _close_poll(self) -> None:
+        """See :meth:`_open_poll`."""
+
+    def _set_channel(self, channel: str) -> None:
+        """Receivers without channels ignore it."""
+
+    # -- reconnecting --------------------------------------------------------
+    def _command(self, step: Callable[[], None]) -> None:
+        if self.state is not ReceiverState.CONNECTED:
+            return  # replayed by _try_reconnect
+        try:
+            step()
+        except DeviceGone as error:
+            self._lost(error)
+
+    def _lost(self, error: DeviceGone) -> None:
+        self.last_error = str(error)
+        self._close_quietly()
+        if not self.auto_reconnect:
+            self.state = ReceiverState.GONE
+            raise error
+        log.warning("%s went away (%s); reconnecting", self.describe(), error)
+        self.state = ReceiverState.RECONNECTING
+        self._next_reconnect_at = 0.0
+
+    def _try_reconnect(self) -> bool:
+        now = time.monotonic()
+        if now < self._next_reconnect_at:
+            return False
+        self._next_reconnect_at = now + self.reconnect_interval_s
+        try:
+            self._open()
+            if self._poll_open:
+                self._open_poll()
+        except ReceiverError as error:
+            self.last_error = str(error)
+            self._close_quietly()
+            return False
+        self.state = ReceiverState.CONNECTED
+        self.reconnects += 1
+        log.warning("%s is back", self.describe())
+        return True
+
+    def _close_quietly(self) -> None:
+        try:
+            self._close()
+        except (ReceiverError, OSError) as error:
+            log.debug("closing %s: %s", self.describe(), error)

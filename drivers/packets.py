@@ -1,0 +1,23 @@
+"""What a driver hands on: raw packets, undecoded, with where and when they were heard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class PacketKind(str, Enum):
+    ICLICKER_AIR = "iclicker-air"
+    """Five bytes heard after the sync word; decoded by firmware_protocol.iclicker_air."""
+    ISKIPPER_LINE = "iskipper-line"
+    """One ``Captured,<answer>,<id>`` text line; decoded by firmware_protocol.iskipper."""
+
+
+@dataclass(frozen=True, slots=True)
+class RawPacket:
+    kind: PacketKind
+    payload: bytes
+    receiver: str
+    host_time: float
+    receiver_time_us: int | None = None
+    rssi: int | None = None

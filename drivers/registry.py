@@ -1,0 +1,76 @@
+"""Choose a driver by URL scheme. Third parties add schemes through the
+``basestation.receivers`` entry-point group (name = scheme, value = Receiver class).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.metadata import entry_points
+
+from drivers.base import Receiver
+from drivers.errors import ReceiverUrlError
+from drivers.url import parse_receiver_url
+
+ENTRY_POINT_GROUP = "basestation.receivers"
+
+_BUILT_IN: dict[str, str] = {
+    "serial": "drivers.serial_receiver:SerialReceiver",
+    "sim": "drivers.sim_receiver:SimReceiver",
+}
+_registered: dict[str, type[Receiver]] = {}
+
+
+def register_receiver(scheme: str, receiver_class: type[Receiver]) -> None:
+    """Make ``scheme://`` open ``receiver_class`` in this process."""
+    _registered[scheme.lower()] = receiver_class
+
+
+def unregister_receiver(scheme: str) -> None:
+    _registered.pop(scheme.lower(), None)
+
+
+@contextmanager
+def registered_receiver(scheme: str, receiver_class: type[Receiver]) -> Iterator[None]:
+    """Register for the duration of a block (tests use this so nothing leaks)."""
+    register_receiver(scheme, receiver_class)
+    try:
+        yield
+    finally:
+        unregister_receiver(scheme)
+
+
+def known_schemes() -> list[str]:
+    plugins = {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    return sorted(set(_BUILT_IN) | set(_registered) | plugins)
+
+
+def receiver_class_for(scheme: str) -> type[Receiver]:
+    scheme = scheme.lower()
+    if scheme in _registered:
+        return _registered[scheme]
+    if scheme in _BUILT_IN:
+        return _load(_BUILT_IN[scheme])
+    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+        if entry_point.name == scheme:
+            loaded = entry_point.load()
+            if not (isinstance(loaded, type) and issubclass(loaded, Receiver)):
+                raise ReceiverUrlError(f"plugin {entry_point.value} is not a Receiver class")
+            return loaded
+    raise ReceiverUrlError(
+        f"no receiver driver for {scheme}://; known: {', '.join(known_schemes())}"
+    )
+
+
+def receiver_for_url(text: str) -> Receiver:
+    """An unopened receiver for ``text``; use it as a context manager to open it."""
+    url = parse_receiver_url(text)
+    return receiver_class_for(url.scheme)(url)
+
+
+def _load(reference: str) -> type[Receiver]:
+    module_name, _, class_name = reference.partition(":")
+    loaded = getattr(importlib.import_module(module_name), class_name)
+    assert isinstance(loaded, type) and issubclass(loaded, Receiver)
+    return loaded

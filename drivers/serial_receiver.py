@@ -1,0 +1,132 @@
+"""Serial receivers through pyserial's ``serial_for_url``.
+
+``serial:///dev/ttyACM0?baud=115200&protocol=link`` (our firmware, default) or
+``protocol=iskipper`` (text lines of the public RFM69 sketch). Any URL pyserial
+opens works too: ``loop://``, ``socket://host:port``, ``rfc2217://host:port``.
+"""
+
+from __future__ import annotations
+
+import errno
+import time
+from typing import Any
+
+import serial
+
+from drivers.base import Receiver
+from drivers.errors import DeviceGone, NoSuchDevice, PermissionDenied, ReceiverError, ReceiverUrlError
+from drivers.iskipper_session import IskipperSession
+from drivers.link_session import LinkSession
+from drivers.packets import RawPacket
+from drivers.url import ReceiverUrl
+from firmware_protocol.link import FrameType
+from firmware_protocol.link_messages import encode_channel
+
+PROTOCOLS = ("link", "iskipper")
+DEFAULT_BAUD = 115_200
+READ_CHUNK = 4096
+
+
+class SerialReceiver(Receiver):
+    scheme = "serial"
+
+    def __init__(self, url: ReceiverUrl, *, auto_reconnect: bool = True) -> None:
+        super().__init__(url, auto_reconnect=auto_reconnect)
+        self.protocol = url.param("protocol", "link")
+        if self.protocol not in PROTOCOLS:
+            raise ReceiverUrlError(
+                f"{url.text}: protocol={self.protocol!r}; choose one of {', '.join(PROTOCOLS)}"
+            )
+        self.baud = url.int_param("baud", DEFAULT_BAUD)
+        self.port = url.target + url.query_without("baud", "protocol")
+        if not url.target:
+            raise ReceiverUrlError(f"{url.text}: no port given, e.g. serial:///dev/ttyACM0")
+        self._serial: Any = None
+        self._session: LinkSession | IskipperSession = self._new_session()
+
+    def _new_session(self) -> LinkSession | IskipperSession:
+        label = f"serial:{self.url.target}"
+        return LinkSession(label) if self.protocol == "link" else IskipperSession(label)
+
+    @property
+    def session(self) -> LinkSession | IskipperSession:
+        return self._session
+
+    def _open(self) -> None:
+        try:
+            port = serial.serial_for_url(self.port, baudrate=self.baud, timeout=0.1,
+                                         do_not_open=True)
+            port.open()
+        except serial.SerialException as error:
+            raise _translate_open_error(self.port, error) from error
+        except (OSError, ValueError) as error:
+            raise ReceiverError(f"cannot open {self.port}: {error}") from error
+        self._serial = port
+        self._session = self._new_session()
+        if isinstance(self._session, LinkSession):
+            self._write(self._session.command(FrameType.GET_INFO))
+
+    def _close(self) -> None:
+        port, self._serial = self._serial, None
+        if port is not None:
+            port.close()
+
+    def _read(self, timeout: float) -> list[RawPacket]:
+        port = self._serial
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                waiting = port.in_waiting
+                data = port.read(waiting or 1)
+                if data and port.in_waiting:
+                    data += port.read(port.in_waiting)
+                if data:
+                    packets = self._session.on_bytes(data, time.time())
+                    if packets or time.monotonic() >= deadline:
+                        return packets
+                elif time.monotonic() >= deadline:
+                    return []
+        except (serial.SerialException, OSError) as error:
+            raise DeviceGone(f"{self.port} stopped answering: {error}") from error
+
+    def _open_poll(self) -> None:
+        self._link_command(FrameType.OPEN_POLL)
+
+    def _close_poll(self) -> None:
+        self._link_command(FrameType.CLOSE_POLL)
+
+    def _set_channel(self, channel: str) -> None:
+        self._link_command(FrameType.SET_CHANNEL, encode_channel(channel))
+
+    def _link_command(self, frame_type: FrameType, body: bytes = b"") -> None:
+        if isinstance(self._session, LinkSession) and self._serial is not None:
+            self._write(self._session.command(frame_type, body))
+
+    def _write(self, data: bytes) -> None:
+        try:
+            self._serial.write(data)
+        except (serial.SerialException, OSError) as error:
+            raise DeviceGone(f"{self.port} stopped answering: {error}") from error
+
+    def describe(self) -> str:
+        return f"{self.port} ({self.protocol}, {self.baud} baud)"
+
+    def stats(self) -> dict[str, int]:
+        return self._session.stats()
+
+
+def _translate_open_error(port: str, error: serial.SerialException) -> ReceiverError:
+    code = getattr(error, "errno", None)
+    if code == errno.ENOENT or "No such file" in str(error):
+        return NoSuchDevice(
+            f"no serial port {port}: is the receiver plugged in? "
+            "`basestation devices` lists what is connected"
+        )
+    if code in (errno.EACCES, errno.EPERM) or "Permission denied" in str(error):
+        return PermissionDenied(
+            f"permission denied opening {port}: add yourself to the group that owns it "
+            "(usually `sudo usermod -aG dialout $USER`, then log out and in again)"
+        )
+    if code == errno.EBUSY:
+        return ReceiverError(f"{port} is in use by another program; close it and retry")
+    return ReceiverError(f"cannot open {port}: {error}")

@@ -1,0 +1,88 @@
+"""``sim://300?seed=7&loss=0.05``: an in-process simulated classroom and receiver.
+
+The simulated receiver speaks link v1 bytes that go through the same
+:class:`~drivers.link_session.LinkSession` as a real serial receiver. A round
+of the class plays each time a poll opens. Parameters: ``seed``, ``loss``,
+``corrupt``, ``questions`` (default 1), ``revote`` (0/1), ``speed`` (class time
+runs this many times faster), ``end`` (1: end once the script is played).
+"""
+
+from __future__ import annotations
+
+import time
+
+from drivers.base import Receiver
+from drivers.errors import ReceiverEnded, ReceiverUrlError
+from drivers.link_session import LinkSession
+from drivers.packets import RawPacket
+from drivers.url import ReceiverUrl
+from firmware_protocol.link import FrameType
+from firmware_protocol.link_messages import encode_channel
+from simulators.link_receiver import LinkReceiverEmulator
+from simulators.scenario import ClassScenario
+
+
+class SimReceiver(Receiver):
+    scheme = "sim"
+
+    def __init__(self, url: ReceiverUrl, *, auto_reconnect: bool = True) -> None:
+        super().__init__(url, auto_reconnect=auto_reconnect)
+        try:
+            students = int(url.target or "300")
+        except ValueError:
+            raise ReceiverUrlError(f"{url.text}: expected sim://<students>, e.g. sim://300") from None
+        self.scenario = ClassScenario(
+            students=students,
+            seed=url.int_param("seed", 0),
+            questions=url.int_param("questions", 1),
+            revote=url.int_param("revote", 0) == 1,
+            loss=url.float_param("loss", 0.0),
+            corrupt=url.float_param("corrupt", 0.0),
+        )
+        self.speed = url.float_param("speed", 1.0)
+        if self.speed <= 0:
+            raise ReceiverUrlError(f"{url.text}: speed must be above 0")
+        self.ends = url.int_param("end", 1) == 1
+        self.emulator = LinkReceiverEmulator(self.scenario.rounds(), speed=self.speed)
+        self._session = LinkSession(f"sim:{students}")
+
+    def _open(self) -> None:
+        self._session = LinkSession(self._session.label)
+        self.emulator.receive(self._session.command(FrameType.GET_INFO), time.monotonic())
+
+    def _close(self) -> None:
+        """Nothing to release."""
+
+    def _read(self, timeout: float) -> list[RawPacket]:
+        deadline = time.monotonic() + timeout
+        while True:
+            now = time.monotonic()
+            data = self.emulator.transmit(now)
+            packets = self._session.on_bytes(data, time.time()) if data else []
+            if packets:
+                return packets
+            if self.ends and self.emulator.finished:
+                raise ReceiverEnded("the simulated class has played every round")
+            if now >= deadline:
+                return []
+            due = self.emulator.next_due()
+            wake = deadline if due is None else min(deadline, due)
+            time.sleep(max(0.0, min(wake - now, 0.05)))
+
+    def _open_poll(self) -> None:
+        self.emulator.receive(self._session.command(FrameType.OPEN_POLL), time.monotonic())
+
+    def _close_poll(self) -> None:
+        self.emulator.receive(self._session.command(FrameType.CLOSE_POLL), time.monotonic())
+
+    def _set_channel(self, channel: str) -> None:
+        command = self._session.command(FrameType.SET_CHANNEL, encode_channel(channel))
+        self.emulator.receive(command, time.monotonic())
+
+    @property
+    def round_finished(self) -> bool:
+        """The round that the open poll started has been fully sent."""
+        return self.emulator.next_due() is None
+
+    def stats(self) -> dict[str, int]:
+        return self._session.stats()

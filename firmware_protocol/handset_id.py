@@ -1,0 +1,72 @@
+"""iClicker handset IDs: four bytes printed as eight hex digits, byte 3 = XOR of bytes 0..2."""
+
+from __future__ import annotations
+
+import string
+
+ID_HEX_DIGITS = 8
+_HEX = frozenset(string.hexdigits)
+
+
+class HandsetIdError(ValueError):
+    """A handset ID that cannot be right, with a message a person can act on."""
+
+
+def xor_check(id0: int, id1: int, id2: int) -> int:
+    return id0 ^ id1 ^ id2
+
+
+def handset_id_from_bytes(id0: int, id1: int, id2: int) -> str:
+    """The printed ID of the three bytes that travel over the air."""
+    return f"{id0:02X}{id1:02X}{id2:02X}{xor_check(id0, id1, id2):02X}"
+
+
+def handset_id_bytes(handset_id: str) -> tuple[int, int, int]:
+    """The three over-the-air bytes of a valid printed ID."""
+    value = int(parse_handset_id(handset_id), 16)
+    return (value >> 24) & 0xFF, (value >> 16) & 0xFF, (value >> 8) & 0xFF
+
+
+def parse_handset_id(text: str) -> str:
+    """Normalise a typed ID to eight upper-case hex digits or raise :class:`HandsetIdError`."""
+    cleaned = text.strip().replace(" ", "").replace("-", "").replace(":", "")
+    if cleaned[:1] in ("T", "t") and cleaned[1:3].isdigit():
+        raise HandsetIdError(
+            f"{text!r} looks like the model number printed on the handset (T…); the handset ID "
+            "is the 8-character code on the sticker on its back"
+        )
+    if len(cleaned) != ID_HEX_DIGITS:
+        raise HandsetIdError(
+            f"{text!r} has {len(cleaned)} characters; a handset ID has 8 hex digits (0-9, A-F)"
+        )
+    if not set(cleaned) <= _HEX:
+        raise HandsetIdError(f"{text!r} is not hexadecimal; a handset ID uses only 0-9 and A-F")
+    value = int(cleaned, 16)
+    id0, id1, id2, check = (value >> 24) & 0xFF, (value >> 16) & 0xFF, (value >> 8) & 0xFF, value & 0xFF
+    expected = xor_check(id0, id1, id2)
+    if check != expected:
+        raise HandsetIdError(
+            f"{text!r} fails its check digit (last two digits should be {expected:02X}); "
+            "it was probably mistyped"
+        )
+    return cleaned.upper()
+
+
+def is_valid_handset_id(text: str) -> bool:
+    try:
+        parse_handset_id(text)
+    except HandsetIdError:
+        return False
+    return True
+
+
+def alternate_form(handset_id: str) -> str | None:
+    """The form some LMS tools register for IDs starting with 2, 4 or 8, else None.
+
+    It is ``0`` followed by the next five hex digits and a recomputed XOR byte.
+    """
+    canonical = parse_handset_id(handset_id)
+    if canonical[0] not in "248":
+        return None
+    value = int("0" + canonical[1:6], 16)
+    return handset_id_from_bytes((value >> 16) & 0xFF, (value >> 8) & 0xFF, value & 0xFF)

@@ -1,0 +1,82 @@
+"""The 900 MHz radio between handsets and a receiver: retransmissions, loss, corruption."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from firmware_protocol.iclicker_air import encode_air_payload
+from simulators.classroom import Press
+
+
+@dataclass(frozen=True, slots=True)
+class Transmission:
+    """One copy of a press as the receiver hears it (``payload`` may be corrupted)."""
+
+    time: float
+    handset: str
+    answer: str
+    payload: bytes
+    intact: bool
+
+
+@dataclass(frozen=True)
+class RadioModel:
+    """Each press is sent ``1..max_copies`` times, ``spacing_s`` apart (a handset
+    retransmits until acknowledged). Each copy is lost with probability ``loss``
+    or arrives with one flipped bit with probability ``corrupt``. A handset stops
+    retransmitting an answer once its student presses another button.
+    """
+
+    loss: float = 0.0
+    corrupt: float = 0.0
+    max_copies: int = 3
+    spacing_s: float = 0.06
+
+    def transmit(self, presses: tuple[Press, ...] | list[Press], seed: int) -> list[Transmission]:
+        """Every copy the receiver hears, in time order."""
+        rng = random.Random(seed)
+        next_press_time = _next_press_times(presses)
+        heard: list[Transmission] = []
+        for index, press in enumerate(presses):
+            payload = encode_air_payload(press.handset, press.answer)
+            stop = next_press_time[index]
+            for copy in range(rng.randint(1, self.max_copies)):
+                at = press.time + copy * self.spacing_s * rng.uniform(0.7, 1.3)
+                if at >= stop:
+                    break
+                if rng.random() < self.loss:
+                    continue
+                if rng.random() < self.corrupt:
+                    heard.append(Transmission(at, press.handset, press.answer,
+                                              _flip_one_bit(payload, rng), False))
+                else:
+                    heard.append(Transmission(at, press.handset, press.answer, payload, True))
+        heard.sort(key=lambda t: t.time)
+        return heard
+
+
+def heard_final_answers(transmissions: list[Transmission]) -> dict[str, str]:
+    """Ground truth: per handset, the answer of the last intact copy heard."""
+    latest: dict[str, str] = {}
+    for transmission in transmissions:
+        if transmission.intact:
+            latest[transmission.handset] = transmission.answer
+    return latest
+
+
+def _next_press_times(presses: tuple[Press, ...] | list[Press]) -> list[float]:
+    following: dict[str, float] = {}
+    result = [0.0] * len(presses)
+    for index in range(len(presses) - 1, -1, -1):
+        press = presses[index]
+        result[index] = following.get(press.handset, float("inf"))
+        following[press.handset] = press.time
+    return result
+
+
+def _flip_one_bit(payload: bytes, rng: random.Random) -> bytes:
+    corrupted = bytearray(payload)
+    bit = rng.randrange(len(payload) * 8)
+    corrupted[bit // 8] ^= 1 << (bit % 8)
+    return bytes(corrupted)

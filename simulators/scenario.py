@@ -1,0 +1,55 @@
+"""A class script with its radio: the rounds a receiver emulator plays and their ground truth."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from firmware_protocol.iclicker_air import ANSWERS
+from simulators.classroom import ClassroomModel
+from simulators.link_receiver import ScheduledRound
+from simulators.radio import RadioModel, heard_final_answers
+
+
+@dataclass(frozen=True)
+class ClassScenario:
+    """``students`` handsets, ``questions`` questions (each with a revote if asked)."""
+
+    students: int = 300
+    seed: int = 0
+    questions: int = 1
+    revote: bool = False
+    loss: float = 0.0
+    corrupt: float = 0.0
+    max_copies: int = 3
+    median_reaction_s: float = 15.0
+
+    def rounds(self) -> list[ScheduledRound]:
+        classroom = ClassroomModel(self.students, seed=self.seed,
+                                   median_reaction_s=self.median_reaction_s)
+        radio = RadioModel(loss=self.loss, corrupt=self.corrupt, max_copies=self.max_copies)
+        scheduled = []
+        for index, script in enumerate(classroom.script(self.questions, self.revote)):
+            heard = radio.transmit(script.presses, seed=self.seed * 1_000 + index)
+            scheduled.append(ScheduledRound(script.question, script.round, script.correct, heard))
+        return scheduled
+
+    def truth(self) -> list[dict[str, Any]]:
+        """Per round: the latest answer heard from each handset and the tallies it gives."""
+        return [round_truth(scheduled) for scheduled in self.rounds()]
+
+
+def round_truth(scheduled: ScheduledRound) -> dict[str, Any]:
+    final = heard_final_answers(scheduled.transmissions)
+    tally = Counter(final.values())
+    return {
+        "question": scheduled.question,
+        "round": scheduled.round,
+        "correct": scheduled.correct,
+        "voters": len(final),
+        "counts": {answer: tally.get(answer, 0) for answer in ANSWERS},
+        "latest": final,
+        "copies_heard": len(scheduled.transmissions),
+        "copies_corrupted": sum(not t.intact for t in scheduled.transmissions),
+    }
