@@ -30,13 +30,13 @@ def cobs_encode(data: bytes) -> bytes:
 
 def cobs_decode(block: bytes) -> bytes:
     """Decode one block (without its 0x00 delimiter); raise :class:`CobsError` if malformed."""
+    if 0 in block:
+        raise CobsError("zero byte inside a COBS block")
     out = bytearray()
     index = 0
     size = len(block)
     while index < size:
         code = block[index]
-        if code == 0:
-            raise CobsError("zero byte inside a COBS block")
         end = index + code
         if end > size:
             raise CobsError("COBS block ends inside a run")

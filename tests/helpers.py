@@ -1,0 +1,78 @@
+"""Running the real CLI in subprocesses: a simulated receiver on a pty and a recorder."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import cli_command, cli_env
+
+
+@contextmanager
+def simulated_pty(*args: str) -> Iterator[str]:
+    """Start ``basestation simulate --pty ARGS`` and yield the pty path it serves."""
+    process = subprocess.Popen(cli_command("simulate", "--pty", *args), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=cli_env())
+    try:
+        assert process.stdout is not None
+        path = process.stdout.readline().strip()
+        assert path.startswith("/dev/"), process.stderr.read() if process.stderr else path
+        yield path
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def start_record(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(cli_command("record", *args), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=cli_env())
+
+
+def finish(process: subprocess.Popen[str], timeout: float = 60) -> tuple[str, str]:
+    out, err = process.communicate(timeout=timeout)
+    assert process.returncode == 0, err
+    return out, err
+
+
+def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cli_command(*args), capture_output=True, text=True, timeout=timeout,
+                          env=cli_env(), check=False)
+
+
+def query(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(db) as connection:
+        return connection.execute(sql, params).fetchall()
+
+
+def wait_for(condition: Any, timeout: float = 20, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def one_json(text: str) -> dict[str, Any]:
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert len(lines) == 1, text
+    parsed: dict[str, Any] = json.loads(lines[0])
+    return parsed
+
+
+__all__ = ["finish", "one_json", "query", "run_cli", "simulated_pty", "start_record", "sys",
+           "wait_for"]

@@ -1,0 +1,109 @@
+"""The iClicker air payload codec and handset-ID rules, against the reference vectors."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from firmware_protocol.handset_id import (
+    HandsetIdError,
+    alternate_form,
+    handset_id_from_bytes,
+    is_valid_handset_id,
+    parse_handset_id,
+)
+from firmware_protocol.iclicker_air import (
+    ANSWERS,
+    PING,
+    AirPayloadError,
+    CachedAirDecoder,
+    decode_air_payload,
+    encode_air_payload,
+)
+
+VECTORS = [
+    ("A24653B7", "A", "14 8C 29 71 3A"),
+    ("A24653B7", "B", "14 8C 29 75 3E"),
+    ("A24653B7", "E", "14 8C 29 7A 43"),
+    ("428071B3", "A", "11 01 38 31 7B"),
+    ("3E81BE01", "E", "F1 00 DD CA 98"),
+    ("FFFFFFFF", "A", "FD FD FD F1 E8"),
+]
+
+
+@pytest.mark.parametrize(("handset", "answer", "payload"), VECTORS)
+def test_reference_vectors(handset: str, answer: str, payload: str) -> None:
+    raw = bytes.fromhex(payload)
+    assert encode_air_payload(handset, answer) == raw
+    assert decode_air_payload(raw) == (handset, answer)
+
+
+handset_ids = st.tuples(st.integers(0, 255), st.integers(0, 255), st.integers(0, 255)).map(
+    lambda b: handset_id_from_bytes(*b))
+
+
+@given(handset_ids, st.sampled_from([*ANSWERS, PING]))
+def test_round_trip_every_id_and_answer(handset: str, answer: str) -> None:
+    assert decode_air_payload(encode_air_payload(handset, answer)) == (handset, answer)
+
+
+@given(handset_ids, st.sampled_from(ANSWERS), st.integers(0, 39))
+def test_any_single_bit_flip_is_rejected(handset: str, answer: str, bit: int) -> None:
+    payload = bytearray(encode_air_payload(handset, answer))
+    payload[bit // 8] ^= 1 << (bit % 8)
+    with pytest.raises(AirPayloadError):
+        decode_air_payload(bytes(payload))
+
+
+@given(st.binary(max_size=8))
+def test_decoder_raises_only_its_own_error(data: bytes) -> None:
+    try:
+        handset, answer = decode_air_payload(data)
+    except AirPayloadError:
+        return
+    assert is_valid_handset_id(handset)
+    assert answer in (*ANSWERS, PING)
+
+
+def test_unknown_nibble_and_length_are_explained() -> None:
+    payload = bytearray(encode_air_payload("A24653B7", "A"))
+    payload[3] = (payload[3] & 0xF0) | 0x3
+    payload[4] = sum(payload[:4]) & 0xFF
+    with pytest.raises(AirPayloadError, match="nibble 0x3"):
+        decode_air_payload(bytes(payload))
+    with pytest.raises(AirPayloadError, match="4 bytes"):
+        decode_air_payload(b"\x01\x02\x03\x04")
+
+
+def test_cached_decoder_agrees_and_remembers_errors() -> None:
+    decoder = CachedAirDecoder(max_entries=2)
+    good = encode_air_payload("428071B3", "C")
+    for _ in range(3):
+        assert decoder.decode(good) == ("428071B3", "C")
+        with pytest.raises(AirPayloadError, match="checksum"):
+            decoder.decode(good[:4] + bytes([good[4] ^ 1]))
+    assert decoder.decode(encode_air_payload("FFFFFFFF", "E")) == ("FFFFFFFF", "E")
+
+
+@pytest.mark.parametrize(("typed", "canonical"), [
+    ("a24653b7", "A24653B7"), (" 428071B3 ", "428071B3"), ("42-80-71-B3", "428071B3")])
+def test_ids_are_normalised(typed: str, canonical: str) -> None:
+    assert parse_handset_id(typed) == canonical
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("T24-123", "model number"),
+    ("A24653B8", "check digit"),
+    ("A24653", "8 hex digits"),
+    ("G24653B7", "not hexadecimal"),
+])
+def test_bad_ids_say_what_is_wrong(typed: str, message: str) -> None:
+    with pytest.raises(HandsetIdError, match=message):
+        parse_handset_id(typed)
+
+
+def test_alternate_form_for_ids_starting_with_2_4_8() -> None:
+    assert alternate_form("428071B3") == "028071F3"
+    assert alternate_form("A24653B7") is None
+    assert is_valid_handset_id("028071F3")

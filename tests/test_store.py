@@ -1,0 +1,116 @@
+"""The SQLite store on real files: privacy, migrations, batching, and surviving a full disk."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import stat
+import time
+from pathlib import Path
+
+import pytest
+
+from basestation.paths import default_db_path
+from basestation.schema import MIGRATIONS
+from basestation.store import Store, StoreError
+from basestation.votes import Vote
+
+
+def count_votes(path: Path) -> int:
+    with sqlite3.connect(path) as connection:
+        return int(connection.execute("SELECT COUNT(*) FROM votes").fetchone()[0])
+
+
+def make_poll(store: Store) -> int:
+    def insert(db):  # type: ignore[no-untyped-def]
+        session = db["sessions"].insert({"started_at": 1.0}).last_pk
+        question = db["questions"].insert({"session_id": session, "number": 1}).last_pk
+        return db["polls"].insert({"question_id": question, "round": 1, "opened_at": 1.0}).last_pk
+    poll: int = store.call(insert)
+    return poll
+
+
+def test_new_database_is_private_and_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "class.db"
+    with Store(path) as store:
+        make_poll(store)
+        modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in path.parent.iterdir()}
+        assert modes["class.db"] == 0o600
+        assert all(mode == 0o600 for name, mode in modes.items() if name.startswith("class.db"))
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_migrations_apply_once(db_path: Path) -> None:
+    Store(db_path).close()
+    Store(db_path).close()
+    with sqlite3.connect(db_path) as connection:
+        names = [row[0] for row in connection.execute("SELECT name FROM schema_migrations")]
+    assert names == [name for name, _ in MIGRATIONS]
+
+
+def test_votes_are_committed_without_being_asked(db_path: Path) -> None:
+    with Store(db_path, flush_interval_s=0.05) as store:
+        poll = make_poll(store)
+        for index in range(100):
+            store.add_vote(poll, Vote(f"{index:08X}", "A", "r", float(index)))
+        deadline = time.monotonic() + 5
+        while count_votes(db_path) < 100 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert count_votes(db_path) == 100
+        assert store.committed_votes == 100
+        assert store.commit_latencies
+
+
+def test_calls_run_after_the_votes_queued_before_them(db_path: Path) -> None:
+    with Store(db_path) as store:
+        poll = make_poll(store)
+        store.add_vote(poll, Vote("A24653B7", "B", "r", 1.0))
+        seen = store.call(lambda db: db["votes"].count)
+        assert seen == 1
+
+
+def test_a_failing_call_fails_alone(db_path: Path) -> None:
+    with Store(db_path) as store:
+        poll = make_poll(store)
+        store.add_vote(poll, Vote("A24653B7", "B", "r", 1.0))
+        with pytest.raises(ZeroDivisionError):
+            store.call(lambda db: 1 / 0)
+        store.flush()
+    assert count_votes(db_path) == 1
+
+
+def test_full_disk_keeps_votes_in_memory_and_rescues_them_on_close(db_path: Path) -> None:
+    store = Store(db_path, flush_interval_s=0.02)
+    poll = make_poll(store)
+    pages = store.call(lambda db: db.execute("PRAGMA page_count").fetchone()[0])
+    store.call(lambda db: db.execute(f"PRAGMA max_page_count = {pages}"))
+    store.add_rows([(poll, f"{i:08X}", "C", "r", None, float(i)) for i in range(5000)])
+    deadline = time.monotonic() + 5
+    while store.error is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert store.error is not None and "full" in store.error
+    assert store.pending_votes == 5000
+    store.close()
+    rescued = list(db_path.parent.glob("class.db.unsaved-*.jsonl"))
+    assert len(rescued) == 1 and str(rescued[0]) in (store.error or "")
+    rows = [json.loads(line) for line in rescued[0].read_text().splitlines()]
+    assert len(rows) == 5000 and rows[0]["handset"] == "00000000" and rows[0]["poll_id"] == poll
+    assert stat.S_IMODE(rescued[0].stat().st_mode) == 0o600
+
+
+def test_unwritable_location_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StoreError, match="cannot open the database"):
+        Store(blocker / "class.db")
+
+
+def test_default_location_honours_the_environment(monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:
+    monkeypatch.setenv("BASESTATION_DB", str(tmp_path / "x.db"))
+    assert default_db_path() == tmp_path / "x.db"
+    monkeypatch.delenv("BASESTATION_DB")
+    assert default_db_path().name == "basestation.db"
+    assert "basestation" in str(default_db_path().parent)

@@ -1,0 +1,106 @@
+"""The VoteBuffer: dedup, latest vote per handset, O(1) tallies, late votes."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from basestation.votes import Outcome, Vote, VoteBuffer
+from firmware_protocol.iclicker_air import ANSWERS
+
+H1, H2 = "A24653B7", "428071B3"
+
+
+def opened(window: float = 2.0) -> tuple[VoteBuffer, list[tuple[int, Vote]]]:
+    stored: list[tuple[int, Vote]] = []
+    buffer = VoteBuffer(window, on_accept=lambda poll, vote: stored.append((poll, vote)))
+    buffer.open(11)
+    return buffer, stored
+
+
+def test_retransmissions_are_duplicates_and_changes_are_votes() -> None:
+    buffer, stored = opened()
+    assert buffer.offer(H1, "A", "r1", 0.0) is Outcome.ACCEPTED
+    assert buffer.offer(H1, "A", "r1", 0.1) is Outcome.DUPLICATE
+    assert buffer.offer(H1, "A", "r2", 0.15) is Outcome.DUPLICATE  # heard by a second receiver
+    assert buffer.offer(H1, "C", "r1", 1.0) is Outcome.ACCEPTED
+    assert buffer.offer(H2, "C", "r1", 1.0) is Outcome.ACCEPTED
+    snapshot = buffer.snapshot()
+    assert snapshot.counts == {"A": 0, "B": 0, "C": 2, "D": 0, "E": 0}
+    assert (snapshot.voters, snapshot.votes, snapshot.duplicates) == (2, 3, 2)
+    assert [(poll, vote.handset, vote.answer) for poll, vote in stored] == [
+        (11, H1, "A"), (11, H1, "C"), (11, H2, "C")]
+
+
+def test_same_answer_after_the_window_is_a_second_press_not_a_new_tally() -> None:
+    buffer, stored = opened(window=2.0)
+    buffer.offer(H1, "B", "r", 0.0)
+    assert buffer.offer(H1, "B", "r", 1.9) is Outcome.DUPLICATE
+    assert buffer.offer(H1, "B", "r", 3.5) is Outcome.DUPLICATE  # the window slides with copies
+    assert buffer.offer(H1, "B", "r", 9.0) is Outcome.ACCEPTED
+    assert buffer.snapshot().counts["B"] == 1
+    assert len(stored) == 2
+
+
+def test_votes_after_close_are_late_and_not_stored() -> None:
+    buffer, stored = opened()
+    buffer.offer(H1, "A", "r", 0.0)
+    closed = buffer.close()
+    assert buffer.offer(H2, "B", "r", 1.0) is Outcome.LATE
+    buffer.count_invalid()
+    assert closed.counts["A"] == 1 and buffer.snapshot().late == 2
+    assert len(stored) == 1
+
+
+def test_opening_a_poll_starts_from_zero() -> None:
+    buffer, _ = opened()
+    buffer.offer(H1, "A", "r", 0.0)
+    buffer.open(12)
+    assert buffer.snapshot().voters == 0 and buffer.poll_id == 12
+    assert buffer.offer(H1, "A", "r", 0.1) is Outcome.ACCEPTED
+
+
+def test_unknown_answer_is_invalid() -> None:
+    buffer, stored = opened()
+    assert buffer.offer(H1, "ping", "r", 0.0) is Outcome.INVALID
+    assert buffer.snapshot().invalid == 1 and not stored
+
+
+events = st.lists(st.tuples(st.sampled_from(["H0", "H1", "H2", "H3"]),
+                            st.sampled_from([*ANSWERS, "Z"]),
+                            st.floats(0, 3), st.booleans()), max_size=80)
+
+
+@settings(max_examples=300)
+@given(events, st.floats(0.05, 5))
+def test_invariants_hold_for_any_traffic(traffic: list[tuple[str, str, float, bool]],
+                                         window: float) -> None:
+    buffer, stored = opened(window)
+    now = 0.0
+    closed = False
+    for handset, answer, gap, close_now in traffic:
+        now += gap
+        if close_now and not closed and now > 10:
+            buffer.close()
+            closed = True
+        buffer.offer(handset, answer, "r", now)
+    snapshot = buffer.snapshot()
+    # the tallies are the latest accepted answer of each handset
+    latest: dict[str, str] = {}
+    for _, vote in stored:
+        latest[vote.handset] = vote.answer
+    assert snapshot.counts == {a: Counter(latest.values()).get(a, 0) for a in ANSWERS}
+    assert buffer.latest() == latest
+    assert sum(snapshot.counts.values()) == snapshot.voters
+    # every packet is accounted for exactly once
+    assert snapshot.heard == len(traffic) == snapshot.accounted
+    assert snapshot.votes == len(stored)
+    # consecutive stored votes of a handset differ in answer or are a window apart
+    last: dict[str, Vote] = {}
+    for _, vote in stored:
+        before = last.get(vote.handset)
+        assert before is None or before.answer != vote.answer or \
+            vote.host_time - before.host_time > window
+        last[vote.handset] = vote
