@@ -13,13 +13,13 @@ class PacketDecodeError(ValueError):
 
 class PacketDecoder:
     def __init__(self) -> None:
-        self._air = CachedAirDecoder()
+        self.air = CachedAirDecoder()
 
     def decode(self, packet: RawPacket) -> AirPacket:
         """The vote or ping in ``packet``; raises :class:`PacketDecodeError`."""
         try:
             if packet.kind is PacketKind.ICLICKER_AIR:
-                return self._air.decode(packet.payload)
+                return self.air.decode(packet.payload)
             if packet.kind is PacketKind.ISKIPPER_LINE:
                 decoded = parse_iskipper_line(packet.payload)
                 if decoded is None:

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Sequence
 
-from basestation.decoding import PacketDecodeError, PacketDecoder
+from basestation.pipeline import VotePipeline
 from basestation.polls import PollController
 from basestation.store import Store
 from basestation.votes import DEFAULT_WINDOW_S, VoteBuffer
 from drivers.base import Receiver
 from drivers.errors import ReceiverEnded
 from drivers.packets import RawPacket
-from firmware_protocol.iclicker_air import PING
 
-log = logging.getLogger(__name__)
 READ_TIMEOUT_S = 0.05
 
 
@@ -28,27 +25,13 @@ class Station:
                  window_s: float = DEFAULT_WINDOW_S) -> None:
         self.receiver = receiver
         self.store = store
-        self.decoder = PacketDecoder()
         self.buffer = VoteBuffer(window_s, on_accept=store.add_vote)
+        self.pipeline = VotePipeline(self.buffer)
         self.polls = PollController(store, self.buffer)
-        self.pings = 0
-        self.packets = 0
         self.ended = False
 
-    def ingest(self, packets: Iterable[RawPacket]) -> None:
-        decode, offer = self.decoder.decode, self.buffer.offer
-        for packet in packets:
-            self.packets += 1
-            try:
-                handset, answer = decode(packet)
-            except PacketDecodeError as error:
-                log.debug("dropped packet: %s", error)
-                self.buffer.count_invalid()
-                continue
-            if answer == PING:
-                self.pings += 1
-                continue
-            offer(handset, answer, packet.receiver, packet.host_time, packet.receiver_time_us)
+    def ingest(self, packets: Sequence[RawPacket]) -> None:
+        self.pipeline.ingest(packets)
 
     def pump(self, timeout: float = READ_TIMEOUT_S) -> bool:
         """Read and ingest once; False once the receiver has ended."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 from firmware_protocol.iclicker_air import ANSWERS
 
@@ -27,8 +28,7 @@ class Outcome(IntEnum):
     INVALID = 3
 
 
-@dataclass(frozen=True, slots=True)
-class Vote:
+class Vote(NamedTuple):
     """One accepted vote: who, what, heard by which receiver, when."""
 
     handset: str
@@ -101,19 +101,22 @@ class VoteBuffer:
         if index is None:
             self.invalid += 1
             return Outcome.INVALID
-        previous = self._latest.get(handset)
+        latest = self._latest
+        previous = latest.get(handset)
+        heard_at = self._heard_at
         if previous == answer:
-            last_heard = self._heard_at[handset]
-            self._heard_at[handset] = host_time
+            last_heard = heard_at[handset]
+            heard_at[handset] = host_time
             if host_time - last_heard <= self.window_s:
                 self.duplicates += 1
                 return Outcome.DUPLICATE
         else:
+            counts = self._counts
             if previous is not None:
-                self._counts[ANSWER_INDEX[previous]] -= 1
-            self._counts[index] += 1
-            self._latest[handset] = answer
-            self._heard_at[handset] = host_time
+                counts[ANSWER_INDEX[previous]] -= 1
+            counts[index] += 1
+            latest[handset] = answer
+            heard_at[handset] = host_time
         self.votes += 1
         if self.on_accept is not None:
             assert self.poll_id is not None

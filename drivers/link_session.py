@@ -12,6 +12,8 @@ from firmware_protocol.link_messages import RSSI_UNKNOWN, Hello, LinkBodyError, 
 
 log = logging.getLogger(__name__)
 _RADIO_HEADER = struct.Struct(">Ib")
+_RADIO_MIN_FRAME = 2 + _RADIO_HEADER.size + 2
+RADIO_PACKET = int(FrameType.RADIO_PACKET)
 
 
 class LinkSession:
@@ -41,16 +43,17 @@ class LinkSession:
         packets: list[RawPacket] = []
         receiver = self.receiver
         unpack = _RADIO_HEADER.unpack_from
-        for frame_type, _seq, body in self.decoder.feed(data):
-            if frame_type == FrameType.RADIO_PACKET:
-                if len(body) < _RADIO_HEADER.size:
+        air = PacketKind.ICLICKER_AIR
+        for raw in self.decoder.feed_raw(data):
+            if raw[0] == RADIO_PACKET:
+                if len(raw) < _RADIO_MIN_FRAME:
                     self.bad_bodies += 1
                     continue
-                clock_us, rssi = unpack(body)
-                packets.append(RawPacket(PacketKind.ICLICKER_AIR, body[5:], receiver, host_time,
-                                         clock_us, None if rssi == RSSI_UNKNOWN else rssi))
+                clock_us, rssi = unpack(raw, 2)
+                packets.append(RawPacket(air, raw[7:-2], receiver, host_time, clock_us,
+                                         None if rssi == RSSI_UNKNOWN else rssi))
             else:
-                self._control_frame(frame_type, body)
+                self._control_frame(raw[0], raw[2:-2])
                 receiver = self.receiver
         return packets
 

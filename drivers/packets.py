@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 
 class PacketKind(str, Enum):
@@ -13,8 +13,7 @@ class PacketKind(str, Enum):
     """One ``Captured,<answer>,<id>`` text line; decoded by firmware_protocol.iskipper."""
 
 
-@dataclass(frozen=True, slots=True)
-class RawPacket:
+class RawPacket(NamedTuple):
     kind: PacketKind
     payload: bytes
     receiver: str

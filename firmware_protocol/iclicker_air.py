@@ -80,7 +80,8 @@ class CachedAirDecoder:
         self._max_entries = max_entries
         self._cache: dict[bytes, AirPacket | str] = {}
 
-    def decode(self, payload: bytes) -> AirPacket:
+    def lookup(self, payload: bytes) -> AirPacket | str:
+        """The decoded packet, or the reason it is invalid (no exception: hot path)."""
         cached = self._cache.get(payload)
         if cached is None:
             try:
@@ -90,6 +91,10 @@ class CachedAirDecoder:
             if len(self._cache) >= self._max_entries:
                 self._cache.clear()
             self._cache[bytes(payload)] = cached
+        return cached
+
+    def decode(self, payload: bytes) -> AirPacket:
+        cached = self.lookup(payload)
         if isinstance(cached, str):
             raise AirPayloadError(cached)
         return cached

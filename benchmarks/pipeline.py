@@ -1,0 +1,95 @@
+"""Link bytes -> frame decode -> air payload decode -> VoteBuffer -> tallies, on one core.
+
+Prints one JSON object. Ratios compare the rate with what the hardware can deliver.
+Run: ``uv run python benchmarks/pipeline.py [--frames N] [--handsets N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+
+from basestation.pipeline import VotePipeline
+from basestation.votes import VoteBuffer
+from drivers.link_session import LinkSession
+from firmware_protocol.handset_id import handset_id_from_bytes
+from firmware_protocol.iclicker_air import ANSWERS, encode_air_payload
+from firmware_protocol.link import FrameType, encode_frame
+from firmware_protocol.link_messages import RadioPacket
+
+USB_BASE_CEILING_VOTES_PER_S = 2_000
+VENDOR_RATED_VOTES_PER_S = 750
+SERIAL_115200_BYTES_PER_S = 11_520
+READ_CHUNK_BYTES = 4_096
+
+
+def make_stream(frames: int, handsets: int, seed: int) -> bytes:
+    """A receiver's byte stream: each press heard 1-4 times, some minds changed."""
+    rng = random.Random(seed)
+    ids = [handset_id_from_bytes(rng.randrange(256), rng.randrange(256), i % 256)
+           for i in range(handsets)]
+    payloads = {(h, a): encode_air_payload(h, a) for h in ids for a in ANSWERS}
+    out = bytearray()
+    made, clock = 0, 0
+    while made < frames:
+        handset, answer = rng.choice(ids), rng.choice(ANSWERS)
+        for _ in range(rng.randint(1, 4)):
+            clock += rng.randint(200, 3_000)
+            body = RadioPacket(clock & 0xFFFFFFFF, -60, payloads[handset, answer]).encode()
+            out += encode_frame(FrameType.RADIO_PACKET, made & 0xFF, body)
+            made += 1
+            if made == frames:
+                break
+    return bytes(out)
+
+
+def run(frames: int, handsets: int, seed: int) -> dict[str, object]:
+    stream = make_stream(frames, handsets, seed)
+    session = LinkSession("bench")
+    buffer = VoteBuffer(window_s=2.0)
+    buffer.open(1)
+    pipeline = VotePipeline(buffer)
+    chunks = [stream[i:i + READ_CHUNK_BYTES] for i in range(0, len(stream), READ_CHUNK_BYTES)]
+    host_time = 0.0
+    started = time.perf_counter()
+    for chunk in chunks:
+        host_time += 0.001
+        pipeline.ingest(session.on_bytes(chunk, host_time))
+    elapsed = time.perf_counter() - started
+    snapshot = buffer.snapshot()
+    assert snapshot.heard == frames == session.decoder.stats.frames, "frames lost in the pipeline"
+    frames_per_s = frames / elapsed
+    bytes_per_frame = len(stream) / frames
+    serial_ceiling = SERIAL_115200_BYTES_PER_S / bytes_per_frame
+    return {
+        "benchmark": "pipeline",
+        "frames": frames,
+        "handsets": handsets,
+        "seconds": round(elapsed, 3),
+        "frames_per_s": round(frames_per_s),
+        "votes_accepted": snapshot.votes,
+        "duplicates": snapshot.duplicates,
+        "voters": snapshot.voters,
+        "bytes_per_frame": round(bytes_per_frame, 2),
+        "ratio_to_usb_base_ceiling": round(frames_per_s / USB_BASE_CEILING_VOTES_PER_S, 1),
+        "ratio_to_vendor_rating": round(frames_per_s / VENDOR_RATED_VOTES_PER_S, 1),
+        "ratio_to_115200_baud_link": round(frames_per_s / serial_ceiling, 1),
+        "core_share_at_usb_ceiling": round(USB_BASE_CEILING_VOTES_PER_S / frames_per_s, 5),
+        "target_frames_per_s": 500_000,
+        "meets_target": frames_per_s >= 500_000,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--frames", type=int, default=1_000_000)
+    parser.add_argument("--handsets", type=int, default=1_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    print(json.dumps(run(args.frames, args.handsets, args.seed)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""Votes committed per second by the store's batching writer, and commit latency.
+
+Two runs in one process: a burst (how fast the writer drains a large queue) and
+a paced stream at a classroom rate (how long an accepted vote waits to be
+committed). Prints one JSON object.
+Run: ``uv run python benchmarks/store.py [--votes N] [--rate VOTES_PER_S]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from basestation.store import Store
+from basestation.votes import Vote
+
+USB_BASE_CEILING_VOTES_PER_S = 2_000
+TARGET_VOTES_PER_S = 100_000
+TARGET_COMMIT_MS = 250
+
+
+def make_poll(store: Store) -> int:
+    def insert(db):  # type: ignore[no-untyped-def]
+        session = db["sessions"].insert({"started_at": time.time()}).last_pk
+        question = db["questions"].insert({"session_id": session, "number": 1}).last_pk
+        return db["polls"].insert({"question_id": question, "round": 1,
+                                   "opened_at": time.time()}).last_pk
+    poll: int = store.call(insert)
+    return poll
+
+
+def burst(path: Path, votes: int) -> float:
+    with Store(path) as store:
+        poll = make_poll(store)
+        started = time.perf_counter()
+        for index in range(votes):
+            store.add_vote(poll, Vote(f"{index % 100_000:08X}", "ABCDE"[index % 5], "bench",
+                                      float(index), index))
+        store.flush()
+        elapsed = time.perf_counter() - started
+    with sqlite3.connect(path) as connection:
+        stored = connection.execute("SELECT COUNT(*) FROM votes").fetchone()[0]
+    assert stored == votes, f"{stored} of {votes} votes stored"
+    return votes / elapsed
+
+
+def paced(path: Path, rate: float, seconds: float) -> list[float]:
+    """Offer votes at ``rate`` per second; return each batch's oldest-vote wait in ms."""
+    with Store(path) as store:
+        poll = make_poll(store)
+        started = time.monotonic()
+        sent = 0
+        while (now := time.monotonic()) - started < seconds:
+            due = int((now - started) * rate)
+            for index in range(sent, due):
+                store.add_vote(poll, Vote(f"{index:08X}", "A", "bench", time.time(), None))
+            sent = due
+            time.sleep(0.002)
+        store.flush()
+        return [latency * 1000 for latency in store.commit_latencies]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--votes", type=int, default=300_000)
+    parser.add_argument("--rate", type=float, default=750.0)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        votes_per_s = burst(Path(folder) / "burst.db", args.votes)
+        latencies = sorted(paced(Path(folder) / "paced.db", args.rate, args.seconds))
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    print(json.dumps({
+        "benchmark": "store",
+        "votes": args.votes,
+        "votes_per_s": round(votes_per_s),
+        "ratio_to_usb_base_ceiling": round(votes_per_s / USB_BASE_CEILING_VOTES_PER_S, 1),
+        "paced_rate_votes_per_s": args.rate,
+        "commits": len(latencies),
+        "commit_latency_ms_p50": round(statistics.median(latencies), 1),
+        "commit_latency_ms_p99": round(p99, 1),
+        "commit_latency_ms_max": round(latencies[-1], 1),
+        "meets_target": votes_per_s >= TARGET_VOTES_PER_S and p99 <= TARGET_COMMIT_MS,
+    }))
+
+
+if __name__ == "__main__":
+    main()

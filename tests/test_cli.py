@@ -1,0 +1,98 @@
+"""The command line: decode, record on sim://, sessions and export, and its error messages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from basestation.cli import main
+from firmware_protocol.iclicker_air import encode_air_payload
+from firmware_protocol.link import FrameType, encode_frame
+from firmware_protocol.link_messages import RadioPacket, Reply
+
+
+def run(*args: str, stdin: str | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), input=stdin)
+    return result.exit_code, result.output
+
+
+def json_lines(text: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def test_decode_radio_payloads() -> None:
+    code, out = run("decode", "--as", "radio",
+                    stdin="14 8C 29 75 3E\n# comment\n\n148c29753f\nzz\n")
+    assert code == 0
+    assert json_lines(out) == [
+        {"handset": "A24653B7", "answer": "B"},
+        {"error": "payload checksum mismatch", "payload": "148c29753f"},
+        {"error": "not hex bytes: 'zz'"},
+    ]
+
+
+def test_decode_link_frames(tmp_path: Path) -> None:
+    payload = encode_air_payload("428071B3", "A")
+    radio = encode_frame(FrameType.RADIO_PACKET, 5, RadioPacket(99, -70, payload).encode())
+    reply = encode_frame(FrameType.REPLY, 6, Reply(3, 0, "ok").encode())
+    broken = bytearray(radio)
+    broken[3] ^= 0xFF
+    source = tmp_path / "frames.hex"
+    source.write_text(f"{radio.hex()}\n{reply.hex(' ')}\n{bytes(broken).hex()}\n")
+    code, out = run("decode", "--as", "link", str(source))
+    assert code == 0
+    first, second, third = json_lines(out)
+    assert first == {"type": "RADIO_PACKET", "seq": 5, "clock_us": 99, "rssi": -70,
+                     "payload": payload.hex(), "handset": "428071B3", "answer": "A"}
+    assert second == {"type": "REPLY", "seq": 6, "answered_seq": 3, "result": 0, "text": "ok"}
+    assert "error" in third
+
+
+def test_record_sessions_and_export(db_path: Path) -> None:
+    url = "sim://60?seed=1&speed=100&loss=0.1"
+    code, out = run("record", "--receiver", url, "--db", str(db_path), "--json",
+                    "--question", "Which force?")
+    assert code == 0, out
+    summary = json.loads(out)
+    assert set(summary) >= {"session", "poll", "voters", "counts", "votes", "duplicates",
+                            "invalid", "late"}
+    assert sum(summary["counts"].values()) == summary["voters"] > 40
+    assert list(summary["counts"]) == ["A", "B", "C", "D", "E"]
+
+    code, out = run("sessions", "--db", str(db_path), "--json")
+    assert json.loads(out) == [{"session": summary["session"],
+                                "started_at": json.loads(out)[0]["started_at"],
+                                "questions": 1, "votes": summary["votes"]}]
+
+    code, out = run("export", "--db", str(db_path), "--session", str(summary["session"]),
+                    "--format", "json")
+    exported = json.loads(out)
+    (poll,) = exported["polls"]
+    assert (exported["session"], poll["poll"], poll["question"], poll["round"]) == (
+        summary["session"], summary["poll"], 1, 1)
+    assert poll["opened_at"] < poll["closed_at"]
+    assert len(poll["votes"]) == summary["votes"]
+    assert set(poll["votes"][0]) >= {"handset", "answer", "t_host"}
+
+    code, out = run("export", "--db", str(db_path), "--session", str(summary["session"]),
+                    "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == summary["votes"] and rows[0]["question"] == "1"
+
+
+def test_errors_are_plain_sentences(tmp_path: Path) -> None:
+    code, out = run("sessions", "--db", str(tmp_path / "none.db"))
+    assert code == 1 and "no database at" in out
+    code, out = run("record", "--receiver", "serial:///dev/ttyNope0", "--db",
+                    str(tmp_path / "x.db"))
+    assert code == 1 and "is the receiver plugged in" in out
+    assert not (tmp_path / "x.db").exists()
+    code, out = run("record", "--receiver", "sim://5", "--revote")
+    assert code == 2 and "--revote needs --session" in out
+    (tmp_path / "x.db").write_text("hello")
+    code, out = run("export", "--db", str(tmp_path / "x.db"), "--session", "1")
+    assert code == 1 and "not a base station database" in out
