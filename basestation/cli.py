@@ -76,7 +76,8 @@ def record(receiver_url: str, db_path: Path | None, question: str | None, sessio
         click.echo(json.dumps(result))
         return
     click.echo(f"session {result['session']}, question {result['question']}, "
-               f"round {result['round']} (poll {result['poll']}), stopped by {result['stopped_by']}")
+               f"round {result['round']} (poll {result['poll']}), "
+               f"stopped by {result['stopped_by']}")
     for answer, count in result["counts"].items():
         click.echo(f"  {answer}: {count}")
     click.echo(f"voters {result['voters']}, votes {result['votes']}, duplicates "

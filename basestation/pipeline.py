@@ -34,7 +34,7 @@ class VotePipeline:
             kind, payload, receiver, host_time, receiver_time_us, _rssi = packet
             if kind is air:
                 decoded = air_lookup(payload)
-                if decoded.__class__ is str:
+                if isinstance(decoded, str):
                     log.debug("dropped packet: %s", decoded)
                     self.buffer.count_invalid()
                     continue

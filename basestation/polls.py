@@ -52,8 +52,8 @@ class PollController:
     # -- sessions ----------------------------------------------------------
     def start_session(self, course: str | None = None, title: str | None = None) -> int:
         now = time.time()
-        session_id: int = self.store.call(lambda db: db["sessions"].insert(
-            {"started_at": now, "course": course, "title": title}).last_pk)
+        session_id = self.store.call(lambda db: _new_id(db.table("sessions").insert(
+            {"started_at": now, "course": course, "title": title})))
         self.session_id, self.question = session_id, None
         return session_id
 
@@ -81,8 +81,8 @@ class PollController:
             number = 1 + next(iter(db.query(
                 "SELECT COALESCE(MAX(number), 0) AS n FROM questions WHERE session_id = ?",
                 [session_id])))["n"]
-            row_id = db["questions"].insert({"session_id": session_id, "number": number,
-                                             "text": text, "correct": correct}).last_pk
+            row_id = _new_id(db.table("questions").insert(
+                {"session_id": session_id, "number": number, "text": text, "correct": correct}))
             return QuestionInfo(row_id, session_id, number, text, correct)
 
         self.question = self.store.call(insert)
@@ -92,7 +92,7 @@ class PollController:
         question = self._require_question("set the correct answer")
         if answer is not None and answer not in ANSWERS:
             raise PollStateError(f"correct answer {answer!r} is not one of {', '.join(ANSWERS)}")
-        self.store.call(lambda db: db["questions"].update(question.id, {"correct": answer}))
+        self.store.call(lambda db: db.table("questions").update(question.id, {"correct": answer}))
         self.question = QuestionInfo(question.id, question.session_id, question.number,
                                      question.text, answer)
 
@@ -108,8 +108,9 @@ class PollController:
             next_round: int = 1 + next(iter(db.query(
                 "SELECT COALESCE(MAX(round), 0) AS r FROM polls WHERE question_id = ?",
                 [question.id])))["r"]
-            poll_id: int = db["polls"].insert({"question_id": question.id, "round": next_round,
-                                               "opened_at": now, "receiver": receiver}).last_pk
+            poll_id = _new_id(db.table("polls").insert(
+                {"question_id": question.id, "round": next_round, "opened_at": now,
+                 "receiver": receiver}))
             return poll_id, next_round
 
         poll_id, round_number = self.store.call(insert)
@@ -121,7 +122,7 @@ class PollController:
         """Open the next round of the current question, which must have been polled."""
         question = self._require_question("revote")
         if self.last_poll is None or self.last_poll.question.id != question.id:
-            polled = self.store.call(lambda db: db["polls"].count_where(
+            polled = self.store.call(lambda db: db.table("polls").count_where(
                 "question_id = ?", [question.id]))
             if not polled:
                 raise PollStateError("revote needs a question that has been polled once")
@@ -137,11 +138,11 @@ class PollController:
         session_id = self._require_session()
 
         def update(db: sqlite_utils.Database) -> None:
-            db["polls"].update(poll.id, {
+            db.table("polls").update(poll.id, {
                 "closed_at": now, "heard": snapshot.heard, "votes": snapshot.votes,
                 "duplicates": snapshot.duplicates, "invalid": snapshot.invalid,
                 "late": snapshot.late})
-            db["sessions"].update(session_id, {"ended_at": now})
+            db.table("sessions").update(session_id, {"ended_at": now})
 
         self.store.call(update)
         self.poll, self.last_poll = None, poll
@@ -151,7 +152,7 @@ class PollController:
         """Packets that came after the last poll closed are counted against it."""
         poll, late = self.last_poll, self.buffer.late
         if poll is not None and late and not self.buffer.is_open:
-            self.store.call(lambda db: db["polls"].update(poll.id, {"late": late}))
+            self.store.call(lambda db: db.table("polls").update(poll.id, {"late": late}))
 
     def finish(self) -> None:
         """Close any open poll and record late packets (call before exiting)."""
@@ -174,6 +175,13 @@ class PollController:
     def _require_no_open_poll(self, action: str) -> None:
         if self.poll is not None:
             raise PollStateError(f"cannot {action} while poll {self.poll.id} is open")
+
+
+def _new_id(table: sqlite_utils.db.Table) -> int:
+    """The primary key of the row just inserted."""
+    row_id = table.last_pk
+    assert isinstance(row_id, int), row_id
+    return row_id
 
 
 def _question(row: dict[str, object]) -> QuestionInfo:

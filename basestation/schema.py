@@ -11,18 +11,18 @@ MIGRATIONS_TABLE = "schema_migrations"
 
 
 def _initial(db: sqlite_utils.Database) -> None:
-    db["sessions"].create(
+    db.table("sessions").create(
         {"id": int, "started_at": float, "ended_at": float, "course": str, "title": str,
          "anonymous": int},
         pk="id", not_null={"started_at"}, defaults={"anonymous": 0},
     )
-    db["questions"].create(
+    db.table("questions").create(
         {"id": int, "session_id": int, "number": int, "text": str, "correct": str},
         pk="id", not_null={"session_id", "number"},
         foreign_keys=[("session_id", "sessions", "id")],
     )
-    db["questions"].create_index(["session_id", "number"], unique=True)
-    db["polls"].create(
+    db.table("questions").create_index(["session_id", "number"], unique=True)
+    db.table("polls").create(
         {"id": int, "question_id": int, "round": int, "opened_at": float, "closed_at": float,
          "receiver": str, "heard": int, "votes": int, "duplicates": int, "invalid": int,
          "late": int},
@@ -30,15 +30,15 @@ def _initial(db: sqlite_utils.Database) -> None:
         defaults={"heard": 0, "votes": 0, "duplicates": 0, "invalid": 0, "late": 0},
         foreign_keys=[("question_id", "questions", "id")],
     )
-    db["polls"].create_index(["question_id", "round"], unique=True)
-    db["votes"].create(
+    db.table("polls").create_index(["question_id", "round"], unique=True)
+    db.table("votes").create(
         {"id": int, "poll_id": int, "handset": str, "answer": str, "receiver": str,
          "t_receiver_us": int, "t_host": float},
         pk="id", not_null={"poll_id", "handset", "answer", "t_host"},
         foreign_keys=[("poll_id", "polls", "id")],
     )
-    db["votes"].create_index(["poll_id", "t_host"])
-    db["votes"].create_index(["handset"])
+    db.table("votes").create_index(["poll_id", "t_host"])
+    db.table("votes").create_index(["handset"])
 
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
@@ -50,13 +50,13 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations this database lacks; return their names."""
     with db.atomic():
         if MIGRATIONS_TABLE not in db.table_names():
-            db[MIGRATIONS_TABLE].create({"name": str, "applied_at": float}, pk="name")
-        done = {row["name"] for row in db[MIGRATIONS_TABLE].rows}
+            db.table(MIGRATIONS_TABLE).create({"name": str, "applied_at": float}, pk="name")
+        done = {row["name"] for row in db.table(MIGRATIONS_TABLE).rows}
         applied = []
         for name, step in MIGRATIONS:
             if name in done:
                 continue
             step(db)
-            db[MIGRATIONS_TABLE].insert({"name": name, "applied_at": time.time()})
+            db.table(MIGRATIONS_TABLE).insert({"name": name, "applied_at": time.time()})
             applied.append(name)
     return applied

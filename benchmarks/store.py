@@ -26,9 +26,9 @@ TARGET_COMMIT_MS = 250
 
 def make_poll(store: Store) -> int:
     def insert(db):  # type: ignore[no-untyped-def]
-        session = db["sessions"].insert({"started_at": time.time()}).last_pk
-        question = db["questions"].insert({"session_id": session, "number": 1}).last_pk
-        return db["polls"].insert({"question_id": question, "round": 1,
+        session = db.table("sessions").insert({"started_at": time.time()}).last_pk
+        question = db.table("questions").insert({"session_id": session, "number": 1}).last_pk
+        return db.table("polls").insert({"question_id": question, "round": 1,
                                    "opened_at": time.time()}).last_pk
     poll: int = store.call(insert)
     return poll

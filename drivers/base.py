@@ -12,9 +12,9 @@ from __future__ import annotations
 import logging
 import time
 from abc import ABC, abstractmethod
-from enum import Enum
-from types import TracebackType
 from collections.abc import Callable
+from enum import StrEnum
+from types import TracebackType
 from typing import ClassVar
 
 from drivers.errors import DeviceGone, ReceiverEnded, ReceiverError
@@ -24,7 +24,7 @@ from drivers.url import ReceiverUrl
 log = logging.getLogger(__name__)
 
 
-class ReceiverState(str, Enum):
+class ReceiverState(StrEnum):
     CLOSED = "closed"
     CONNECTED = "connected"
     RECONNECTING = "reconnecting"
@@ -69,10 +69,9 @@ class Receiver(ABC):
             raise ReceiverError("the receiver is not open")
         if self.state is ReceiverState.ENDED:
             raise ReceiverEnded(f"{self.describe()} has ended")
-        if self.state is not ReceiverState.CONNECTED:
-            if not self._try_reconnect():
-                time.sleep(min(timeout, self.reconnect_interval_s))
-                return []
+        if self.state is not ReceiverState.CONNECTED and not self._try_reconnect():
+            time.sleep(min(timeout, self.reconnect_interval_s))
+            return []
         try:
             return self._read(timeout)
         except DeviceGone as error:
@@ -129,12 +128,15 @@ class Receiver(ABC):
 
     def _open_poll(self) -> None:
         """Most receivers forward everything they hear; those that need a command override."""
+        return None
 
     def _close_poll(self) -> None:
         """See :meth:`_open_poll`."""
+        return None
 
     def _set_channel(self, channel: str) -> None:
         """Receivers without channels ignore it."""
+        return None
 
     # -- reconnecting --------------------------------------------------------
     def _command(self, step: Callable[[], None]) -> None:

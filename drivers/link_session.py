@@ -8,7 +8,14 @@ from dataclasses import asdict
 
 from drivers.packets import PacketKind, RawPacket
 from firmware_protocol.link import FrameType, LinkDecoder, encode_frame
-from firmware_protocol.link_messages import RSSI_UNKNOWN, Hello, LinkBodyError, Reply, Status, parse_log
+from firmware_protocol.link_messages import (
+    RSSI_UNKNOWN,
+    Hello,
+    LinkBodyError,
+    Reply,
+    Status,
+    parse_log,
+)
 
 log = logging.getLogger(__name__)
 _RADIO_HEADER = struct.Struct(">Ib")

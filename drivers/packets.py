@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import NamedTuple
 
 
-class PacketKind(str, Enum):
+class PacketKind(StrEnum):
     ICLICKER_AIR = "iclicker-air"
     """Five bytes heard after the sync word; decoded by firmware_protocol.iclicker_air."""
     ISKIPPER_LINE = "iskipper-line"

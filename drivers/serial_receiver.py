@@ -14,7 +14,13 @@ from typing import Any
 import serial
 
 from drivers.base import Receiver
-from drivers.errors import DeviceGone, NoSuchDevice, PermissionDenied, ReceiverError, ReceiverUrlError
+from drivers.errors import (
+    DeviceGone,
+    NoSuchDevice,
+    PermissionDenied,
+    ReceiverError,
+    ReceiverUrlError,
+)
 from drivers.iskipper_session import IskipperSession
 from drivers.link_session import LinkSession
 from drivers.packets import RawPacket
@@ -47,6 +53,11 @@ class SerialReceiver(Receiver):
     def _new_session(self) -> LinkSession | IskipperSession:
         label = f"serial:{self.url.target}"
         return LinkSession(label) if self.protocol == "link" else IskipperSession(label)
+
+    @property
+    def transport(self) -> Any:
+        """The open pyserial port (``loop://`` tests write into it), or None."""
+        return self._serial
 
     @property
     def session(self) -> LinkSession | IskipperSession:

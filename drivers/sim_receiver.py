@@ -30,7 +30,8 @@ class SimReceiver(Receiver):
         try:
             students = int(url.target or "300")
         except ValueError:
-            raise ReceiverUrlError(f"{url.text}: expected sim://<students>, e.g. sim://300") from None
+            raise ReceiverUrlError(
+                f"{url.text}: expected sim://<students>, e.g. sim://300") from None
         self.scenario = ClassScenario(
             students=students,
             seed=url.int_param("seed", 0),

@@ -42,7 +42,7 @@ def parse_handset_id(text: str) -> str:
     if not set(cleaned) <= _HEX:
         raise HandsetIdError(f"{text!r} is not hexadecimal; a handset ID uses only 0-9 and A-F")
     value = int(cleaned, 16)
-    id0, id1, id2, check = (value >> 24) & 0xFF, (value >> 16) & 0xFF, (value >> 8) & 0xFF, value & 0xFF
+    id0, id1, id2, check = value.to_bytes(4, "big")
     expected = xor_check(id0, id1, id2)
     if check != expected:
         raise HandsetIdError(

@@ -1,1 +1,4 @@
-"""Emulate what is not on the desk: a classroom, its radio, and the receivers. Deterministic by seed."""
+"""Emulate what is not on the desk: a classroom, its radio, and the receivers.
+
+Deterministic by seed.
+"""

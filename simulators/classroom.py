@@ -97,7 +97,8 @@ class ClassroomModel:
                     answer = correct if rng.random() < 0.95 else _wrong_choice(rng, wrong, lure)
                 else:
                     roll = rng.random()
-                    answer = correct if roll < 0.55 else (before if roll < 0.9 else rng.choice(wrong))
+                    kept = before if roll < 0.9 else rng.choice(wrong)
+                    answer = correct if roll < 0.55 else kept
                 presses_2 += self._presses(rng, handset, answer, correct, wrong, 0.6)
         return (
             RoundScript(number, 1, correct, tuple(sorted(presses_1, key=_by_time))),
@@ -107,12 +108,13 @@ class ClassroomModel:
     def _presses(self, rng: random.Random, handset: str, answer: str, correct: str,
                  wrong: list[str], speedup: float) -> list[Press]:
         limit = self.round_length_s
-        first = min(rng.lognormvariate(math.log(self.median_reaction_s * speedup), 0.6), limit * 0.8)
+        median = self.median_reaction_s * speedup
+        first = min(rng.lognormvariate(math.log(median), 0.6), limit * 0.8)
         presses = [Press(first, handset, answer)]
         if rng.random() < self.change_of_mind:
             later = min(first + rng.expovariate(1 / 6.0) + 0.5, limit * 0.95)
-            other = correct if answer != correct and rng.random() < 0.5 else rng.choice(
-                [a for a in (*wrong, correct) if a != answer])
+            others = [a for a in (*wrong, correct) if a != answer]
+            other = correct if answer != correct and rng.random() < 0.5 else rng.choice(others)
             presses.append(Press(later, handset, other))
         return presses
 

@@ -3,6 +3,7 @@ driver talks to it through pyserial exactly as to a USB receiver."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import termios
@@ -36,7 +37,7 @@ class PtyReceiver:
             due = self.emulator.next_due()
             wait = IDLE_WAKE_S if due is None else max(0.0, min(due - now, IDLE_WAKE_S))
             writers = [self._master] if self._outgoing else []
-            readable, writable, _ = select.select([self._master], writers, [], wait)
+            readable, _, _ = select.select([self._master], writers, [], wait)
             if readable:
                 try:
                     data = os.read(self._master, 4096)
@@ -63,7 +64,5 @@ class PtyReceiver:
     def close(self) -> None:
         self.stop()
         for descriptor in (self._master, self._slave):
-            try:
+            with contextlib.suppress(OSError):
                 os.close(descriptor)
-            except OSError:
-                pass

@@ -48,7 +48,7 @@ def test_link_frames_through_pyserial_loop() -> None:
     receiver = receiver_for_url("loop://")
     assert isinstance(receiver, SerialReceiver)
     with receiver:
-        port = receiver._serial  # noqa: SLF001 - loop:// echoes what is written into it
+        port = receiver.transport  # loop:// echoes what is written into it
         port.reset_input_buffer()  # drop the GET_INFO the driver sent on open
         payload = encode_air_payload("A24653B7", "D")
         port.write(encode_frame(FrameType.HELLO, 0, Hello(1, (1, 0, 0), 0xCAFE, 1, "AA").encode())
@@ -62,7 +62,7 @@ def test_link_frames_through_pyserial_loop() -> None:
 
 def test_iskipper_lines_through_pyserial_loop() -> None:
     with receiver_for_url("loop://?protocol=iskipper") as receiver:
-        port = receiver._serial  # noqa: SLF001
+        port = receiver.transport
         port.write(b"Listening on AA\r\n" + format_iskipper_line("428071B3", "E"))
         packets = receiver.read(0.5)
     assert [(p.kind, p.payload) for p in packets] == [
