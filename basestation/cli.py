@@ -177,15 +177,52 @@ def export(db_path: Path | None, session_id: int, output_format: str, output: An
 
 
 @main.command()
+@click.option("--receiver", "receiver_url", help="Receiver URL (default: the first one found).")
+@db_option
+@click.option("--course", help="Course name of the session.")
+@click.option("--instructor", help="Handset ID of the instructor remote (never counted).")
+@click.option("--countdown", type=click.FloatRange(min=1), help="Close each poll after N seconds.")
+@click.option("--hide-results", is_flag=True, help="Start with the bars hidden (projector).")
+def run(receiver_url: str | None, db_path: Path | None, course: str | None,
+        instructor: str | None, countdown: float | None, hide_results: bool) -> None:
+    """Open the live dashboard on a receiver."""
+    from basestation.dashboard import run_dashboard
+    from drivers.discovery import NOTHING_FOUND, find_receiver
+    from firmware_protocol.handset_id import HandsetIdError, parse_handset_id
+
+    if receiver_url is None:
+        found = find_receiver()
+        if found is None:
+            raise click.ClickException(NOTHING_FOUND)
+        receiver_url = found.url
+    try:
+        instructor_id = parse_handset_id(instructor) if instructor else None
+    except HandsetIdError as error:
+        raise click.BadParameter(str(error), param_hint="--instructor") from error
+    try:
+        run_dashboard(receiver_url, resolve_db(db_path), course=course, instructor=instructor_id,
+                      countdown=countdown, hide_results=hide_results)
+    except (ReceiverError, StoreError) as error:
+        raise click.ClickException(str(error)) from error
+
+
+@main.command()
 @db_option
 @click.option("--students", type=click.IntRange(min=1), default=300, show_default=True)
 @click.option("--seed", type=int, default=7, show_default=True)
 @click.option("--speed", type=click.FloatRange(min=0.01), default=4.0, show_default=True)
-def demo(db_path: Path | None, students: int, seed: int, speed: float) -> None:
-    """A simulated class of 300 handsets: a question, its revote, live tallies."""
-    from basestation.demo import run_demo
+@click.option("--plain", is_flag=True, help="Print tallies as text instead of the dashboard.")
+def demo(db_path: Path | None, students: int, seed: int, speed: float, plain: bool) -> None:
+    """The dashboard on a simulated class of 300 handsets (a private temporary database)."""
+    from basestation.dashboard import run_dashboard
+    from basestation.demo import demo_db_path, demo_url, run_demo
 
+    db = db_path or demo_db_path()
     try:
-        run_demo(db_path, students=students, seed=seed, speed=speed, stop=stop_on_signals())
+        if plain or not sys.stdout.isatty():
+            run_demo(db, students=students, seed=seed, speed=speed, stop=stop_on_signals())
+        else:
+            run_dashboard(demo_url(students, seed, speed, questions=5), db, course="Demo",
+                          start_poll=True)
     except (ReceiverError, StoreError) as error:
         raise click.ClickException(str(error)) from error

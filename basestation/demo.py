@@ -23,13 +23,21 @@ BAR_WIDTH = 40
 TAIL_S = 0.5
 
 
-def run_demo(db_path: Path | None, *, students: int, seed: int, speed: float,
+def demo_db_path() -> Path:
+    """A fresh private folder, so the demo never mixes with real class data."""
+    return Path(tempfile.mkdtemp(prefix="basestation-demo-")) / "demo.db"
+
+
+def demo_url(students: int, seed: int, speed: float, questions: int = 1) -> str:
+    return (f"sim://{students}?seed={seed}&speed={speed}&questions={questions}&revote=1"
+            "&loss=0.03&end=0")
+
+
+def run_demo(db_path: Path, *, students: int, seed: int, speed: float,
              stop: threading.Event) -> None:
+    """The text-only demo: a question and its revote, tallies printed as they change."""
     console = Console(stderr=False)
-    if db_path is None:
-        db_path = Path(tempfile.mkdtemp(prefix="basestation-demo-")) / "demo.db"
-    receiver = receiver_for_url(
-        f"sim://{students}?seed={seed}&speed={speed}&questions=1&revote=1&loss=0.03&end=0")
+    receiver = receiver_for_url(demo_url(students, seed, speed))
     assert isinstance(receiver, SimReceiver)
     correct = receiver.emulator.rounds[0].correct
     console.print(f"[b]Demo[/b]: {students} simulated handsets, database {db_path}")

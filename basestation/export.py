@@ -84,3 +84,22 @@ def write_votes_csv(export: dict[str, Any], stream: TextIO) -> int:
                              "round": poll["round"], "poll": poll["poll"], **vote})
             count += 1
     return count
+
+
+def poll_latest_answers(db: sqlite_utils.Database, poll_id: int) -> dict[str, str]:
+    """The answer that counts for each handset in a poll: its last accepted vote."""
+    latest: dict[str, str] = {}
+    for row in db.query("SELECT handset, answer FROM votes WHERE poll_id = ? ORDER BY t_host, id",
+                        [poll_id]):
+        latest[row["handset"]] = row["answer"]
+    return latest
+
+
+def session_polls(db: sqlite_utils.Database, session_id: int) -> list[dict[str, Any]]:
+    """One line per poll of a session, in question and round order."""
+    return list(db.query("""
+        SELECT p.id AS poll, q.number AS question, q.text, q.correct, p.round, p.opened_at,
+               p.closed_at, p.votes, p.duplicates, p.invalid,
+               (SELECT COUNT(DISTINCT handset) FROM votes v WHERE v.poll_id = p.id) AS voters
+        FROM polls p JOIN questions q ON q.id = p.question_id
+        WHERE q.session_id = ? ORDER BY q.number, p.round""", [session_id]))

@@ -6,7 +6,7 @@ This is the hot path of the base station; the pipeline benchmark measures it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from basestation.decoding import PacketDecodeError, PacketDecoder
 from basestation.votes import VoteBuffer
@@ -17,19 +17,29 @@ log = logging.getLogger(__name__)
 
 
 class VotePipeline:
-    """Decoder in front of a :class:`VoteBuffer`; counts pings and packets."""
+    """Decoder in front of a :class:`VoteBuffer`; counts pings and packets.
 
-    def __init__(self, buffer: VoteBuffer) -> None:
+    Presses of the ``instructor`` handset are handed to ``on_instructor`` (once per
+    press, not per retransmission) and never counted as votes.
+    """
+
+    def __init__(self, buffer: VoteBuffer, instructor: str | None = None,
+                 on_instructor: Callable[[str], None] | None = None) -> None:
         self.buffer = buffer
         self.decoder = PacketDecoder()
         self.packets = 0
         self.pings = 0
+        self.seen: set[str] = set()
+        self.instructor = instructor
+        self.on_instructor = on_instructor
+        self._instructor_last: tuple[str, float] = ("", float("-inf"))
 
     def ingest(self, packets: Sequence[RawPacket]) -> None:
         self.packets += len(packets)
         air_lookup = self.decoder.air.lookup
         offer = self.buffer.offer
         air = PacketKind.ICLICKER_AIR
+        seen = self.seen
         for packet in packets:
             kind, payload, receiver, host_time, receiver_time_us, _rssi = packet
             if kind is air:
@@ -49,4 +59,16 @@ class VotePipeline:
             if answer == PING:
                 self.pings += 1
                 continue
+            if handset == self.instructor:
+                self._instructor_press(answer, host_time)
+                continue
+            seen.add(handset)
             offer(handset, answer, receiver, host_time, receiver_time_us)
+
+    def _instructor_press(self, answer: str, host_time: float) -> None:
+        last_answer, last_time = self._instructor_last
+        self._instructor_last = (answer, host_time)
+        if answer == last_answer and host_time - last_time <= self.buffer.window_s:
+            return  # a retransmission of the same press
+        if self.on_instructor is not None:
+            self.on_instructor(answer)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from basestation.pipeline import VotePipeline
 from basestation.polls import PollController
@@ -21,12 +21,13 @@ class Station:
     """One receiver feeding one session. Every accepted vote is queued for the
     store the moment the buffer accepts it."""
 
-    def __init__(self, receiver: Receiver, store: Store,
-                 window_s: float = DEFAULT_WINDOW_S) -> None:
+    def __init__(self, receiver: Receiver, store: Store, window_s: float = DEFAULT_WINDOW_S,
+                 instructor: str | None = None,
+                 on_instructor: Callable[[str], None] | None = None) -> None:
         self.receiver = receiver
         self.store = store
         self.buffer = VoteBuffer(window_s, on_accept=store.add_vote)
-        self.pipeline = VotePipeline(self.buffer)
+        self.pipeline = VotePipeline(self.buffer, instructor, on_instructor)
         self.polls = PollController(store, self.buffer)
         self.ended = False
 

@@ -1,0 +1,87 @@
+"""Peer Instruction figures: tallies, percent correct, the switching matrix, normalized gain."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from firmware_protocol.iclicker_air import ANSWERS
+
+DISCUSSION_PAYS_LOW = 0.35
+DISCUSSION_PAYS_HIGH = 0.70
+
+
+@dataclass(frozen=True)
+class RoundFigures:
+    counts: dict[str, int]
+    voters: int
+    percent_correct: float | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Vote 1 against vote 2 of one question, over handsets that voted in both."""
+
+    first: RoundFigures
+    second: RoundFigures
+    paired: int
+    matrix: dict[str, dict[str, int]]
+    switches: dict[str, int] | None
+    paired_correct_first: float | None
+    paired_correct_second: float | None
+    gain: float | None
+
+    @property
+    def changed(self) -> int:
+        return self.paired - sum(self.matrix[a][a] for a in ANSWERS)
+
+
+def round_figures(latest: Mapping[str, str], correct: str | None) -> RoundFigures:
+    counts = Counter(latest.values())
+    voters = len(latest)
+    right = None if correct is None or not voters else counts.get(correct, 0) / voters
+    return RoundFigures({a: counts.get(a, 0) for a in ANSWERS}, voters, right)
+
+
+def normalized_gain(p1: float, p2: float) -> float | None:
+    """Hake's (p2 - p1) / (1 - p1); undefined (None) when everybody was right at first."""
+    return None if p1 >= 1.0 else (p2 - p1) / (1.0 - p1)
+
+
+def discussion_hint(percent_correct: float | None) -> str:
+    """Mazur's rule of thumb on whether to run peer discussion after vote 1."""
+    if percent_correct is None:
+        return "set the correct answer to get advice"
+    if percent_correct < DISCUSSION_PAYS_LOW:
+        return "under 35 % right: revisit the concept before discussion"
+    if percent_correct > DISCUSSION_PAYS_HIGH:
+        return "over 70 % right: explain briefly and move on"
+    return "35-70 % right: peer discussion pays off, run a revote"
+
+
+def compare_rounds(first: Mapping[str, str], second: Mapping[str, str],
+                   correct: str | None) -> Comparison:
+    """The switching matrix (vote 1 answer -> vote 2 answer) and its summary."""
+    paired = sorted(first.keys() & second.keys())
+    matrix = {a: dict.fromkeys(ANSWERS, 0) for a in ANSWERS}
+    for handset in paired:
+        matrix[first[handset]][second[handset]] += 1
+    switches = None
+    p1 = p2 = gain = None
+    if correct is not None:
+        switches = {"RR": 0, "RW": 0, "WR": 0, "WW_same": 0, "WW_diff": 0}
+        for handset in paired:
+            before, after = first[handset], second[handset]
+            if before == correct:
+                switches["RR" if after == correct else "RW"] += 1
+            elif after == correct:
+                switches["WR"] += 1
+            else:
+                switches["WW_same" if before == after else "WW_diff"] += 1
+        if paired:
+            p1 = (switches["RR"] + switches["RW"]) / len(paired)
+            p2 = (switches["RR"] + switches["WR"]) / len(paired)
+            gain = normalized_gain(p1, p2)
+    return Comparison(round_figures(first, correct), round_figures(second, correct), len(paired),
+                      matrix, switches, p1, p2, gain)

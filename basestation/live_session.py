@@ -1,0 +1,250 @@
+"""A station running in a worker thread, driven by small commands, read by snapshots.
+
+The dashboard never touches the receiver or the store itself: it queues
+commands (start, stop, next question, revote, set the correct answer) that the
+worker runs between reads, and it reads a cheap :class:`LiveState` at ~10 Hz.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from basestation.polls import PollStateError
+from basestation.station import Station
+from basestation.store import StoreError
+from drivers.base import ReceiverState
+from drivers.errors import ReceiverEnded, ReceiverError
+from firmware_protocol.iclicker_air import ANSWERS
+
+log = logging.getLogger(__name__)
+READ_TIMEOUT_S = 0.02
+RATE_WINDOW_S = 2.0
+
+CORRECT_CYCLE: list[str | None] = [None, *ANSWERS]
+
+INSTRUCTOR_BUTTONS = {
+    "A": "toggle_poll",
+    "B": "next_question",
+    "C": "revote",
+    "D": "toggle_results",
+    "E": "compare",
+}
+"""What the instructor remote's buttons do (documented in the README)."""
+
+
+@dataclass(frozen=True)
+class LiveState:
+    session_id: int | None
+    question: int | None
+    question_text: str | None
+    round: int | None
+    correct: str | None
+    poll_open: bool
+    rounds_of_question: int
+    counts: dict[str, int]
+    voters: int
+    handsets_seen: int
+    votes: int
+    duplicates: int
+    invalid: int
+    late: int
+    elapsed_s: float
+    remaining_s: float | None
+    receiver_state: str
+    receiver_name: str
+    packets_per_s: float
+    store_error: str | None
+    ended: bool
+
+
+@dataclass
+class _Rate:
+    samples: list[tuple[float, int]] = field(default_factory=list)
+
+    def update(self, now: float, total: int) -> float:
+        self.samples.append((now, total))
+        while len(self.samples) > 2 and now - self.samples[0][0] > RATE_WINDOW_S:
+            self.samples.pop(0)
+        first_time, first_total = self.samples[0]
+        span = now - first_time
+        return (total - first_total) / span if span > 0 else 0.0
+
+
+class LiveSession:
+    """Owns the station's thread. ``clock`` is injectable for reproducible screens."""
+
+    def __init__(self, station: Station, *, clock: Callable[[], float] = time.monotonic,
+                 countdown_s: float | None = None) -> None:
+        self.station = station
+        self.clock = clock
+        self.countdown_s = countdown_s
+        self.messages: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self.instructor_presses: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self.round_answers: dict[tuple[int, int], dict[str, str]] = {}
+        self._commands: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._opened_at: float | None = None
+        self._closed_elapsed = 0.0
+        self._rate = _Rate()
+        self.ended = False
+        station.pipeline.on_instructor = self.instructor_presses.put
+
+    # -- lifecycle ------------------------------------------------------------
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="live-session", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the worker; close an open poll so that it is stored closed."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        self._run_commands()
+        try:
+            if self.station.polls.poll is not None:
+                self._close_poll()
+            self.station.polls.finish()
+        except (PollStateError, StoreError) as error:
+            log.error("closing the poll on exit: %s", error)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.step()
+
+    def step(self) -> None:
+        """One turn of the worker: queued commands, then one read."""
+        self._run_commands()
+        if self.ended:
+            time.sleep(READ_TIMEOUT_S)
+            return
+        try:
+            packets = self.station.receiver.read(READ_TIMEOUT_S)
+        except ReceiverEnded:
+            self.ended = True
+            self.messages.put("the receiver has no more data")
+            return
+        except ReceiverError as error:
+            self.messages.put(str(error))
+            time.sleep(READ_TIMEOUT_S)
+            return
+        if packets:
+            self.station.ingest(packets)
+        if (self.countdown_s is not None and self.station.polls.poll is not None
+                and self._elapsed() >= self.countdown_s):
+            self._close_poll()
+
+    def _run_commands(self) -> None:
+        while True:
+            try:
+                command = self._commands.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                command()
+            except (PollStateError, StoreError, ReceiverError) as error:
+                self.messages.put(str(error))
+
+    # -- commands (queued, run by the worker) -----------------------------------
+    def submit(self, command: Callable[[], None]) -> None:
+        self._commands.put(command)
+
+    def start_poll(self) -> None:
+        self.submit(self._open_poll)
+
+    def stop_poll(self) -> None:
+        self.submit(self._close_poll)
+
+    def next_question(self, text: str | None = None) -> None:
+        self.submit(lambda: self._next_question(text))
+
+    def revote(self) -> None:
+        self.submit(self._revote)
+
+    def set_correct(self, answer: str | None) -> None:
+        self.submit(lambda: self.station.polls.set_correct(answer))
+
+    def cycle_correct(self) -> None:
+        """Mark the next answer correct (none, A, B, … E, none); each press counts."""
+        self.submit(self._cycle_correct)
+
+    def _cycle_correct(self) -> None:
+        question = self.station.polls.question
+        current = question.correct if question else None
+        index = CORRECT_CYCLE.index(current)
+        self.station.polls.set_correct(CORRECT_CYCLE[(index + 1) % len(CORRECT_CYCLE)])
+
+    def _open_poll(self) -> None:
+        if self.station.polls.question is None:
+            self.station.polls.add_question()
+        self.station.open_poll()
+        self._opened_at = self.clock()
+
+    def _revote(self) -> None:
+        self.station.revote()
+        self._opened_at = self.clock()
+
+    def _close_poll(self) -> None:
+        poll = self.station.polls.poll
+        if poll is None:
+            raise PollStateError("no poll is open")
+        self._closed_elapsed = self._elapsed()
+        answers = self.station.buffer.latest()
+        self.station.close_poll()
+        self.round_answers[(poll.question.number, poll.round)] = answers
+        self._opened_at = None
+
+    def _next_question(self, text: str | None) -> None:
+        self.station.polls.add_question(text)
+        self._closed_elapsed = 0.0
+
+    # -- reading ----------------------------------------------------------------
+    def _elapsed(self) -> float:
+        if self._opened_at is None:
+            return self._closed_elapsed
+        return max(0.0, self.clock() - self._opened_at)
+
+    def rounds_of(self, question: int) -> int:
+        return sum(1 for number, _ in self.round_answers if number == question)
+
+    def state(self) -> LiveState:
+        station = self.station
+        polls = station.polls
+        snapshot = station.buffer.snapshot()
+        question = polls.question
+        poll = polls.poll or (polls.last_poll if polls.last_poll and question and
+                              polls.last_poll.question.id == question.id else None)
+        elapsed = self._elapsed()
+        remaining = None
+        if self.countdown_s is not None and polls.poll is not None:
+            remaining = max(0.0, self.countdown_s - elapsed)
+        receiver = station.receiver
+        return LiveState(
+            session_id=polls.session_id,
+            question=question.number if question else None,
+            question_text=question.text if question else None,
+            round=poll.round if poll else None,
+            correct=question.correct if question else None,
+            poll_open=polls.poll is not None,
+            rounds_of_question=self.rounds_of(question.number) if question else 0,
+            counts=snapshot.counts if poll else dict.fromkeys(snapshot.counts, 0),
+            voters=snapshot.voters if poll else 0,
+            handsets_seen=len(station.pipeline.seen),
+            votes=snapshot.votes,
+            duplicates=snapshot.duplicates,
+            invalid=snapshot.invalid,
+            late=snapshot.late,
+            elapsed_s=elapsed,
+            remaining_s=remaining,
+            receiver_state=ReceiverState.ENDED.value if self.ended else receiver.state.value,
+            receiver_name=receiver.describe(),
+            packets_per_s=self._rate.update(self.clock(), station.pipeline.packets),
+            store_error=station.store.error,
+            ended=self.ended,
+        )

@@ -1,0 +1,1 @@
+"""The Textual dashboard for the instructor and the TA."""

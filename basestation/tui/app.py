@@ -1,0 +1,166 @@
+"""The dashboard: live bars, poll control from the keyboard, the revote comparison."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Footer, Static
+
+from basestation.live_session import INSTRUCTOR_BUTTONS, LiveSession, LiveState
+from basestation.tui.screens.comparison import ComparisonScreen
+from basestation.tui.screens.confirm import ConfirmScreen
+from basestation.tui.screens.session import SessionScreen
+from basestation.tui.widgets.bars import AnswerBars
+from basestation.tui.widgets.status import poll_figures, poll_title, receiver_line
+
+REFRESH_HZ = 10
+
+
+class DashboardApp(App[None]):
+    """Reads a :class:`LiveSession`; every change goes through its command queue."""
+
+    CSS_PATH = "dashboard.tcss"
+    TITLE = "basestation"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "start_poll", "Start"),
+        Binding("x", "stop_poll", "Stop"),
+        Binding("n", "next_question", "Next"),
+        Binding("r", "revote", "Revote"),
+        Binding("c", "cycle_correct", "Key"),
+        Binding("h", "toggle_results", "Hide"),
+        Binding("v", "compare", "Compare"),
+        Binding("l", "session", "List"),
+        Binding("q", "quit_dashboard", "Quit"),
+    ]
+
+    def __init__(self, live: LiveSession, db_path: Path, *, hide_results: bool = False,
+                 start_poll: bool = False, run_worker: bool = True) -> None:
+        super().__init__()
+        self.live = live
+        self.db_path = db_path
+        self.hide_results = hide_results
+        self.start_poll_on_mount = start_poll
+        self.run_worker_thread = run_worker
+        self.state: LiveState = live.state()
+        self.redraws = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title")
+        yield Static(id="figures")
+        yield AnswerBars(id="bars")
+        yield Static(id="receiver")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.run_worker_thread:
+            self.live.start()
+        if self.start_poll_on_mount:
+            self.live.start_poll()
+        self.set_interval(1 / REFRESH_HZ, self.refresh_view)
+        self.refresh_view()
+
+    def on_unmount(self) -> None:
+        self.live.stop()
+
+    def refresh_view(self) -> None:
+        """Read one snapshot and redraw; also handle messages and instructor presses."""
+        previous, self.state = self.state, self.live.state()
+        state = self.state
+        self.query_one("#title", Static).update(poll_title(state))
+        self.query_one("#figures", Static).update(poll_figures(state))
+        bars = self.query_one(AnswerBars)
+        bars.set_class(self.hide_results, "hidden-results")
+        bars.show(state, self.hide_results)
+        self.query_one("#receiver", Static).update(receiver_line(state))
+        self.redraws += 1
+        if _controls(previous) != _controls(state):
+            self.refresh_bindings()
+        while not self.live.messages.empty():
+            self.notify(self.live.messages.get(), severity="warning")
+        while not self.live.instructor_presses.empty():
+            self._instructor(self.live.instructor_presses.get())
+
+    # -- what may be done now ------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        state = self.state
+        polled = state.rounds_of_question > 0
+        allowed = {
+            "start_poll": not state.poll_open and not state.ended and
+            (state.question is None or not polled),
+            "stop_poll": state.poll_open,
+            "next_question": not state.poll_open and (state.question is None or polled),
+            "revote": not state.poll_open and polled and not state.ended,
+            "cycle_correct": state.question is not None,
+            "compare": state.rounds_of_question >= 2 or (polled and not state.poll_open),
+            "session": state.session_id is not None,
+        }.get(action, True)
+        return True if allowed else None  # None: shown in the footer, greyed out
+
+    # -- actions -------------------------------------------------------------------
+    def action_start_poll(self) -> None:
+        self.live.start_poll()
+
+    def action_stop_poll(self) -> None:
+        self.live.stop_poll()
+
+    def action_next_question(self) -> None:
+        self.live.next_question()
+        self.live.start_poll()
+
+    def action_revote(self) -> None:
+        self.live.revote()
+
+    def action_cycle_correct(self) -> None:
+        self.live.cycle_correct()
+
+    def action_toggle_results(self) -> None:
+        self.hide_results = not self.hide_results
+        self.refresh_view()
+
+    def action_compare(self) -> None:
+        question = self.state.question
+        if question is None:
+            return
+        rounds = sorted(r for q, r in self.live.round_answers if q == question)
+        if not rounds:
+            return
+        first = self.live.round_answers[(question, rounds[0])]
+        second = self.live.round_answers[(question, rounds[-1])] if len(rounds) > 1 else None
+        self.push_screen(ComparisonScreen(question, first, second, self.state.correct))
+
+    def action_session(self) -> None:
+        if self.state.session_id is not None:
+            self.push_screen(SessionScreen(self.db_path, self.state.session_id))
+
+    def action_quit_dashboard(self) -> None:
+        if not self.state.poll_open:
+            self.exit()
+            return
+
+        def answered(quit_now: bool | None) -> None:
+            if quit_now:
+                self.exit()
+
+        self.push_screen(ConfirmScreen("A poll is open. Close it and quit?"), answered)
+
+    def _instructor(self, answer: str) -> None:
+        action = INSTRUCTOR_BUTTONS.get(answer)
+        if action == "toggle_poll":
+            self.live.stop_poll() if self.state.poll_open else self.live.start_poll()
+        elif action == "next_question" and not self.state.poll_open:
+            self.action_next_question()
+        elif action == "revote" and self.check_action("revote", ()):
+            self.action_revote()
+        elif action == "toggle_results":
+            self.action_toggle_results()
+        elif action == "compare" and self.check_action("compare", ()):
+            self.action_compare()
+
+
+def _controls(state: LiveState) -> tuple[object, ...]:
+    return (state.poll_open, state.question, state.rounds_of_question, state.ended,
+            state.session_id)

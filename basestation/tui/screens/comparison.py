@@ -1,0 +1,94 @@
+"""Vote 1 against the revote: both histograms, the switching matrix and its summary."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from basestation.analysis import Comparison, RoundFigures, compare_rounds, discussion_hint
+from basestation.tui.widgets.bars import render_bars
+from firmware_protocol.iclicker_air import ANSWERS
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def round_panel(title: str, figures: RoundFigures, correct: str | None) -> Text:
+    text = Text(f"{title}: {figures.voters} voters, {_percent(figures.percent_correct)} "
+                "correct\n", style="bold")
+    text.append_text(render_bars(figures.counts, figures.voters, correct, 38, 1))
+    return text
+
+
+def matrix_table(comparison: Comparison, correct: str | None) -> Table:
+    table = Table(title="vote 1 → vote 2 (handsets that voted twice)", title_justify="left")
+    table.add_column("1 \\ 2", style="bold")
+    for answer in ANSWERS:
+        table.add_column(answer + ("✓" if answer == correct else ""), justify="right")
+    for before in ANSWERS:
+        row = comparison.matrix[before]
+        table.add_row(before + ("✓" if before == correct else ""),
+                      *[str(row[after]) if row[after] else "·" for after in ANSWERS])
+    return table
+
+
+def summary_text(comparison: Comparison) -> Text:
+    text = Text()
+    text.append(f"{comparison.paired} handsets voted in both rounds; "
+                f"{comparison.changed} changed their answer.\n")
+    switches = comparison.switches
+    if switches is None:
+        text.append("No correct answer is set: press c on the poll screen to set one.",
+                    style="italic")
+        return text
+    text.append(f"right→right {switches['RR']}   wrong→right {switches['WR']}   "
+                f"right→wrong {switches['RW']}\n", style="bold")
+    text.append(f"wrong→wrong {switches['WW_same'] + switches['WW_diff']} "
+                f"(same wrong {switches['WW_same']}, different wrong {switches['WW_diff']})\n")
+    gain = "undefined (all right in vote 1)" if comparison.gain is None and \
+        comparison.paired else _percent(comparison.gain)
+    text.append(f"correct: {_percent(comparison.paired_correct_first)} → "
+                f"{_percent(comparison.paired_correct_second)}   normalized gain {gain}\n")
+    text.append(f"Vote 1 advice: {discussion_hint(comparison.first.percent_correct)}",
+                style="dim")
+    return text
+
+
+class ComparisonScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,v", "app.pop_screen", "Back")]
+
+    def __init__(self, question: int, first: dict[str, str], second: dict[str, str] | None,
+                 correct: str | None) -> None:
+        super().__init__()
+        self.question = question
+        self.correct = correct
+        self.single_round = second is None
+        self.comparison = compare_rounds(first, second or {}, correct)
+
+    def compose(self) -> ComposeResult:
+        comparison = self.comparison
+        title = "vote 1" if self.single_round else "vote 1 and revote"
+        with VerticalScroll():
+            yield Static(Text(f"Question {self.question}: {title}", style="bold"),
+                         id="comparison-title")
+            with Horizontal(id="rounds"):
+                yield Static(round_panel("Vote 1", comparison.first, self.correct),
+                             classes="round")
+                if not self.single_round:
+                    yield Static(round_panel("Vote 2", comparison.second, self.correct),
+                                 classes="round")
+            if not self.single_round:
+                yield Static(matrix_table(comparison, self.correct), id="matrix")
+                yield Static(summary_text(comparison), id="summary")
+            else:
+                yield Static(Text(discussion_hint(comparison.first.percent_correct),
+                                  style="dim"), id="summary")
+        yield Footer()

@@ -1,0 +1,152 @@
+"""The Textual dashboard driven by its pilot, on a real station, store and simulated class."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from basestation.analysis import compare_rounds
+from basestation.live_session import LiveSession
+from basestation.station import Station
+from basestation.store import Store
+from basestation.tui.app import DashboardApp
+from basestation.tui.screens.comparison import ComparisonScreen
+from basestation.tui.screens.confirm import ConfirmScreen
+from basestation.tui.screens.session import SessionScreen
+from basestation.tui.widgets.bars import AnswerBars
+from drivers.registry import receiver_for_url
+from drivers.sim_receiver import SimReceiver
+
+SIM = "sim://300?seed=7&speed=300&questions=2&revote=1&end=0&loss=0.05"
+
+
+@asynccontextmanager
+async def dashboard(db_path: Path, url: str = SIM, **options: object) -> AsyncIterator[
+        tuple[DashboardApp, Pilot[None], SimReceiver]]:
+    receiver = receiver_for_url(url)
+    assert isinstance(receiver, SimReceiver)
+    receiver.open()
+    try:
+        with Store(db_path) as store:
+            station = Station(receiver, store)
+            station.polls.start_session(course="Physics")
+            app = DashboardApp(LiveSession(station), db_path, **options)  # type: ignore[arg-type]
+            async with app.run_test(size=(80, 24)) as pilot:
+                yield app, pilot, receiver
+    finally:
+        receiver.close()
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.05)
+
+
+def round_done(app: DashboardApp, receiver: SimReceiver) -> Callable[[], bool]:
+    return lambda: receiver.round_finished and app.live.station.pipeline.packets > 0 and \
+        app.state.poll_open
+
+
+async def test_vote_stop_revote_compare_and_quit(db_path: Path) -> None:
+    truth = None
+    async with dashboard(db_path) as (app, pilot, receiver):
+        truth = receiver.scenario.truth()
+        assert app.check_action("stop_poll", ()) is None  # greyed out: nothing to stop
+        assert app.check_action("revote", ()) is None
+        await pilot.press("s")
+        await until(pilot, round_done(app, receiver))
+        await pilot.pause(0.3)
+        assert app.state.counts == truth[0]["counts"]
+        assert app.state.voters == truth[0]["voters"]
+        bars = str(app.query_one(AnswerBars).render())
+        assert all(f"{count:>5}" in bars for count in truth[0]["counts"].values())
+
+        await pilot.press("x")
+        await until(pilot, lambda: not app.state.poll_open)
+        assert app.check_action("start_poll", ()) is None
+        assert app.check_action("revote", ()) is True
+
+        await pilot.press("c", "c")  # correct answer: none -> A -> B
+        await until(pilot, lambda: app.state.correct == "B")
+
+        await pilot.press("r")
+        await until(pilot, lambda: app.state.round == 2 and app.state.poll_open)
+        await until(pilot, round_done(app, receiver))
+        await pilot.pause(0.3)
+        assert app.state.counts == truth[1]["counts"]
+        await pilot.press("x")
+        await until(pilot, lambda: not app.state.poll_open and app.state.rounds_of_question == 2)
+
+        await pilot.press("v")
+        await until(pilot, lambda: isinstance(app.screen, ComparisonScreen))
+        screen = app.screen
+        assert isinstance(screen, ComparisonScreen)
+        expected = compare_rounds(truth[0]["latest"], truth[1]["latest"], "B")
+        assert screen.comparison.matrix == expected.matrix
+        assert screen.comparison.switches == expected.switches
+        assert screen.comparison.paired == expected.paired > 200
+        await pilot.press("escape")
+
+        await pilot.press("n")  # next question opens its first poll at once
+        await until(pilot, lambda: app.state.question == 2 and app.state.poll_open)
+        await pilot.press("q")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await pilot.pause(0.2)
+    with sqlite3.connect(db_path) as connection:
+        polls = connection.execute(
+            "SELECT q.number, p.round, p.closed_at IS NOT NULL, q.correct FROM polls p "
+            "JOIN questions q ON q.id = p.question_id ORDER BY p.id").fetchall()
+    assert polls == [(1, 1, 1, "B"), (1, 2, 1, "B"), (2, 1, 1, None)]
+
+
+async def test_hidden_results_show_only_the_response_count(db_path: Path) -> None:
+    async with dashboard(db_path, hide_results=True, start_poll=True) as (app, pilot, receiver):
+        await until(pilot, round_done(app, receiver))
+        await pilot.pause(0.3)
+        shown = str(app.query_one(AnswerBars).render())
+        assert str(app.state.voters) in shown and "responses" in shown
+        assert "█" not in shown
+        await pilot.press("h")
+        assert "█" in str(app.query_one(AnswerBars).render())
+
+
+async def test_session_screen_lists_polls_and_opens_a_question(db_path: Path) -> None:
+    async with dashboard(db_path, start_poll=True) as (app, pilot, receiver):
+        await until(pilot, round_done(app, receiver))
+        await pilot.press("x")
+        await until(pilot, lambda: not app.state.poll_open)
+        await pilot.press("l")
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ComparisonScreen))
+        screen = app.screen
+        assert isinstance(screen, ComparisonScreen) and screen.single_round
+        assert screen.comparison.first.counts == app.state.counts
+
+
+async def test_instructor_remote_controls_the_poll(db_path: Path) -> None:
+    async with dashboard(db_path) as (app, pilot, _receiver):
+        app.live.instructor_presses.put("A")
+        await until(pilot, lambda: app.state.poll_open)
+        app.live.instructor_presses.put("D")
+        await until(pilot, lambda: app.hide_results)
+        app.live.instructor_presses.put("A")
+        await until(pilot, lambda: not app.state.poll_open)
+
+
+async def test_layout_survives_a_large_terminal(db_path: Path) -> None:
+    async with dashboard(db_path, start_poll=True) as (app, pilot, receiver):
+        await pilot.resize_terminal(200, 60)
+        await until(pilot, round_done(app, receiver))
+        await pilot.pause(0.3)
+        bars = app.query_one(AnswerBars)
+        assert bars.size.width > 150 and bars.size.height > 30
+        assert str(bars.render()).count("█") > 500
