@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from basestation.live_session import INSTRUCTOR_BUTTONS, LiveSession, LiveState
 from basestation.tui.screens.comparison import ComparisonScreen
@@ -15,14 +15,16 @@ from basestation.tui.screens.confirm import ConfirmScreen
 from basestation.tui.screens.session import SessionScreen
 from basestation.tui.widgets.bars import AnswerBars
 from basestation.tui.widgets.status import poll_figures, poll_title, receiver_line
+from basestation.tui.widgets.text_panel import TextPanel
 
-REFRESH_HZ = 10
+REFRESH_HZ = 11
+"""A little above 10 Hz, so that a redraw always comes within 100 ms of a vote."""
 
 
 class DashboardApp(App[None]):
     """Reads a :class:`LiveSession`; every change goes through its command queue."""
 
-    CSS_PATH = "dashboard.tcss"
+    CSS_PATH = Path(__file__).with_name("dashboard.tcss")
     TITLE = "basestation"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -49,10 +51,10 @@ class DashboardApp(App[None]):
         self.redraws = 0
 
     def compose(self) -> ComposeResult:
-        yield Static(id="title")
-        yield Static(id="figures")
+        yield TextPanel(id="title")
+        yield TextPanel(id="figures")
         yield AnswerBars(id="bars")
-        yield Static(id="receiver")
+        yield TextPanel(id="receiver")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -70,12 +72,12 @@ class DashboardApp(App[None]):
         """Read one snapshot and redraw; also handle messages and instructor presses."""
         previous, self.state = self.state, self.live.state()
         state = self.state
-        self.query_one("#title", Static).update(poll_title(state))
-        self.query_one("#figures", Static).update(poll_figures(state))
+        self.query_one("#title", TextPanel).set_text(poll_title(state))
+        self.query_one("#figures", TextPanel).set_text(poll_figures(state))
         bars = self.query_one(AnswerBars)
         bars.set_class(self.hide_results, "hidden-results")
         bars.show(state, self.hide_results)
-        self.query_one("#receiver", Static).update(receiver_line(state))
+        self.query_one("#receiver", TextPanel).set_text(receiver_line(state))
         self.redraws += 1
         if _controls(previous) != _controls(state):
             self.refresh_bindings()

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
 
 from basestation.live_session import LiveState
+from basestation.tui.widgets.text_panel import TextPanel
 
 LABEL_WIDTH = 3
 FIGURES_WIDTH = 14
 BAR_GLYPH = "█"
+MAX_ROWS_PER_BAR = 4
+"""Thick enough to read from the back of a room; thicker only costs redraw time."""
 
 
 def render_bars(counts: dict[str, int], voters: int, correct: str | None, width: int,
@@ -43,13 +45,13 @@ def render_hidden(state: LiveState) -> Text:
     return text
 
 
-class AnswerBars(Static):
+class AnswerBars(TextPanel):
     """Shows the counts; in hidden mode only the number of responses."""
 
     def show(self, state: LiveState, hidden: bool) -> None:
         if hidden:
-            self.update(render_hidden(state))
+            self.set_text(render_hidden(state))
             return
-        rows = max(1, (self.size.height or 5) // 5)
-        self.update(render_bars(state.counts, state.voters, state.correct,
+        rows = min(MAX_ROWS_PER_BAR, max(1, (self.size.height or 5) // 5))
+        self.set_text(render_bars(state.counts, state.voters, state.correct,
                                 self.size.width or 80, rows))

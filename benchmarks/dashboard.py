@@ -1,0 +1,143 @@
+"""The dashboard under load: 1,000 handsets voting at 750 votes/s (the vendor's rating).
+
+The real app, station, store and link decoder run headless; a paced receiver
+produces link v1 frames at the given rate. Prints one JSON object with
+redraws per second, the process's CPU share of one core, and how long an
+accepted vote takes to reach the screen's widgets.
+Run: ``uv run python benchmarks/dashboard.py [--seconds S] [--rate R]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import bisect
+import json
+import random
+import tempfile
+import time
+from pathlib import Path
+
+from basestation.live_session import LiveSession
+from basestation.station import Station
+from basestation.store import Store
+from basestation.tui.app import DashboardApp
+from basestation.votes import Vote
+from drivers.base import Receiver
+from drivers.link_session import LinkSession
+from drivers.packets import RawPacket
+from drivers.url import parse_receiver_url
+from firmware_protocol.handset_id import handset_id_from_bytes
+from firmware_protocol.iclicker_air import ANSWERS, encode_air_payload
+from firmware_protocol.link import FrameType, encode_frame
+from firmware_protocol.link_messages import RadioPacket
+
+TARGET_REDRAWS_PER_S = 10
+TARGET_CPU_SHARE = 0.15
+TARGET_P99_MS = 100
+
+
+class PacedReceiver(Receiver):
+    """Link v1 frames of ``handsets`` handsets changing their minds at ``rate`` per second."""
+
+    scheme = "paced"
+
+    def __init__(self, handsets: int, rate: float, seed: int = 1) -> None:
+        super().__init__(parse_receiver_url(f"paced://{handsets}"))
+        rng = random.Random(seed)
+        ids = [handset_id_from_bytes(rng.randrange(256), rng.randrange(256), i % 256)
+               for i in range(handsets)]
+        self._frames = [encode_frame(FrameType.RADIO_PACKET, i & 0xFF,
+                                     RadioPacket(i, -50, encode_air_payload(
+                                         rng.choice(ids), rng.choice(ANSWERS))).encode())
+                        for i in range(20_000)]
+        self.rate = rate
+        self.session = LinkSession("paced")
+        self._started = 0.0
+        self._sent = 0
+
+    def _open(self) -> None:
+        self._started = time.monotonic()
+
+    def _close(self) -> None:
+        return None
+
+    def _read(self, timeout: float) -> list[RawPacket]:
+        time.sleep(timeout)
+        due = int((time.monotonic() - self._started) * self.rate)
+        data = b"".join(self._frames[i % len(self._frames)] for i in range(self._sent, due))
+        self._sent = due
+        return self.session.on_bytes(data, time.time())
+
+
+class MeasuredApp(DashboardApp):
+    """Records when each redraw finished and how many votes it showed."""
+
+    shown: list[tuple[float, int]]
+
+    def refresh_view(self) -> None:
+        super().refresh_view()
+        self.shown.append((time.monotonic(), self.state.votes))
+
+
+async def measure(seconds: float, rate: float, handsets: int) -> dict[str, object]:
+    receiver = PacedReceiver(handsets, rate)
+    receiver.open()
+    accepted_at: list[float] = []
+    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "bench.db") as store:
+        station = Station(receiver, store)
+        keep = store.add_vote
+
+        def on_accept(poll: int, vote: Vote) -> None:
+            accepted_at.append(time.monotonic())
+            keep(poll, vote)
+
+        station.buffer.on_accept = on_accept
+        station.polls.start_session()
+        app = MeasuredApp(LiveSession(station), Path(folder) / "bench.db", start_poll=True)
+        app.shown = []
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause(0.5)
+            wall0, cpu0, redraws0 = time.monotonic(), time.process_time(), app.redraws
+            await pilot.pause(seconds)
+            wall, cpu = time.monotonic() - wall0, time.process_time() - cpu0
+            redraws = app.redraws - redraws0
+    receiver.close()
+    shown_times = [t for t, _ in app.shown]
+    shown_votes = [v for _, v in app.shown]
+    latencies = []
+    for index, accepted in enumerate(accepted_at):
+        first = bisect.bisect_left(shown_votes, index + 1)
+        if first < len(shown_times) and shown_times[first] >= accepted:
+            latencies.append((shown_times[first] - accepted) * 1000)
+    latencies.sort()
+    if not latencies:
+        raise SystemExit("no vote reached the screen: is --rate above 0?")
+    p50 = latencies[len(latencies) // 2]
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    return {
+        "benchmark": "dashboard",
+        "handsets": handsets,
+        "offered_packets_per_s": rate,
+        "accepted_votes": len(accepted_at),
+        "seconds": round(wall, 2),
+        "redraws_per_s": round(redraws / wall, 1),
+        "cpu_share": round(cpu / wall, 3),
+        "vote_to_screen_ms_p50": round(p50, 1),
+        "vote_to_screen_ms_p99": round(p99, 1),
+        "meets_target": redraws / wall >= TARGET_REDRAWS_PER_S and cpu / wall < TARGET_CPU_SHARE
+        and p99 < TARGET_P99_MS,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--rate", type=float, default=750.0)
+    parser.add_argument("--handsets", type=int, default=1_000)
+    args = parser.parse_args()
+    print(json.dumps(asyncio.run(measure(args.seconds, args.rate, args.handsets))))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""Snapshot tests of the dashboard's screens with a fixed seed and a frozen clock.
+
+The worker thread is not started: the test steps the live session itself, so
+every screen shows exactly the same votes on every run. Update the pictures
+after an intended change with ``uv run pytest --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from basestation.live_session import LiveSession
+from basestation.station import Station
+from basestation.store import Store
+from basestation.tui.app import DashboardApp
+from drivers.registry import receiver_for_url
+from drivers.sim_receiver import SimReceiver
+
+SIM = "sim://300?seed=11&speed=2000&questions=1&revote=1&end=0"
+
+
+@pytest.fixture
+def frozen_app(tmp_path: Path) -> Iterator[Callable[..., DashboardApp]]:
+    receiver = receiver_for_url(SIM)
+    assert isinstance(receiver, SimReceiver)
+    receiver.open()
+    store = Store(tmp_path / "snap.db")
+
+    def build(**options: Any) -> DashboardApp:
+        station = Station(receiver, store)
+        station.polls.start_session()
+        live = LiveSession(station, clock=lambda: 1000.0)
+        return DashboardApp(live, tmp_path / "snap.db", run_worker=False, **options)
+
+    yield build
+    store.close()
+    receiver.close()
+
+
+def play_round(app: DashboardApp) -> None:
+    receiver = app.live.station.receiver
+    assert isinstance(receiver, SimReceiver)
+    app.live.step()  # runs the queued start / revote command
+    while not receiver.round_finished:
+        app.live.step()
+    app.live.step()
+
+
+def vote_once(close: bool) -> Callable[[Pilot[None]], Awaitable[None]]:
+    async def run_before(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        assert isinstance(app, DashboardApp)
+        app.live.start_poll()
+        play_round(app)
+        if close:
+            app.live.stop_poll()
+            app.live.step()
+        app.refresh_view()
+        await pilot.pause()
+    return run_before
+
+
+async def revote_and_compare(pilot: Pilot[None]) -> None:
+    app = pilot.app
+    assert isinstance(app, DashboardApp)
+    await vote_once(close=True)(pilot)
+    app.live.set_correct("C")
+    app.live.revote()
+    play_round(app)
+    app.live.stop_poll()
+    app.live.step()
+    app.refresh_view()
+    await pilot.press("v")
+    await pilot.pause()
+
+
+def test_live_poll_screen(snap_compare: Any, frozen_app: Callable[..., DashboardApp]) -> None:
+    assert snap_compare(frozen_app(), terminal_size=(80, 24), run_before=vote_once(close=False))
+
+
+def test_hidden_results_screen(snap_compare: Any,
+                               frozen_app: Callable[..., DashboardApp]) -> None:
+    assert snap_compare(frozen_app(hide_results=True), terminal_size=(80, 24),
+                        run_before=vote_once(close=False))
+
+
+def test_comparison_screen(snap_compare: Any, frozen_app: Callable[..., DashboardApp]) -> None:
+    assert snap_compare(frozen_app(), terminal_size=(80, 30), run_before=revote_and_compare)
