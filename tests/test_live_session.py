@@ -1,0 +1,78 @@
+"""The live session behind the dashboard: commands, countdown, instructor presses, escaping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from basestation.cli import main
+from basestation.live_session import LiveSession
+from basestation.pipeline import VotePipeline
+from basestation.station import Station
+from basestation.store import Store
+from basestation.tui.widgets.status import poll_title
+from basestation.votes import VoteBuffer
+from drivers.packets import PacketKind, RawPacket
+from drivers.registry import receiver_for_url
+from firmware_protocol.iclicker_air import encode_air_payload
+
+INSTRUCTOR = "A24653B7"
+
+
+def air(handset: str, answer: str, at: float) -> RawPacket:
+    return RawPacket(PacketKind.ICLICKER_AIR, encode_air_payload(handset, answer), "r", at)
+
+
+def test_instructor_presses_are_commands_once_per_press_and_never_votes() -> None:
+    buffer = VoteBuffer()
+    buffer.open(1)
+    presses: list[str] = []
+    pipeline = VotePipeline(buffer, instructor=INSTRUCTOR, on_instructor=presses.append)
+    pipeline.ingest([air(INSTRUCTOR, "A", 0.0), air(INSTRUCTOR, "A", 0.1),
+                     air("428071B3", "B", 0.2), air(INSTRUCTOR, "D", 0.3),
+                     air(INSTRUCTOR, "A", 5.0)])
+    assert presses == ["A", "D", "A"]
+    assert buffer.snapshot().voters == 1 and INSTRUCTOR not in buffer.latest()
+    assert INSTRUCTOR not in pipeline.seen
+
+
+def test_countdown_closes_the_poll(tmp_path: Path) -> None:
+    now = [100.0]
+    receiver = receiver_for_url("sim://20?seed=1&speed=500&end=0")
+    with receiver, Store(tmp_path / "c.db") as store:
+        station = Station(receiver, store)
+        station.polls.start_session()
+        live = LiveSession(station, clock=lambda: now[0], countdown_s=30)
+        live.start_poll()
+        live.step()
+        assert live.state().poll_open and live.state().remaining_s == 30
+        now[0] += 31
+        live.step()
+        state = live.state()
+        assert not state.poll_open and state.remaining_s is None
+        assert (1, 1) in live.round_answers
+        live.stop()
+
+
+def test_question_text_is_shown_literally_never_as_markup(tmp_path: Path) -> None:
+    receiver = receiver_for_url("sim://5?end=0")
+    with receiver, Store(tmp_path / "m.db") as store:
+        station = Station(receiver, store)
+        station.polls.start_session()
+        station.polls.add_question("[bold red]x[/] & [link=http://a]y[/link]")
+        live = LiveSession(station)
+        assert "[bold red]x[/] & [link=http://a]y[/link]" in poll_title(live.state()).plain
+        live.stop()
+
+
+def test_run_without_a_receiver_says_what_it_looked_for() -> None:
+    from drivers.discovery import serial_candidates
+
+    if serial_candidates():
+        pytest.skip("a serial receiver is plugged in here")
+    result = CliRunner().invoke(main, ["run"])
+    assert result.exit_code == 1
+    assert "Looked for serial receivers" in result.output
+    assert "sim://300" in result.output
