@@ -39,6 +39,7 @@ class VotePipeline:
         air_lookup = self.decoder.air.lookup
         offer = self.buffer.offer
         air = PacketKind.ICLICKER_AIR
+        resent = PacketKind.BASE_RESENT
         seen = self.seen
         for packet in packets:
             kind, payload, receiver, host_time, receiver_time_us, _rssi = packet
@@ -48,6 +49,9 @@ class VotePipeline:
                     log.debug("dropped packet: %s", decoded)
                     self.buffer.count_invalid()
                     continue
+            elif kind is resent:
+                self.buffer.count_duplicate()
+                continue
             else:
                 try:
                     decoded = self.decoder.decode(packet)

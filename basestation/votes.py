@@ -124,6 +124,14 @@ class VoteBuffer:
                                               receiver_time_us))
         return Outcome.ACCEPTED
 
+    def count_duplicate(self) -> None:
+        """A copy that a receiver already recognised as one (e.g. a base's re-sent record)."""
+        self.heard += 1
+        if self.is_open:
+            self.duplicates += 1
+        else:
+            self.late += 1
+
     def count_invalid(self, packets: int = 1) -> None:
         """Packets that could not be decoded at all."""
         self.heard += packets

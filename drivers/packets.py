@@ -11,6 +11,10 @@ class PacketKind(StrEnum):
     """Five bytes heard after the sync word; decoded by firmware_protocol.iclicker_air."""
     ISKIPPER_LINE = "iskipper-line"
     """One ``Captured,<answer>,<id>`` text line; decoded by firmware_protocol.iskipper."""
+    BASE_RECORD = "iclicker-base-record"
+    """A USB base's vote: button and ID bytes (firmware_protocol.iclicker_base)."""
+    BASE_RESENT = "iclicker-base-resent"
+    """A record the base sent again (same ID, button and sequence): a duplicate."""
 
 
 class RawPacket(NamedTuple):

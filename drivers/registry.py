@@ -18,6 +18,7 @@ ENTRY_POINT_GROUP = "basestation.receivers"
 _BUILT_IN: dict[str, str] = {
     "serial": "drivers.serial_receiver:SerialReceiver",
     "sim": "drivers.sim_receiver:SimReceiver",
+    "iclicker": "drivers.iclicker_usb:IClickerReceiver",
 }
 _registered: dict[str, type[Receiver]] = {}
 

@@ -1,0 +1,270 @@
+"""``iclicker://``: the iClicker USB base station, through pyusb.
+
+``iclicker://`` opens the first base found; ``iclicker://1881:0150`` picks by
+USB IDs, ``?serial=…`` or ``?bus=1&address=7`` pick one base among several,
+``?channel=AB`` tunes it. The driver detaches the kernel HID driver, runs the
+init sequence, starts and stops polls, shows the poll state and the number of
+handsets heard on the base's LCD (throttled), reads pushed and polled votes and
+recognises the base's re-sent records by (ID, button, sequence number). pyusb
+is not thread-safe, so every device call holds one lock.
+"""
+
+from __future__ import annotations
+
+import errno
+import threading
+import time
+from typing import Any
+
+import usb.core
+import usb.util
+
+from drivers.base import Receiver
+from drivers.errors import DeviceGone, NoSuchDevice, PermissionDenied, ReceiverError
+from drivers.packets import PacketKind, RawPacket
+from drivers.url import ReceiverUrl
+from drivers.usb_backends import backend_for_url
+from firmware_protocol.iclicker_base import (
+    INIT_COMMANDS,
+    STOP_POLL_COMMANDS,
+    BaseReportParser,
+    BaseVariant,
+    PolledBatch,
+    VoteRecord,
+    encode_vote_payload,
+    lcd_command,
+    pad_report,
+    poll_votes_command,
+    set_channel_commands,
+    start_poll_commands,
+    variant_from_manufacturer,
+)
+
+VENDOR_ID = 0x1881
+BASE_PRODUCT_IDS = (0x0150, 0x0805)  # 0x0152 is the hub some bases include, not a base
+ENDPOINT_IN = 0x83
+INTERFACE = 0
+REPORT_BYTES = 64
+COMMAND_TIMEOUT_MS = 1000
+LCD_MIN_INTERVAL_S = 0.4
+GONE_ERRNOS = {errno.ENODEV, errno.ENOENT, errno.EIO, errno.EPIPE}
+LIBUSB_HINT = ("pyusb found no libusb backend: install libusb 1.0 (Debian/Ubuntu: "
+               "sudo apt install libusb-1.0-0; macOS: brew install libusb); "
+               "`basestation doctor` checks the rest")
+
+
+class IClickerReceiver(Receiver):
+    scheme = "iclicker"
+
+    def __init__(self, url: ReceiverUrl, *, auto_reconnect: bool = True,
+                 backend: Any = None) -> None:
+        super().__init__(url, auto_reconnect=auto_reconnect)
+        self.backend = backend if backend is not None else backend_for_url(url)
+        self.product_ids = _product_ids(url)
+        self.channel = url.param("channel", "AA").upper()
+        set_channel_commands(self.channel)  # a bad channel fails here, before any I/O
+        self.variant = BaseVariant.PUSHED
+        self.resent = 0
+        self.records = 0
+        self._lock = threading.Lock()
+        self._device: Any = None
+        self._parser = BaseReportParser()
+        self._taken: set[tuple[str, str, int]] = set()
+        self._heard: set[str] = set()
+        self._poll_index = 0
+        self._pending: list[RawPacket] = []
+        self._lcd_shown: tuple[str, str] = ("", "")
+        self._lcd_at = 0.0
+
+    # -- opening ------------------------------------------------------------------------
+    def _open(self) -> None:
+        with self._lock:
+            device = self._find()
+            try:
+                if device.is_kernel_driver_active(INTERFACE):
+                    device.detach_kernel_driver(INTERFACE)
+                device.set_configuration()
+                usb.util.claim_interface(device, INTERFACE)
+                manufacturer = usb.util.get_string(device, device.iManufacturer)
+            except usb.core.USBError as error:
+                usb.util.dispose_resources(device)
+                raise _translate(error, "opening the iClicker base") from error
+            self._device = device
+            self.variant = variant_from_manufacturer(manufacturer)
+            self._parser = BaseReportParser(self.variant)
+            for command in (*INIT_COMMANDS, *set_channel_commands(self.channel)):
+                self._send(command)
+            self._drain()
+            self._lcd_shown = ("", "")
+            self._show("basestation", f"channel {self.channel}", force=True)
+
+    def _find(self) -> Any:
+        try:
+            found = list(usb.core.find(find_all=True, backend=self.backend,
+                                       custom_match=self._matches))
+        except usb.core.NoBackendError as error:
+            raise ReceiverError(LIBUSB_HINT) from error
+        if not found:
+            wanted = ", ".join(f"{VENDOR_ID:04X}:{pid:04X}" for pid in self.product_ids)
+            raise NoSuchDevice(f"no iClicker base found (looked for USB {wanted}): is it "
+                               "plugged in? `basestation doctor` explains what it sees")
+        return found[0]
+
+    def _matches(self, device: Any) -> bool:
+        if device.idVendor != VENDOR_ID or device.idProduct not in self.product_ids:
+            return False
+        params = self.url.params
+        if "bus" in params and str(device.bus) != params["bus"]:
+            return False
+        if "address" in params and str(device.address) != params["address"]:
+            return False
+        if "serial" in params:
+            try:
+                return bool(usb.util.get_string(device, device.iSerialNumber) == params["serial"])
+            except (usb.core.USBError, ValueError):
+                return False
+        return True
+
+    def _close(self) -> None:
+        with self._lock:
+            device, self._device = self._device, None
+            if device is not None:
+                usb.util.dispose_resources(device)
+
+    # -- polls ----------------------------------------------------------------------------
+    def _open_poll(self) -> None:
+        with self._lock:
+            for command in start_poll_commands():
+                self._send(command)
+            self._drain()
+            self._show("Poll open", f"Heard {len(self._heard)}", force=True)
+
+    def _close_poll(self) -> None:
+        with self._lock:
+            for command in STOP_POLL_COMMANDS:
+                self._send(command)
+            self._drain()
+            self._show("Poll closed", f"Heard {len(self._heard)}", force=True)
+            self._taken.clear()
+            self._heard.clear()
+            self._poll_index = 0
+
+    def _set_channel(self, channel: str) -> None:
+        self.channel = channel
+        with self._lock:
+            for command in set_channel_commands(channel):
+                self._send(command)
+            self._drain()
+
+    def show_text(self, line1: str, line2: str = "") -> None:
+        """Put two lines on the base's display (throttled: the display garbles otherwise)."""
+        with self._lock:
+            self._show(line1, line2)
+
+    # -- reading --------------------------------------------------------------------------
+    def _read(self, timeout: float) -> list[RawPacket]:
+        with self._lock:
+            if self.variant is BaseVariant.POLLED and self.poll_open:
+                self._send(poll_votes_command(self._poll_index))
+            report = self._read_report(timeout)
+            packets, self._pending = self._pending, []
+            if report is not None:
+                packets += self._packets(report, time.time())
+            if self.poll_open:
+                self._show("Poll open", f"Heard {len(self._heard)}")
+        if self.variant is BaseVariant.POLLED and not packets:
+            time.sleep(timeout)  # nothing new: ask again at the next read, not in a busy loop
+        return packets
+
+    def _read_report(self, timeout: float) -> bytes | None:
+        try:
+            data = self._device.read(ENDPOINT_IN, REPORT_BYTES, timeout=max(1, int(timeout * 1000)))
+        except usb.core.USBTimeoutError:
+            return None
+        except usb.core.USBError as error:
+            raise _translate(error, "reading from the iClicker base") from error
+        return bytes(data)
+
+    def _packets(self, report: bytes, host_time: float) -> list[RawPacket]:
+        packets = []
+        for event in self._parser.parse(report):
+            records: tuple[VoteRecord, ...] = ()
+            if isinstance(event, VoteRecord):
+                records = (event,)
+            elif isinstance(event, PolledBatch):
+                records = event.records
+                self._poll_index += len(records)
+            for record in records:
+                self.records += 1
+                kind = PacketKind.BASE_RECORD
+                if record.seq is not None:
+                    key = (record.handset, record.answer, record.seq)
+                    if key in self._taken:
+                        self.resent += 1
+                        kind = PacketKind.BASE_RESENT
+                    self._taken.add(key)
+                self._heard.add(record.handset)
+                packets.append(RawPacket(kind, encode_vote_payload(record), self._label(),
+                                         host_time, record.seq))
+        return packets
+
+    def _drain(self) -> None:
+        """Read the echoes (and the junk a channel change brings) that commands caused;
+        votes among them wait for the next read."""
+        while (report := self._read_report(0.02)) is not None:
+            self._pending += self._packets(report, time.time())
+
+    def _send(self, command: bytes) -> None:
+        try:
+            self._device.ctrl_transfer(0x21, 0x09, 0x0200, INTERFACE, pad_report(command),
+                                       timeout=COMMAND_TIMEOUT_MS)
+        except usb.core.USBError as error:
+            raise _translate(error, "sending a command to the iClicker base") from error
+
+    def _show(self, line1: str, line2: str, force: bool = False) -> None:
+        now = time.monotonic()
+        if (line1, line2) == self._lcd_shown or (not force and now - self._lcd_at <
+                                                 LCD_MIN_INTERVAL_S):
+            return
+        self._send(lcd_command(1, line1))
+        self._send(lcd_command(2, line2))
+        self._lcd_shown, self._lcd_at = (line1, line2), now
+
+    def _label(self) -> str:
+        device = self._device
+        return f"iclicker:{device.bus}-{device.address}" if device is not None else "iclicker"
+
+    def describe(self) -> str:
+        return f"iClicker USB base ({self.variant}, channel {self.channel})"
+
+    def stats(self) -> dict[str, int]:
+        return {"records": self.records, "resent": self.resent,
+                "junk_records": self._parser.junk_records,
+                "unknown_reports": self._parser.unknown_reports}
+
+
+def _product_ids(url: ReceiverUrl) -> tuple[int, ...]:
+    if not url.target:
+        return BASE_PRODUCT_IDS
+    vendor, _, product = url.target.partition(":")
+    try:
+        if int(vendor, 16) != VENDOR_ID:
+            raise ValueError
+        return (int(product, 16),)
+    except ValueError:
+        from drivers.errors import ReceiverUrlError
+
+        raise ReceiverUrlError(f"{url.text}: expected iclicker://1881:<product id>") from None
+
+
+def _translate(error: usb.core.USBError, doing: str) -> ReceiverError:
+    code = error.errno
+    if code in (errno.EACCES, errno.EPERM):
+        return PermissionDenied(f"permission denied {doing}: install the udev rule "
+                                "(`basestation doctor` prints it and says how)")
+    if code == errno.EBUSY:
+        return ReceiverError(f"the iClicker base is busy {doing}: another program (the vendor "
+                             "software?) holds it; close that program")
+    if code in GONE_ERRNOS or code is None and "No such device" in str(error):
+        return DeviceGone(f"the iClicker base went away while {doing}: {error}")
+    return ReceiverError(f"USB error {doing}: {error}")

@@ -1,0 +1,228 @@
+"""The iClicker USB base station's 64-byte HID reports: commands and what comes back.
+
+Host -> base: SET_REPORT control transfers of 64 bytes, zero padded. Base ->
+host: 64-byte interrupt reports: command echoes (``b0 b1 AA``), pushed vote
+records (newer bases: two 32-byte records ``02 13 btn id0 id1 id2 seq ...``),
+polled records (older bases: ``02 18 more left start end count`` then 4-byte
+records ``[0x61..0x65] id0 id1 id2``) and the end-of-poll summary ``02 18 1a``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from firmware_protocol.handset_id import handset_id_bytes, handset_id_from_bytes
+from firmware_protocol.iclicker_air import ANSWERS
+
+REPORT_BYTES = 64
+RECORD_BYTES = 32
+LCD_LINE_CHARS = 16
+ECHO_MARK = 0xAA
+PUSHED_VOTE = (0x02, 0x13)
+POLL_REPORT = (0x02, 0x18)
+SUMMARY_MARK = 0x1A
+PUSHED_BUTTONS = {0x81 + index: answer for index, answer in enumerate(ANSWERS)}
+POLLED_BUTTONS = {0x61 + index: answer for index, answer in enumerate(ANSWERS)}
+POLLED_HEADER_BYTES = 7
+POLLED_RECORD_BYTES = 4
+CHANNEL_LETTERS = "ABCD"
+
+
+class PollKind(StrEnum):
+    LETTERS = "letters"  # A-E
+    NUMERIC = "numeric"
+    ALPHANUMERIC = "alphanumeric"
+
+
+POLL_KIND_CODES = {PollKind.LETTERS: 0x66, PollKind.NUMERIC: 0x67, PollKind.ALPHANUMERIC: 0x68}
+
+
+class BaseVariant(StrEnum):
+    PUSHED = "pushed"  # newer bases ("iclicker"): votes arrive by themselves
+    POLLED = "polled"  # older bases ("I-Clicker USB Base"): the host asks for them
+
+
+def variant_from_manufacturer(manufacturer: str | None) -> BaseVariant:
+    """Older and newer bases tell themselves apart by their USB manufacturer string."""
+    if manufacturer and manufacturer.strip().lower().startswith("i-clicker usb base"):
+        return BaseVariant.POLLED
+    return BaseVariant.PUSHED
+
+
+# -- commands ---------------------------------------------------------------------
+def pad_report(command: bytes) -> bytes:
+    if len(command) > REPORT_BYTES:
+        raise ValueError(f"a report holds {REPORT_BYTES} bytes, not {len(command)}")
+    return command.ljust(REPORT_BYTES, b"\x00")
+
+
+def set_channel_commands(channel: str) -> list[bytes]:
+    channel = channel.upper()
+    if len(channel) != 2 or any(letter not in CHANNEL_LETTERS for letter in channel):
+        raise ValueError(f"channel {channel!r} is not one of AA..DD")
+    first, second = (CHANNEL_LETTERS.index(letter) for letter in channel)
+    return [bytes((0x01, 0x10, 0x21 + first, 0x41 + second)), bytes((0x01, 0x16))]
+
+
+INIT_COMMANDS: tuple[bytes, ...] = (
+    bytes.fromhex("012a214105"),
+    bytes.fromhex("0112"),
+    bytes.fromhex("0115"),
+    bytes.fromhex("0116"),
+    bytes.fromhex("012d"),  # selects the newer protocol
+    bytes.fromhex("0129a18f968d99978f80"),  # welcome text
+    bytes.fromhex("011704"),
+    bytes.fromhex("011703"),
+    bytes.fromhex("0116"),
+)
+
+
+def poll_type_command(kind: PollKind = PollKind.LETTERS) -> bytes:
+    return bytes((0x01, 0x19, POLL_KIND_CODES[kind], 0x0A, 0x01))
+
+
+def start_poll_commands(kind: PollKind = PollKind.LETTERS) -> list[bytes]:
+    return [bytes.fromhex("011703"), bytes.fromhex("011705"), poll_type_command(kind),
+            bytes.fromhex("0111")]
+
+
+STOP_POLL_COMMANDS: tuple[bytes, ...] = (
+    bytes.fromhex("0112"),
+    bytes.fromhex("0116"),
+    bytes.fromhex("011701"),
+    bytes.fromhex("011703"),
+    bytes.fromhex("011704"),
+)
+
+
+def lcd_command(line: int, text: str) -> bytes:
+    """Show ``text`` on line 1 or 2 of the base's display (16 ASCII characters)."""
+    if line not in (1, 2):
+        raise ValueError("the display has lines 1 and 2")
+    shown = text.encode("ascii", errors="replace")[:LCD_LINE_CHARS].ljust(LCD_LINE_CHARS)
+    return bytes((0x01, 0x13 if line == 1 else 0x14)) + shown
+
+
+def instructor_remote_command(handset_id: str) -> bytes:
+    return bytes((0x01, 0x1E, *handset_id_bytes(handset_id)))
+
+
+def poll_votes_command(index: int) -> bytes:
+    """Older bases: ask for the records from ``index`` on."""
+    return bytes((0x01, 0x17, 0x01, index & 0xFF, 0x04))
+
+
+# -- what the base sends ---------------------------------------------------------------
+@dataclass(frozen=True)
+class CommandEcho:
+    command: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class VoteRecord:
+    handset: str
+    answer: str
+    seq: int | None  # None on older (polled) bases
+
+
+@dataclass(frozen=True)
+class PollSummary:
+    raw: bytes
+
+
+@dataclass(frozen=True)
+class PolledBatch:
+    more: bool
+    records: tuple[VoteRecord, ...]
+
+
+@dataclass
+class BaseReportParser:
+    """Turns reports into events; junk and unknown records are dropped and counted."""
+
+    variant: BaseVariant = BaseVariant.PUSHED
+    junk_records: int = 0
+    unknown_reports: int = 0
+    short_reports: int = 0
+
+    def parse(self, report: bytes) -> list[CommandEcho | VoteRecord | PollSummary | PolledBatch]:
+        if len(report) < 3:
+            self.short_reports += 1
+            return []
+        if report[2] == ECHO_MARK and report[0] == 0x01:
+            return [CommandEcho((report[0], report[1]))]
+        if (report[0], report[1]) == POLL_REPORT:
+            if self.variant is BaseVariant.POLLED:
+                return [self._polled(report)]
+            if report[2] == SUMMARY_MARK:
+                return [PollSummary(bytes(report))]
+        if self.variant is BaseVariant.PUSHED:
+            records = [self._pushed(report[start:start + RECORD_BYTES])
+                       for start in range(0, len(report), RECORD_BYTES)]
+            return [record for record in records if record is not None]
+        self.unknown_reports += 1
+        return []
+
+    def _pushed(self, record: bytes) -> VoteRecord | None:
+        if len(record) < 7 or not any(record):
+            return None  # an empty half of a report
+        if (record[0], record[1]) != PUSHED_VOTE:
+            self.unknown_reports += 1
+            return None
+        answer = PUSHED_BUTTONS.get(record[2])
+        if answer is None:
+            self.junk_records += 1
+            return None
+        return VoteRecord(handset_id_from_bytes(record[3], record[4], record[5]), answer,
+                          record[6])
+
+    def _polled(self, report: bytes) -> PolledBatch:
+        more, count = report[2], report[6]
+        records = []
+        for index in range(count):
+            start = POLLED_HEADER_BYTES + index * POLLED_RECORD_BYTES
+            chunk = report[start:start + POLLED_RECORD_BYTES]
+            if len(chunk) < POLLED_RECORD_BYTES:
+                self.short_reports += 1
+                break
+            answer = POLLED_BUTTONS.get(chunk[0])
+            if answer is None:
+                self.junk_records += 1
+                continue
+            records.append(VoteRecord(handset_id_from_bytes(chunk[1], chunk[2], chunk[3]),
+                                      answer, None))
+        return PolledBatch(bool(more), tuple(records))
+
+
+def encode_pushed_record(record: VoteRecord) -> bytes:
+    """A 32-byte record as a newer base sends it (used by the emulator)."""
+    button = {answer: code for code, answer in PUSHED_BUTTONS.items()}[record.answer]
+    body = bytes((*PUSHED_VOTE, button, *handset_id_bytes(record.handset), (record.seq or 0)
+                  & 0xFF))
+    return body.ljust(RECORD_BYTES, b"\x00")
+
+
+def encode_polled_batch(records: list[VoteRecord], more: bool, start: int) -> bytes:
+    """An older base's answer to :func:`poll_votes_command` (used by the emulator)."""
+    header = bytes((*POLL_REPORT, int(more), 0, start & 0xFF, (start + len(records)) & 0xFF,
+                    len(records)))
+    button = {answer: code for code, answer in POLLED_BUTTONS.items()}
+    body = b"".join(bytes((button[r.answer], *handset_id_bytes(r.handset))) for r in records)
+    return pad_report(header + body)
+
+
+MAX_POLLED_RECORDS = (REPORT_BYTES - POLLED_HEADER_BYTES) // POLLED_RECORD_BYTES
+
+
+def encode_vote_payload(record: VoteRecord) -> bytes:
+    """The four bytes a driver hands on for a base's vote: pushed button code, ID bytes."""
+    button = 0x81 + ANSWERS.index(record.answer)
+    return bytes((button, *handset_id_bytes(record.handset)))
+
+
+def decode_vote_payload(payload: bytes) -> tuple[str, str]:
+    """(handset, answer) of :func:`encode_vote_payload` bytes; ValueError if not one."""
+    if len(payload) != 4 or payload[0] not in PUSHED_BUTTONS:
+        raise ValueError(f"not a base vote record: {payload.hex()}")
+    return handset_id_from_bytes(payload[1], payload[2], payload[3]), PUSHED_BUTTONS[payload[0]]
