@@ -122,15 +122,35 @@ def simulate(use_pty: bool, students: int, seed: int, questions: int, revote: bo
 
 
 @main.command()
-@click.option("--as", "kind", type=click.Choice(["link", "radio"]), required=True)
+@click.option("--as", "kind", type=click.Choice(["link", "radio", "usb-report"]), required=True)
+@click.option("--variant", type=click.Choice(["pushed", "polled"]), default="pushed",
+              show_default=True, help="For usb-report: newer (pushed) or older (polled) base.")
 @click.argument("source", type=click.File("r"), default="-")
-def decode(kind: str, source: Any) -> None:
+def decode(kind: str, variant: str, source: Any) -> None:
     """Decode hex bytes, one item per line, into JSON lines."""
-    from basestation.hex_decode import decode_hex_line
+    from basestation.hex_decode import decode_hex_line, usb_report_decoder
 
+    decode_usb = usb_report_decoder(variant)
     for line in source:
-        for item in decode_hex_line(kind, line):
+        items = decode_usb(line) if kind == "usb-report" else decode_hex_line(kind, line)
+        for item in items:
             click.echo(json.dumps(item))
+
+
+@main.command()
+def devices() -> None:
+    """List the receivers this machine can see."""
+    from basestation.doctor import list_devices
+
+    list_devices(click.echo)
+
+
+@main.command()
+def doctor() -> None:
+    """Find and explain what stands in the way of using a receiver."""
+    from basestation.doctor import diagnose
+
+    diagnose(click.echo)
 
 
 @main.command()
@@ -191,10 +211,16 @@ def run(receiver_url: str | None, db_path: Path | None, course: str | None,
     from firmware_protocol.handset_id import HandsetIdError, parse_handset_id
 
     if receiver_url is None:
+        from basestation.doctor import usb_bases
+
+        ready = [base.url for base in usb_bases() or [] if base.problem is None]
         found = find_receiver()
-        if found is None:
+        if ready:
+            receiver_url = ready[0]
+        elif found is not None:
+            receiver_url = found.url
+        else:
             raise click.ClickException(NOTHING_FOUND)
-        receiver_url = found.url
     try:
         instructor_id = parse_handset_id(instructor) if instructor else None
     except HandsetIdError as error:

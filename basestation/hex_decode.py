@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
 from firmware_protocol.iclicker_air import AirPayloadError, decode_air_payload
+from firmware_protocol.iclicker_base import (
+    BaseReportParser,
+    BaseVariant,
+    CommandEcho,
+    PolledBatch,
+    PollSummary,
+    VoteRecord,
+)
 from firmware_protocol.link import FrameType, LinkDecoder, LinkStats
 from firmware_protocol.link_messages import (
     Hello,
@@ -89,3 +98,39 @@ def _drop_reasons(stats: LinkStats) -> list[str]:
     reasons = {"bad_crc": "bad CRC", "bad_cobs": "bad COBS block",
                "too_short": "frame shorter than 4 bytes", "too_long": "frame longer than 255 bytes"}
     return [text for field, text in reasons.items() for _ in range(getattr(stats, field))]
+
+
+def usb_report_decoder(variant: str) -> Callable[[str], list[dict[str, Any]]]:
+    """A decoder of 64-byte base reports that keeps its parser's counters across lines."""
+    parser = BaseReportParser(BaseVariant(variant))
+
+    def decode(line: str) -> list[dict[str, Any]]:
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            return []
+        try:
+            report = parse_hex(text)
+        except ValueError as error:
+            return [{"error": str(error)}]
+        junk_before, unknown_before = parser.junk_records, parser.unknown_reports
+        items = [_describe_base_event(event) for event in parser.parse(report)]
+        items += [{"error": "junk record (button outside A-E)"}] * (
+            parser.junk_records - junk_before)
+        items += [{"error": "unknown report"}] * (parser.unknown_reports - unknown_before)
+        return items
+
+    return decode
+
+
+def _describe_base_event(event: object) -> dict[str, Any]:
+    if isinstance(event, VoteRecord):
+        return {"event": "vote", "handset": event.handset, "answer": event.answer,
+                "seq": event.seq}
+    if isinstance(event, CommandEcho):
+        return {"event": "echo", "command": bytes(event.command).hex()}
+    if isinstance(event, PollSummary):
+        return {"event": "poll-summary", "report": event.raw.rstrip(b"\x00").hex()}
+    if isinstance(event, PolledBatch):
+        return {"event": "polled", "more": event.more,
+                "votes": [{"handset": r.handset, "answer": r.answer} for r in event.records]}
+    return {"event": type(event).__name__}

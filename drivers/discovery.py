@@ -34,7 +34,8 @@ def find_receiver() -> FoundReceiver | None:
 
 
 NOTHING_FOUND = (
-    "No receiver found. Looked for serial receivers (/dev/ttyACM*, /dev/ttyUSB*, "
-    "usbmodem/usbserial ports). Plug one in, or pass --receiver URL; to try the "
+    "No receiver found. Looked for iClicker USB bases (1881:0150, 1881:0805) and serial "
+    "receivers (/dev/ttyACM*, /dev/ttyUSB*, usbmodem/usbserial ports); `basestation doctor` "
+    "says more. Plug one in, or pass --receiver URL; to try the "
     "dashboard without hardware: basestation run --receiver sim://300 (or basestation demo)."
 )

@@ -72,6 +72,7 @@ class IClickerReceiver(Receiver):
         self._taken: set[tuple[str, str, int]] = set()
         self._heard: set[str] = set()
         self._poll_index = 0
+        self._batches = 0
         self._pending: list[RawPacket] = []
         self._lcd_shown: tuple[str, str] = ("", "")
         self._lcd_at = 0.0
@@ -163,17 +164,32 @@ class IClickerReceiver(Receiver):
 
     # -- reading --------------------------------------------------------------------------
     def _read(self, timeout: float) -> list[RawPacket]:
+        polled = self.variant is BaseVariant.POLLED and self.poll_open
         with self._lock:
-            if self.variant is BaseVariant.POLLED and self.poll_open:
-                self._send(poll_votes_command(self._poll_index))
-            report = self._read_report(timeout)
             packets, self._pending = self._pending, []
-            if report is not None:
-                packets += self._packets(report, time.time())
+            if polled:
+                packets += self._ask_for_records(timeout)
+            else:
+                report = self._read_report(timeout)
+                if report is not None:
+                    packets += self._packets(report, time.time())
             if self.poll_open:
                 self._show("Poll open", f"Heard {len(self._heard)}")
-        if self.variant is BaseVariant.POLLED and not packets:
+        if polled and not packets:
             time.sleep(timeout)  # nothing new: ask again at the next read, not in a busy loop
+        return packets
+
+    def _ask_for_records(self, timeout: float) -> list[RawPacket]:
+        """Older bases: request the records from the next index; read until the batch."""
+        self._send(poll_votes_command(self._poll_index))
+        deadline = time.monotonic() + timeout
+        packets: list[RawPacket] = []
+        batches_before = self._batches
+        while self._batches == batches_before:
+            report = self._read_report(max(0.001, deadline - time.monotonic()))
+            if report is None:
+                break
+            packets += self._packets(report, time.time())
         return packets
 
     def _read_report(self, timeout: float) -> bytes | None:
@@ -192,6 +208,7 @@ class IClickerReceiver(Receiver):
             if isinstance(event, VoteRecord):
                 records = (event,)
             elif isinstance(event, PolledBatch):
+                self._batches += 1
                 records = event.records
                 self._poll_index += len(records)
             for record in records:
@@ -265,6 +282,6 @@ def _translate(error: usb.core.USBError, doing: str) -> ReceiverError:
     if code == errno.EBUSY:
         return ReceiverError(f"the iClicker base is busy {doing}: another program (the vendor "
                              "software?) holds it; close that program")
-    if code in GONE_ERRNOS or code is None and "No such device" in str(error):
+    if code in GONE_ERRNOS or (code is None and "No such device" in str(error)):
         return DeviceGone(f"the iClicker base went away while {doing}: {error}")
     return ReceiverError(f"USB error {doing}: {error}")

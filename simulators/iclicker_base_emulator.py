@@ -48,6 +48,8 @@ class EmulatedBase:
     _schedule: deque[tuple[float, VoteRecord]] = field(default_factory=deque)
     _held: list[VoteRecord] = field(default_factory=list)
     _next_round: int = 0
+    _cursor: int = 0
+    _interrupted: bool = False
     _seq: int = 0
     _poll_open: bool = False
     _lock: threading.Condition = field(default_factory=threading.Condition)
@@ -76,10 +78,15 @@ class EmulatedBase:
     def _handle(self, command: bytes) -> None:
         code = command[1] if len(command) > 1 else None
         if code == 0x11:  # start poll
-            self._start_round()
-        elif code == 0x12:  # stop poll
+            if self._interrupted:  # back after an unplug: the handsets still retransmit
+                self._interrupted = False
+                self._poll_open = True
+            elif not self._poll_open:
+                self._start_round()
+        elif code == 0x12:  # stop poll (the init sequence sends one too)
             self._poll_open = False
-            self._schedule.clear()
+            if not self._interrupted:
+                self._schedule.clear()
         elif code == 0x10 and len(command) >= 4:  # set channel
             self.channel = "ABCD"[command[2] - 0x21] + "ABCD"[command[3] - 0x41]
             for _ in range(JUNK_AFTER_CHANNEL_CHANGE):
@@ -94,6 +101,7 @@ class EmulatedBase:
     def _start_round(self) -> None:
         self._poll_open = True
         self._held = []
+        self._cursor = 0
         if self._next_round >= len(self.rounds):
             return
         scheduled = self.rounds[self._next_round]
@@ -123,9 +131,12 @@ class EmulatedBase:
         self._schedule = deque(entries)
 
     def _answer_poll(self, index: int) -> None:
-        batch = self._held[index:index + MAX_POLLED_RECORDS]
-        more = index + len(batch) < len(self._held)
-        self._reports.append(encode_polled_batch(batch, more, index))
+        # The index is one byte: it names the next position at or after the last one asked.
+        position = self._cursor + ((index - self._cursor) & 0xFF)
+        self._cursor = position
+        batch = self._held[position:position + MAX_POLLED_RECORDS]
+        more = position + len(batch) < len(self._held)
+        self._reports.append(encode_polled_batch(batch, more, position))
 
     # -- base -> host ---------------------------------------------------------------
     def read_report(self, timeout_s: float) -> bytes | None:
@@ -159,6 +170,7 @@ class EmulatedBase:
     def unplug(self) -> None:
         with self._lock:
             self.plugged = False
+            self._interrupted = self._poll_open
             self._reports.clear()
             self._lock.notify_all()
 

@@ -74,5 +74,5 @@ def test_run_without_a_receiver_says_what_it_looked_for() -> None:
         pytest.skip("a serial receiver is plugged in here")
     result = CliRunner().invoke(main, ["run"])
     assert result.exit_code == 1
-    assert "Looked for serial receivers" in result.output
+    assert "iClicker USB bases" in result.output and "serial" in result.output
     assert "sim://300" in result.output

@@ -1,0 +1,129 @@
+"""The USB base report codec against the byte sequences of the reference."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from firmware_protocol.handset_id import handset_id_from_bytes
+from firmware_protocol.iclicker_base import (
+    INIT_COMMANDS,
+    STOP_POLL_COMMANDS,
+    BaseReportParser,
+    BaseVariant,
+    CommandEcho,
+    PolledBatch,
+    PollKind,
+    PollSummary,
+    VoteRecord,
+    decode_vote_payload,
+    encode_polled_batch,
+    encode_pushed_record,
+    encode_vote_payload,
+    instructor_remote_command,
+    lcd_command,
+    pad_report,
+    poll_type_command,
+    poll_votes_command,
+    set_channel_commands,
+    start_poll_commands,
+    variant_from_manufacturer,
+)
+
+
+def hexes(commands: object) -> list[str]:
+    return [command.hex(" ") for command in commands]  # type: ignore[attr-defined]
+
+
+def test_init_sequence() -> None:
+    assert hexes(INIT_COMMANDS) == [
+        "01 2a 21 41 05", "01 12", "01 15", "01 16", "01 2d",
+        "01 29 a1 8f 96 8d 99 97 8f 80", "01 17 04", "01 17 03", "01 16"]
+
+
+@pytest.mark.parametrize(("channel", "first"), [
+    ("AA", "01 10 21 41"), ("AB", "01 10 21 42"), ("DC", "01 10 24 43"), ("dd", "01 10 24 44")])
+def test_set_channel(channel: str, first: str) -> None:
+    assert hexes(set_channel_commands(channel)) == [first, "01 16"]
+
+
+def test_bad_channel_is_refused() -> None:
+    with pytest.raises(ValueError, match="AA..DD"):
+        set_channel_commands("AE")
+
+
+def test_poll_commands() -> None:
+    assert poll_type_command(PollKind.LETTERS).hex(" ") == "01 19 66 0a 01"
+    assert poll_type_command(PollKind.NUMERIC).hex(" ") == "01 19 67 0a 01"
+    assert poll_type_command(PollKind.ALPHANUMERIC).hex(" ") == "01 19 68 0a 01"
+    assert hexes(start_poll_commands()) == ["01 17 03", "01 17 05", "01 19 66 0a 01", "01 11"]
+    assert hexes(STOP_POLL_COMMANDS) == ["01 12", "01 16", "01 17 01", "01 17 03", "01 17 04"]
+    assert poll_votes_command(7).hex(" ") == "01 17 01 07 04"
+
+
+def test_lcd_and_instructor_remote() -> None:
+    assert lcd_command(1, "Poll open") == b"\x01\x13Poll open       "
+    assert lcd_command(2, "x" * 40) == b"\x01\x14" + b"x" * 16
+    assert instructor_remote_command("A24653B7").hex(" ") == "01 1e a2 46 53"
+    with pytest.raises(ValueError):
+        lcd_command(3, "no")
+
+
+def test_reports_are_padded_to_64_bytes() -> None:
+    assert pad_report(b"\x01\x11") == b"\x01\x11" + bytes(62)
+    with pytest.raises(ValueError):
+        pad_report(bytes(65))
+
+
+def test_parser_reads_the_real_base_report_and_echoes() -> None:
+    parser = BaseReportParser()
+    report = pad_report(bytes.fromhex("02138182e97005"))
+    assert parser.parse(report) == [VoteRecord("82E9701B", "A", 5)]
+    assert parser.parse(pad_report(bytes.fromhex("0111aa"))) == [CommandEcho((0x01, 0x11))]
+    assert parser.parse(pad_report(bytes.fromhex("02181a0304"))) == [
+        PollSummary(pad_report(bytes.fromhex("02181a0304")))]
+
+
+def test_two_records_per_report_and_junk_is_dropped_and_counted() -> None:
+    parser = BaseReportParser()
+    good = VoteRecord("428071B3", "E", 9)
+    junk = bytes((0x02, 0x13, 0x13, 1, 2, 3, 4)).ljust(32, b"\x00")
+    assert parser.parse(encode_pushed_record(good) + junk) == [good]
+    assert parser.junk_records == 1
+
+
+def test_polled_batches() -> None:
+    parser = BaseReportParser(BaseVariant.POLLED)
+    records = [VoteRecord("A24653B7", "C", None), VoteRecord("428071B3", "B", None)]
+    assert parser.parse(encode_polled_batch(records, True, 3)) == [
+        PolledBatch(True, tuple(records))]
+
+
+def test_variant_from_manufacturer() -> None:
+    assert variant_from_manufacturer("I-Clicker USB Base") is BaseVariant.POLLED
+    assert variant_from_manufacturer("iclicker") is BaseVariant.PUSHED
+
+
+records = st.builds(lambda a, b, c, answer, seq: VoteRecord(handset_id_from_bytes(a, b, c),
+                                                            answer, seq),
+                    st.integers(0, 255), st.integers(0, 255), st.integers(0, 255),
+                    st.sampled_from("ABCDE"), st.integers(0, 255))
+
+
+@given(st.lists(records, min_size=1, max_size=2))
+def test_pushed_round_trip(pair: list[VoteRecord]) -> None:
+    report = b"".join(encode_pushed_record(r) for r in pair).ljust(64, b"\x00")
+    assert BaseReportParser().parse(report) == pair
+
+
+@given(records)
+def test_vote_payload_round_trip(record: VoteRecord) -> None:
+    assert decode_vote_payload(encode_vote_payload(record)) == (record.handset, record.answer)
+
+
+@given(st.binary(max_size=64), st.sampled_from(list(BaseVariant)))
+def test_parser_never_raises(report: bytes, variant: BaseVariant) -> None:
+    for event in BaseReportParser(variant).parse(report):
+        if isinstance(event, VoteRecord):
+            assert event.answer in "ABCDE"

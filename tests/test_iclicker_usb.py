@@ -1,0 +1,150 @@
+"""The real pyusb driver against emulated iClicker bases on an emulated USB bus."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from basestation.cli import main
+from basestation.doctor import diagnose, list_devices, udev_rule_text
+from basestation.station import Station
+from basestation.store import Store
+from drivers.base import ReceiverState
+from drivers.errors import NoSuchDevice
+from drivers.iclicker_usb import IClickerReceiver
+from drivers.url import parse_receiver_url
+from firmware_protocol.iclicker_base import BaseVariant
+from simulators.iclicker_base_emulator import EmulatedBase
+from simulators.scenario import ClassScenario
+from simulators.usb_backend import EmulatedBaseBackend
+
+
+def make(variant: BaseVariant, scenario: ClassScenario, speed: float = 60
+         ) -> tuple[IClickerReceiver, EmulatedBase, EmulatedBaseBackend]:
+    base = EmulatedBase(scenario.rounds(), variant=variant, speed=speed, seed=scenario.seed)
+    backend = EmulatedBaseBackend(base)
+    receiver = IClickerReceiver(parse_receiver_url("iclicker://?channel=AB"), backend=backend)
+    receiver.reconnect_interval_s = 0.05  # type: ignore[misc]
+    return receiver, base, backend
+
+
+def play(station: Station, base: EmulatedBase, settle_s: float = 0.3) -> None:
+    deadline = time.monotonic() + 30
+    while not base.round_finished:
+        assert time.monotonic() < deadline
+        station.pump(0.02)
+    end = time.monotonic() + settle_s
+    while time.monotonic() < end:
+        station.pump(0.02)
+
+
+@pytest.mark.parametrize("variant", list(BaseVariant))
+def test_start_vote_stop_cycle_with_300_handsets(tmp_path: Path, variant: BaseVariant) -> None:
+    scenario = ClassScenario(students=300, seed=21, loss=0.05, corrupt=0.02)
+    truth = scenario.truth()[0]
+    receiver, base, _ = make(variant, scenario)
+    with receiver, Store(tmp_path / "usb.db") as store:
+        assert base.channel == "AB" and base.commands[:9] == [
+            bytes.fromhex(h) for h in ("012a214105", "0112", "0115", "0116", "012d",
+                                       "0129a18f968d99978f80", "011704", "011703", "0116")]
+        assert receiver.stats()["junk_records"] == (3 if variant is BaseVariant.PUSHED else 0)
+        station = Station(receiver, store)
+        station.polls.start_session()
+        station.polls.add_question()
+        station.open_poll()
+        assert base.lcd[0] == "Poll open"
+        play(station, base)
+        snapshot = station.buffer.snapshot()
+        station.close_poll()
+        assert base.lcd[0] == "Poll closed"
+    assert snapshot.counts == truth["counts"]
+    assert station.buffer.latest() == truth["latest"]
+    if variant is BaseVariant.PUSHED:
+        assert receiver.resent > 10
+        assert snapshot.duplicates >= receiver.resent
+    assert snapshot.heard == snapshot.votes + snapshot.duplicates + snapshot.invalid
+    with sqlite3.connect(tmp_path / "usb.db") as connection:
+        assert connection.execute("SELECT COUNT(*) FROM votes").fetchone()[0] == snapshot.votes
+
+
+def test_unplug_and_replug_mid_poll_loses_nothing_and_reconnects_fast(tmp_path: Path) -> None:
+    scenario = ClassScenario(students=300, seed=5)
+    truth = scenario.truth()[0]
+    receiver, base, backend = make(BaseVariant.PUSHED, scenario, speed=20)
+    with receiver, Store(tmp_path / "usb.db") as store:
+        station = Station(receiver, store)
+        station.polls.start_session()
+        station.polls.add_question()
+        station.open_poll()
+        while station.buffer.votes < 60:
+            station.pump(0.02)
+        before = station.buffer.latest()
+        backend.unplug(base)
+        gone_until = time.monotonic() + 0.5
+        while time.monotonic() < gone_until:
+            station.pump(0.02)
+        assert receiver.state is ReceiverState.RECONNECTING
+        assert station.buffer.latest().items() >= before.items()  # nothing accepted was lost
+        backend.replug(base)
+        replugged = time.monotonic()
+        while receiver.state is not ReceiverState.CONNECTED:
+            assert time.monotonic() - replugged < 2.0, "no reconnect within 2 s"
+            station.pump(0.02)
+        play(station, base)
+        station.close_poll()
+        store.flush()
+        assert receiver.reconnects == 1
+        assert station.buffer.latest() == truth["latest"]
+        assert station.buffer.snapshot().counts == truth["counts"]
+
+
+def test_no_base_is_a_plain_error() -> None:
+    receiver = IClickerReceiver(parse_receiver_url("iclicker://"), backend=EmulatedBaseBackend())
+    with pytest.raises(NoSuchDevice, match="no iClicker base found"):
+        receiver.open()
+
+
+def test_record_through_the_cli_on_the_emulated_backend(tmp_path: Path) -> None:
+    url = "iclicker://?backend=emulated&students=120&seed=4&speed=80"
+    result = CliRunner().invoke(main, ["record", "--receiver", url, "--db",
+                                       str(tmp_path / "c.db"), "--duration", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["counts"] == ClassScenario(students=120, seed=4).truth()[0]["counts"]
+
+
+def test_devices_and_doctor_see_an_emulated_base_and_say_when_there_is_none() -> None:
+    lines: list[str] = []
+    backend = EmulatedBaseBackend(EmulatedBase([]))
+    list_devices(lines.append, backend)
+    assert any(line.startswith("iclicker://1881:0150?bus=1&address=10") and "pushed" in line
+               for line in lines)
+    lines.clear()
+    diagnose(lines.append, EmulatedBaseBackend())
+    assert any("No iClicker USB base is plugged in" in line for line in lines)
+
+
+def test_devices_and_doctor_commands_exit_0_on_a_bare_machine() -> None:
+    for command in ("devices", "doctor"):
+        result = CliRunner().invoke(main, [command])
+        assert result.exit_code == 0, result.output
+        assert "No" in result.output or "✓" in result.output
+
+
+def test_the_udev_rule_ships_with_the_package() -> None:
+    rule = udev_rule_text()
+    assert 'ATTRS{idVendor}=="1881"' in rule and 'ATTRS{idProduct}=="0150"' in rule
+
+
+def test_decode_usb_reports() -> None:
+    result = CliRunner().invoke(main, ["decode", "--as", "usb-report"], input=(
+        "02 13 81 82 e9 70 05\n0111aa\n021313010203040000\n"))
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert lines == [{"event": "vote", "handset": "82E9701B", "answer": "A", "seq": 5},
+                     {"event": "echo", "command": "0111"},
+                     {"error": "junk record (button outside A-E)"}]
