@@ -49,7 +49,7 @@ def test_set_channel(channel: str, first: str) -> None:
 
 
 def test_bad_channel_is_refused() -> None:
-    with pytest.raises(ValueError, match="AA..DD"):
+    with pytest.raises(ValueError, match=r"AA\.\.DD"):
         set_channel_commands("AE")
 
 
