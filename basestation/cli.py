@@ -54,9 +54,12 @@ def main() -> None:
 @click.option("--revote", is_flag=True, help="A second round of the session's latest question.")
 @click.option("--duration", type=click.FloatRange(min=0), help="Stop after this many seconds.")
 @click.option("--course", help="Course name of a new session.")
+@click.option("--capture", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write what the receiver sent to this capture file (.gz compresses).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def record(receiver_url: str, db_path: Path | None, question: str | None, session: int | None,
-           revote: bool, duration: float | None, course: str | None, as_json: bool) -> None:
+           revote: bool, duration: float | None, course: str | None, capture: Path | None,
+           as_json: bool) -> None:
     """Record one poll until DURATION ends, the receiver ends, or Ctrl-C / SIGTERM."""
     from basestation.polls import PollStateError
     from basestation.recording import RecordRequest, record_poll
@@ -64,7 +67,7 @@ def record(receiver_url: str, db_path: Path | None, question: str | None, sessio
     if revote and session is None:
         raise click.UsageError("--revote needs --session ID")
     request = RecordRequest(receiver_url, resolve_db(db_path), question, session, revote,
-                            duration, course)
+                            duration, course, capture)
     stop = stop_on_signals()
     if not as_json:
         click.echo(f"recording from {receiver_url} into {request.db_path}; Ctrl-C stops", err=True)
@@ -82,11 +85,17 @@ def record(receiver_url: str, db_path: Path | None, question: str | None, sessio
         click.echo(f"  {answer}: {count}")
     click.echo(f"voters {result['voters']}, votes {result['votes']}, duplicates "
                f"{result['duplicates']}, invalid {result['invalid']}, late {result['late']}")
+    if "store_error" in result:
+        click.echo(f"WARNING: {result['store_error']}", err=True)
 
 
 @main.command()
-@click.option("--pty", "use_pty", is_flag=True, required=True,
+@click.option("--pty", "use_pty", is_flag=True,
               help="Serve a pseudo-terminal that speaks link v1.")
+@click.option("--capture", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the whole class to this capture file instead (.gz compresses).")
+@click.option("--unplug", metavar="ROUND:AT:SECONDS",
+              help="With --capture: the receiver is away for SECONDS from AT in ROUND (from 1).")
 @click.option("--students", type=click.IntRange(min=0), default=300, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--questions", type=click.IntRange(min=1), default=1, show_default=True)
@@ -97,18 +106,28 @@ def record(receiver_url: str, db_path: Path | None, question: str | None, sessio
               help="Play class time this many times faster.")
 @click.option("--truth", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the ground truth of every round here as JSON.")
-def simulate(use_pty: bool, students: int, seed: int, questions: int, revote: bool, loss: float,
-             corrupt: float, speed: float, truth: Path | None) -> None:
-    """Play a class on a pseudo-terminal; a round plays each time a poll opens."""
+def simulate(use_pty: bool, capture: Path | None, unplug: str | None, students: int, seed: int,
+             questions: int, revote: bool, loss: float, corrupt: float, speed: float,
+             truth: Path | None) -> None:
+    """Play a class on a pseudo-terminal (a round each time a poll opens), or write it
+    to a capture file."""
     from simulators.link_receiver import LinkReceiverEmulator
     from simulators.pty_receiver import PtyReceiver
     from simulators.scenario import ClassScenario
 
+    if use_pty == (capture is not None):
+        raise click.UsageError("choose one of --pty and --capture FILE")
     scenario = ClassScenario(students=students, seed=seed, questions=questions, revote=revote,
                              loss=loss, corrupt=corrupt)
-    rounds = scenario.rounds()
     if truth is not None:
         truth.write_text(json.dumps(scenario.truth(), indent=1))
+    if capture is not None:
+        from simulators.capture_scenario import write_scenario_capture
+
+        written = write_scenario_capture(capture, scenario, _parse_unplug(unplug))
+        click.echo(f"wrote {written} packets in {len(scenario.rounds())} polls to {capture}")
+        return
+    rounds = scenario.rounds()
     receiver = PtyReceiver(LinkReceiverEmulator(rounds, speed=speed))
     click.echo(receiver.path)
     sys.stdout.flush()
@@ -119,6 +138,19 @@ def simulate(use_pty: bool, students: int, seed: int, questions: int, revote: bo
         receiver.run(until=stop)
     finally:
         receiver.close()
+
+
+def _parse_unplug(text: str | None) -> Any:
+    from simulators.capture_scenario import Unplug
+
+    if text is None:
+        return None
+    try:
+        round_number, at, seconds = text.split(":")
+        return Unplug(int(round_number) - 1, float(at), float(seconds))
+    except ValueError:
+        raise click.BadParameter("expected ROUND:AT:SECONDS, e.g. 1:10:5",
+                                 param_hint="--unplug") from None
 
 
 @main.command()

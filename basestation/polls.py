@@ -51,6 +51,7 @@ class PollController:
 
     # -- sessions ----------------------------------------------------------
     def start_session(self, course: str | None = None, title: str | None = None) -> int:
+        self.close_interrupted_polls()
         now = time.time()
         session_id = self.store.call(lambda db: _new_id(db.table("sessions").insert(
             {"started_at": now, "course": course, "title": title})))
@@ -69,6 +70,21 @@ class PollController:
 
         self.question = self.store.call(load)
         self.session_id = session_id
+        self.close_interrupted_polls()
+
+    def close_interrupted_polls(self) -> int:
+        """Close polls that a killed process left open (one recorder per database):
+        closed at their last vote, marked interrupted, with their stored vote count."""
+        def close(db: sqlite_utils.Database) -> int:
+            cursor = db.execute("""
+                UPDATE polls SET interrupted = 1,
+                    closed_at = COALESCE((SELECT MAX(t_host) FROM votes WHERE poll_id = polls.id),
+                                         opened_at),
+                    votes = (SELECT COUNT(*) FROM votes WHERE poll_id = polls.id)
+                WHERE closed_at IS NULL""")
+            return int(cursor.rowcount)
+        closed: int = self.store.call(close)
+        return closed
 
     # -- questions -----------------------------------------------------------
     def add_question(self, text: str | None = None, correct: str | None = None) -> QuestionInfo:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from basestation.capture import CaptureWriter
 from basestation.station import Station
 from basestation.store import Store
 from basestation.votes import BufferSnapshot
+from drivers.base import Receiver
 from drivers.registry import receiver_for_url
 
 
@@ -23,6 +27,7 @@ class RecordRequest:
     revote: bool = False
     duration: float | None = None
     course: str | None = None
+    capture: Path | None = None
 
 
 def record_poll(request: RecordRequest, stop: threading.Event) -> dict[str, Any]:
@@ -30,8 +35,8 @@ def record_poll(request: RecordRequest, stop: threading.Event) -> dict[str, Any]
     receiver = receiver_for_url(request.receiver_url)
     receiver.open()  # fail before touching the database if the receiver is not there
     try:
-        with Store(request.db_path) as store:
-            station = Station(receiver, store)
+        with Store(request.db_path) as store, _capture(request, receiver) as capture:
+            station = Station(receiver, store, capture=capture)
             polls = station.polls
             if request.session is None:
                 polls.start_session(course=request.course)
@@ -51,9 +56,14 @@ def record_poll(request: RecordRequest, stop: threading.Event) -> dict[str, Any]
                 station.close_poll()
                 polls.finish()
             snapshot = station.buffer.snapshot()
+            store.flush()
+            store_error = store.error
             assert poll is not None and polls.session_id is not None
-            return summary(polls.session_id, poll.id, poll.question.number, poll.round,
-                           snapshot, reason, receiver.stats())
+            result = summary(polls.session_id, poll.id, poll.question.number, poll.round,
+                             snapshot, reason, receiver.stats())
+            if store_error:
+                result["store_error"] = store_error
+            return result
     finally:
         receiver.close()
 
@@ -75,3 +85,15 @@ def summary(session: int, poll: int, question: int, round_number: int,
         "stopped_by": reason,
         "link": link,
     }
+
+
+@contextmanager
+def _capture(request: RecordRequest, receiver: Receiver) -> Iterator[CaptureWriter | None]:
+    if request.capture is None:
+        yield None
+        return
+    writer = CaptureWriter(request.capture, receiver.describe())
+    try:
+        yield writer
+    finally:
+        writer.close()

@@ -41,8 +41,14 @@ def _initial(db: sqlite_utils.Database) -> None:
     db.table("votes").create_index(["handset"])
 
 
+def _interrupted_polls(db: sqlite_utils.Database) -> None:
+    """Polls left open by a process that died are closed later and marked."""
+    db.table("polls").add_column("interrupted", int, not_null_default=0)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _initial),
+    ("0002_interrupted_polls", _interrupted_polls),
 ]
 
 

@@ -6,11 +6,12 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
+from basestation.capture import CaptureWriter
 from basestation.pipeline import VotePipeline
 from basestation.polls import PollController
 from basestation.store import Store
 from basestation.votes import DEFAULT_WINDOW_S, VoteBuffer
-from drivers.base import Receiver
+from drivers.base import Receiver, ReceiverState
 from drivers.errors import ReceiverEnded
 from drivers.packets import RawPacket
 
@@ -23,8 +24,10 @@ class Station:
 
     def __init__(self, receiver: Receiver, store: Store, window_s: float = DEFAULT_WINDOW_S,
                  instructor: str | None = None,
-                 on_instructor: Callable[[str], None] | None = None) -> None:
+                 on_instructor: Callable[[str], None] | None = None,
+                 capture: CaptureWriter | None = None) -> None:
         self.receiver = receiver
+        self.capture = capture
         self.store = store
         self.buffer = VoteBuffer(window_s, on_accept=store.add_vote)
         self.pipeline = VotePipeline(self.buffer, instructor, on_instructor)
@@ -38,23 +41,37 @@ class Station:
         """Read and ingest once; False once the receiver has ended."""
         if self.ended:
             return False
+        was_connected = self.receiver.state is ReceiverState.CONNECTED
         try:
-            self.ingest(self.receiver.read(timeout))
+            packets = self.receiver.read(timeout)
         except ReceiverEnded:
             self.ended = True
             return False
+        if self.capture is not None:
+            self.capture.packets(packets)
+            connected = self.receiver.state is ReceiverState.CONNECTED
+            if connected != was_connected:
+                self.capture.event("back" if connected else "gone")
+        self.ingest(packets)
         return True
 
     def open_poll(self) -> None:
         self.polls.open_poll(self.receiver.describe())
-        self.receiver.open_poll()
+        self._receiver_poll_opened()
 
     def revote(self) -> None:
         self.polls.revote(self.receiver.describe())
+        self._receiver_poll_opened()
+
+    def _receiver_poll_opened(self) -> None:
+        if self.capture is not None:
+            self.capture.event("poll-open")
         self.receiver.open_poll()
 
     def close_poll(self) -> None:
         self.receiver.close_poll()
+        if self.capture is not None:
+            self.capture.event("poll-close")
         self.polls.close_poll()
 
     def run_until(self, stop: threading.Event, deadline: float | None = None) -> str:

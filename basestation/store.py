@@ -67,6 +67,7 @@ class Store:
         self.path = Path(path)
         self.flush_interval_s = flush_interval_s
         self.error: str | None = None
+        self.write_failures = 0
         self.committed_votes = 0
         self.commit_latencies: deque[float] = deque(maxlen=10_000)
         self._pending: list[VoteRow | _Call] = []
@@ -149,10 +150,11 @@ class Store:
         try:
             self._write_loop(db)
         finally:
-            db.close()
+            self._db.close()
 
     def _write_loop(self, db: sqlite_utils.Database) -> None:
         failures = 0
+        self._db = db
         while True:
             with self._lock:
                 if not self._pending and not self._closing:
@@ -164,10 +166,12 @@ class Store:
                 if closing:
                     return
                 continue
-            if self._commit(db, batch, oldest):
+            if self._commit(self._db, batch, oldest):
                 failures = 0
                 continue
             failures += 1
+            self.write_failures += 1
+            self._reopen()
             if closing and failures >= CLOSE_RETRIES:
                 self._rescue(batch)
                 return
@@ -175,6 +179,18 @@ class Store:
                 self._pending = batch + self._pending
                 self._oldest_pending = oldest
             time.sleep(min(self.flush_interval_s * 2**failures, 2.0))
+
+    def _reopen(self) -> None:
+        """A fresh connection after a failed commit: whatever state the old one was in
+        (a failed transaction, a stale handle to a replaced file) is gone."""
+        try:
+            fresh = open_database(self.path)
+            fresh.execute("PRAGMA synchronous = FULL")
+        except sqlite3.Error as error:
+            log.warning("reopening %s: %s", self.path, error)
+            return
+        self._db.close()
+        self._db = fresh
 
     def _commit(self, db: sqlite_utils.Database, batch: list[VoteRow | _Call],
                 oldest: float | None) -> bool:

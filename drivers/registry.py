@@ -19,6 +19,7 @@ _BUILT_IN: dict[str, str] = {
     "serial": "drivers.serial_receiver:SerialReceiver",
     "sim": "drivers.sim_receiver:SimReceiver",
     "iclicker": "drivers.iclicker_usb:IClickerReceiver",
+    "replay": "drivers.replay_receiver:ReplayReceiver",
 }
 _registered: dict[str, type[Receiver]] = {}
 

@@ -126,6 +126,9 @@ class LinkReceiverEmulator:
             self._reply(seq, RESULT_BAD_COMMAND, f"unknown command 0x{frame_type:02X}")
 
     def _open_round(self, seq: int, now: float) -> None:
+        if self._poll_open:  # the host reconnected and says it again: the round goes on
+            self._reply(seq, RESULT_OK, "poll already open")
+            return
         self._poll_open = True
         if self._next_round >= len(self.rounds):
             self._reply(seq, RESULT_OK, "no more rounds in the class script")

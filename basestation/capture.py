@@ -1,0 +1,131 @@
+"""Captures: what a receiver handed on, with host times, as JSON lines.
+
+Format (version 1; ``.gz`` files are gzip-compressed), one JSON object a line:
+
+- header: ``{"capture": "basestation", "version": 1, "receiver": str, "started_at": epoch}``
+- packet: ``{"t": s, "kind": str, "payload": hex, "receiver": str, "rx_us": int|null,
+  "rssi": int|null}``; ``t`` is seconds since ``started_at``, ``kind`` a
+  :class:`~drivers.packets.PacketKind` value
+- event: ``{"t": s, "event": "poll-open" | "poll-close" | "gone" | "back"}``
+
+Packets are recorded as the driver delivered them (before decoding), so a replay
+exercises every decoding and counting rule again. Poll events bound the polls
+in file order; within a poll, entries are played in time order.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, cast
+
+from drivers.packets import PacketKind, RawPacket
+
+FORMAT_NAME = "basestation"
+FORMAT_VERSION = 1
+EVENTS = ("poll-open", "poll-close", "gone", "back")
+
+
+class CaptureError(ValueError):
+    """A capture file that cannot be read, with the line that is wrong."""
+
+
+def _open(path: Path, mode: str) -> IO[str]:
+    if path.suffix == ".gz":
+        return cast(IO[str], gzip.open(path, mode + "t", encoding="utf-8"))
+    return path.open(mode, encoding="utf-8")
+
+
+class CaptureWriter:
+    """Appends packets and events; flushes each batch so a crash keeps what was heard."""
+
+    def __init__(self, path: Path, receiver: str, *, started_at: float | None = None) -> None:
+        self.path = path
+        self.started_at = time.time() if started_at is None else started_at
+        self._file = _open(path, "w")
+        self._write({"capture": FORMAT_NAME, "version": FORMAT_VERSION, "receiver": receiver,
+                     "started_at": self.started_at})
+
+    def packets(self, packets: Sequence[RawPacket]) -> None:
+        if not packets:
+            return
+        start = self.started_at
+        lines = [json.dumps({"t": round(p.host_time - start, 6), "kind": p.kind.value,
+                             "payload": p.payload.hex(), "receiver": p.receiver,
+                             "rx_us": p.receiver_time_us, "rssi": p.rssi}) for p in packets]
+        self._file.write("\n".join(lines) + "\n")
+        self._file.flush()
+
+    def event(self, name: str, at: float | None = None) -> None:
+        if name not in EVENTS:
+            raise ValueError(f"unknown capture event {name!r}")
+        moment = time.time() if at is None else at
+        self._write({"t": round(moment - self.started_at, 6), "event": name})
+
+    def _write(self, record: dict[str, Any]) -> None:
+        self._file.write(json.dumps(record) + "\n")
+        self._file.flush()
+
+    def close(self) -> None:
+        self._file.close()
+
+
+@dataclass(frozen=True)
+class CaptureEvent:
+    t: float
+    name: str
+
+
+@dataclass(frozen=True)
+class CapturedPacket:
+    t: float
+    packet: RawPacket
+
+
+def read_capture(path: Path) -> tuple[dict[str, Any], list[CapturedPacket | CaptureEvent]]:
+    """The header and every entry, in file order."""
+    try:
+        handle = _open(path, "r")
+    except OSError as error:
+        raise CaptureError(f"cannot open capture {path}: {error}") from error
+    with handle:
+        lines = _numbered(handle)
+        try:
+            _, first = next(lines)
+        except StopIteration:
+            raise CaptureError(f"{path} is empty") from None
+        if first.get("capture") != FORMAT_NAME or first.get("version") != FORMAT_VERSION:
+            raise CaptureError(f"{path}:1: not a version {FORMAT_VERSION} base station capture")
+        entries = [_entry(path, number, record) for number, record in lines]
+    return first, entries
+
+
+def _numbered(handle: IO[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    for number, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise CaptureError(f"line {number}: not JSON ({error.msg})") from None
+        if not isinstance(record, dict):
+            raise CaptureError(f"line {number}: expected a JSON object")
+        yield number, record
+
+
+def _entry(path: Path, number: int, record: dict[str, Any]) -> CapturedPacket | CaptureEvent:
+    try:
+        t = float(record["t"])
+        if "event" in record:
+            if record["event"] not in EVENTS:
+                raise ValueError(f"unknown event {record['event']!r}")
+            return CaptureEvent(t, record["event"])
+        packet = RawPacket(PacketKind(record["kind"]), bytes.fromhex(record["payload"]),
+                           str(record["receiver"]), t, record.get("rx_us"), record.get("rssi"))
+        return CapturedPacket(t, packet)
+    except (KeyError, ValueError, TypeError) as error:
+        raise CaptureError(f"{path}:{number}: {error}") from None
