@@ -35,9 +35,9 @@ def write_scenario_capture(path: Path, scenario: ClassScenario,
             times = [t.time for t in scheduled.transmissions]
             if unplug is not None and unplug.round_index == index:
                 back = unplug.at + unplug.seconds
-                # handsets keep retransmitting while nobody answers: heard once it is back
-                times = [back + 0.01 * n if unplug.at <= t < back else t
-                         for n, t in enumerate(times)]
+                # handsets keep retransmitting while nobody answers: all heard, in their
+                # original order, the moment it is back
+                times = [back if unplug.at <= t < back else t for t in times]
                 writer.event("gone", clock + unplug.at)
                 writer.event("back", clock + back)
             packets = [RawPacket(PacketKind.ICLICKER_AIR, t.payload, RECEIVER_LABEL,
