@@ -166,9 +166,10 @@ class PollController:
 
     def _save_late_votes(self) -> None:
         """Packets that came after the last poll closed are counted against it."""
-        poll, late = self.last_poll, self.buffer.late
+        poll, late, heard = self.last_poll, self.buffer.late, self.buffer.heard
         if poll is not None and late and not self.buffer.is_open:
-            self.store.call(lambda db: db.table("polls").update(poll.id, {"late": late}))
+            self.store.call(lambda db: db.table("polls").update(
+                poll.id, {"late": late, "heard": heard}))
 
     def finish(self) -> None:
         """Close any open poll and record late packets (call before exiting)."""

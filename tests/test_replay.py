@@ -36,7 +36,7 @@ def replay_all(path: Path, db: Path) -> tuple[list[dict[str, object]], ReplayRec
         station = Station(receiver, store)
         station.polls.start_session()
         for index in range(len(receiver.polls)):
-            if index == 0 or station.polls.poll is None and index % 2 == 0:
+            if index == 0 or (station.polls.poll is None and index % 2 == 0):
                 station.polls.add_question()
             round_number = (index % 2) + 1 if len(receiver.polls) > 1 else 1
             station.open_poll() if round_number == 1 else station.revote()
