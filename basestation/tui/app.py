@@ -51,10 +51,15 @@ class DashboardApp(App[None]):
         self.redraws = 0
 
     def compose(self) -> ComposeResult:
-        yield TextPanel(id="title")
-        yield TextPanel(id="figures")
-        yield AnswerBars(id="bars")
-        yield TextPanel(id="receiver")
+        # Kept as attributes: the refresh tick must reach them while another screen is on top.
+        self.title_panel = TextPanel(id="title")
+        self.figures_panel = TextPanel(id="figures")
+        self.bars = AnswerBars(id="bars")
+        self.receiver_panel = TextPanel(id="receiver")
+        yield self.title_panel
+        yield self.figures_panel
+        yield self.bars
+        yield self.receiver_panel
         yield Footer()
 
     def on_mount(self) -> None:
@@ -72,12 +77,11 @@ class DashboardApp(App[None]):
         """Read one snapshot and redraw; also handle messages and instructor presses."""
         previous, self.state = self.state, self.live.state()
         state = self.state
-        self.query_one("#title", TextPanel).set_text(poll_title(state))
-        self.query_one("#figures", TextPanel).set_text(poll_figures(state))
-        bars = self.query_one(AnswerBars)
-        bars.set_class(self.hide_results, "hidden-results")
-        bars.show(state, self.hide_results)
-        self.query_one("#receiver", TextPanel).set_text(receiver_line(state))
+        self.title_panel.set_text(poll_title(state))
+        self.figures_panel.set_text(poll_figures(state))
+        self.bars.set_class(self.hide_results, "hidden-results")
+        self.bars.show(state, self.hide_results)
+        self.receiver_panel.set_text(receiver_line(state))
         self.redraws += 1
         if _controls(previous) != _controls(state):
             self.refresh_bindings()
