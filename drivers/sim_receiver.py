@@ -3,7 +3,8 @@
 The simulated receiver speaks link v1 bytes that go through the same
 :class:`~drivers.link_session.LinkSession` as a real serial receiver. A round
 of the class plays each time a poll opens. Parameters: ``seed``, ``loss``,
-``corrupt``, ``questions`` (default 1), ``revote`` (0/1), ``speed`` (class time
+``corrupt``, ``rogue`` (share of packets from devices that are no handset),
+``questions`` (default 1), ``revote`` (0/1), ``speed`` (class time
 runs this many times faster), ``end`` (1: end once the script is played).
 """
 
@@ -39,6 +40,7 @@ class SimReceiver(Receiver):
             revote=url.int_param("revote", 0) == 1,
             loss=url.float_param("loss", 0.0),
             corrupt=url.float_param("corrupt", 0.0),
+            rogue=url.float_param("rogue", 0.0),
         )
         self.speed = url.float_param("speed", 1.0)
         if self.speed <= 0:

@@ -32,6 +32,9 @@ class RadioModel:
     corrupt: float = 0.0
     max_copies: int = 3
     spacing_s: float = 0.06
+    rogue: float = 0.0
+    """Share of extra packets from devices that are no valid handset: the checksum
+    is right but the answer nibble means nothing (counted as invalid, never a vote)."""
 
     def transmit(self, presses: tuple[Press, ...] | list[Press], seed: int) -> list[Transmission]:
         """Every copy the receiver hears, in time order."""
@@ -52,6 +55,8 @@ class RadioModel:
                                               _flip_one_bit(payload, rng), False))
                 else:
                     heard.append(Transmission(at, press.handset, press.answer, payload, True))
+        for _ in range(round(len(presses) * self.rogue)):
+            heard.append(_rogue_transmission(rng, presses))
         heard.sort(key=lambda t: t.time)
         return heard
 
@@ -80,3 +85,12 @@ def _flip_one_bit(payload: bytes, rng: random.Random) -> bytes:
     bit = rng.randrange(len(payload) * 8)
     corrupted[bit // 8] ^= 1 << (bit % 8)
     return bytes(corrupted)
+
+
+def _rogue_transmission(rng: random.Random, presses: tuple[Press, ...] | list[Press]
+                        ) -> Transmission:
+    last = max((p.time for p in presses), default=1.0)
+    raw = bytearray(rng.randbytes(4))
+    raw[3] = (raw[3] & 0xF0) | rng.choice((0x0, 0x3, 0x4, 0x7, 0x9))  # no answer has these
+    payload = bytes(raw) + bytes(((raw[0] + raw[1] + raw[2] + raw[3]) & 0xFF,))
+    return Transmission(rng.uniform(0, last), "rogue", "?", payload, False)

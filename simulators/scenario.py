@@ -24,11 +24,13 @@ class ClassScenario:
     corrupt: float = 0.0
     max_copies: int = 3
     median_reaction_s: float = 15.0
+    rogue: float = 0.0
 
     def rounds(self) -> list[ScheduledRound]:
         classroom = ClassroomModel(self.students, seed=self.seed,
                                    median_reaction_s=self.median_reaction_s)
-        radio = RadioModel(loss=self.loss, corrupt=self.corrupt, max_copies=self.max_copies)
+        radio = RadioModel(loss=self.loss, corrupt=self.corrupt, max_copies=self.max_copies,
+                           rogue=self.rogue)
         scheduled = []
         for index, script in enumerate(classroom.script(self.questions, self.revote)):
             heard = radio.transmit(script.presses, seed=self.seed * 1_000 + index)

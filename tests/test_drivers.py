@@ -131,3 +131,21 @@ def test_plugins_register_and_the_base_class_reconnects_and_reopens_the_poll() -
         assert (receiver.opened, receiver.polls_opened, receiver.reconnects) == (2, 2, 1)
     assert "echo" not in known_schemes()
 
+
+
+def test_rogue_devices_are_counted_invalid_and_never_votes() -> None:
+    from basestation.pipeline import VotePipeline
+    from basestation.votes import VoteBuffer
+
+    receiver = receiver_for_url("sim://100?seed=6&speed=500&rogue=0.2")
+    assert isinstance(receiver, SimReceiver)
+    truth = receiver.scenario.truth()[0]
+    buffer = VoteBuffer()
+    buffer.open(1)
+    pipeline = VotePipeline(buffer)
+    with receiver:
+        receiver.open_poll()
+        while not receiver.round_finished:
+            pipeline.ingest(receiver.read(0.02))
+    assert buffer.invalid == truth["copies_corrupted"] > 15
+    assert buffer.latest() == truth["latest"]
