@@ -85,3 +85,63 @@ def compare_rounds(first: Mapping[str, str], second: Mapping[str, str],
             gain = normalized_gain(p1, p2)
     return Comparison(round_figures(first, correct), round_figures(second, correct), len(paired),
                       matrix, switches, p1, p2, gain)
+
+
+@dataclass(frozen=True)
+class PollRound:
+    """One stored poll as analysis needs it: who answered what, and when."""
+
+    poll: int
+    round: int
+    opened_at: float
+    latest: dict[str, str]
+    first_vote_at: dict[str, float]
+
+
+def response_times(poll: PollRound) -> dict[str, float | None]:
+    """Seconds from opening to each handset's first vote: median and 90th percentile."""
+    times = sorted(at - poll.opened_at for at in poll.first_vote_at.values())
+    if not times:
+        return {"median_s": None, "p90_s": None}
+    return {"median_s": round(times[len(times) // 2], 2),
+            "p90_s": round(times[min(len(times) - 1, int(len(times) * 0.9))], 2)}
+
+
+def round_report(poll: PollRound, correct: str | None, handsets_seen: int) -> dict[str, object]:
+    figures = round_figures(poll.latest, correct)
+    return {
+        "poll": poll.poll,
+        "round": poll.round,
+        "counts": figures.counts,
+        "percent": {a: (round(100 * c / figures.voters, 1) if figures.voters else 0.0)
+                    for a, c in figures.counts.items()},
+        "voters": figures.voters,
+        "response_rate": round(figures.voters / handsets_seen, 3) if handsets_seen else None,
+        "percent_correct": None if figures.percent_correct is None else
+        round(100 * figures.percent_correct, 1),
+        "response_times": response_times(poll),
+    }
+
+
+def question_report(number: int, correct: str | None, rounds: list[PollRound],
+                    handsets_seen: int) -> dict[str, object]:
+    """The figures of one question: every round, and vote 1 against the last revote."""
+    report: dict[str, object] = {
+        "question": number,
+        "correct": correct,
+        "rounds": [round_report(poll, correct, handsets_seen) for poll in rounds],
+    }
+    if rounds:
+        report["hint"] = discussion_hint(round_figures(rounds[0].latest, correct).percent_correct)
+    if len(rounds) >= 2:
+        comparison = compare_rounds(rounds[0].latest, rounds[-1].latest, correct)
+        report |= {
+            "paired": comparison.paired,
+            "matrix": comparison.matrix,
+            "switches": comparison.switches,
+            "paired_percent_correct": None if comparison.paired_correct_first is None else [
+                round(100 * comparison.paired_correct_first, 1),
+                round(100 * (comparison.paired_correct_second or 0.0), 1)],
+            "gain": None if comparison.gain is None else round(comparison.gain, 3),
+        }
+    return report

@@ -190,10 +190,10 @@ def doctor() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def sessions(db_path: Path | None, as_json: bool) -> None:
     """List the recorded sessions."""
-    from basestation.export import list_sessions, open_reader
+    from basestation.export import list_sessions, open_existing
 
     try:
-        rows = list_sessions(open_reader(resolve_db(db_path)))
+        rows = list_sessions(open_existing(resolve_db(db_path)))
     except StoreError as error:
         raise click.ClickException(str(error)) from error
     if as_json:
@@ -216,16 +216,71 @@ def sessions(db_path: Path | None, as_json: bool) -> None:
 @click.option("-o", "--output", type=click.File("w"), default="-")
 def export(db_path: Path | None, session_id: int, output_format: str, output: Any) -> None:
     """Every vote of every poll of a session."""
-    from basestation.export import open_reader, session_export, write_votes_csv
+    from basestation.export import open_existing, session_export, write_votes_csv
 
     try:
-        data = session_export(open_reader(resolve_db(db_path)), session_id)
+        data = session_export(open_existing(resolve_db(db_path)), session_id)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
     if output_format == "json":
         output.write(json.dumps(data, indent=1) + "\n")
     else:
         write_votes_csv(data, output)
+
+
+@main.command()
+@db_option
+@click.option("--session", "session_id", type=int, required=True)
+@click.option("--question", "number", type=click.IntRange(min=1), required=True,
+              help="Question number within the session, from 1.")
+@click.argument("answer", type=click.Choice(["A", "B", "C", "D", "E", "none"],
+                                            case_sensitive=False))
+def key(db_path: Path | None, session_id: int, number: int, answer: str) -> None:
+    """Set or correct the correct answer of a question after class."""
+    from basestation.export import open_existing
+    from basestation.session_analysis import set_answer_key
+
+    value = None if answer.lower() == "none" else answer.upper()
+    try:
+        db = open_existing(resolve_db(db_path))
+        set_answer_key(db, session_id, number, value)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"session {session_id}, question {number}: correct answer {value or 'none'}")
+
+
+@main.command()
+@db_option
+@click.option("--session", "session_id", type=int, required=True)
+@click.option("--json", "as_json", is_flag=True)
+def analyze(db_path: Path | None, session_id: int, as_json: bool) -> None:
+    """Peer Instruction figures of a session: tallies, percent correct, switching, gain."""
+    from basestation.export import open_existing
+    from basestation.session_analysis import analyze_session
+
+    try:
+        report = analyze_session(open_existing(resolve_db(db_path)), session_id)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(json.dumps(report))
+        return
+    for question in report["questions"]:
+        click.echo(f"Question {question['question']} (correct {question['correct'] or '-'})")
+        for figures in question["rounds"]:
+            counts = "  ".join(f"{a} {c}" for a, c in figures["counts"].items())
+            right = figures["percent_correct"]
+            click.echo(f"  vote {figures['round']}: {figures['voters']} voters  {counts}"
+                       + ("" if right is None else f"  {right}% correct"))
+        if "paired" in question:
+            switches = question["switches"]
+            gain = question["gain"]
+            click.echo(f"  {question['paired']} voted twice"
+                       + ("" if switches is None else
+                          f"; RR {switches['RR']} WR {switches['WR']} RW {switches['RW']} "
+                          f"WW {switches['WW_same']}+{switches['WW_diff']}")
+                       + ("" if gain is None else f"; normalized gain {gain:.2f}"))
+        click.echo(f"  {question.get('hint', '')}")
 
 
 @main.command()

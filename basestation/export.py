@@ -16,8 +16,8 @@ VOTE_FIELDS = ("handset", "answer", "receiver", "t_receiver_us", "t_host")
 CSV_FIELDS = ("session", "question", "round", "poll", *VOTE_FIELDS)
 
 
-def open_reader(path: Path) -> sqlite_utils.Database:
-    """Open an existing database for reading; never creates one."""
+def open_existing(path: Path) -> sqlite_utils.Database:
+    """Open an existing database (to read, or for a small edit); never creates one."""
     if not path.exists():
         raise StoreError(f"no database at {path} (record a poll first, or pass --db)")
     try:

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from basestation.export import iso_time, open_reader, poll_latest_answers, session_polls
+from basestation.export import iso_time, open_existing, poll_latest_answers, session_polls
 from basestation.tui.screens.comparison import ComparisonScreen
 
 
@@ -32,7 +32,7 @@ class SessionScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("question", "round", "voters", "votes", "correct", "opened", "text")
-        db = open_reader(self.db_path)
+        db = open_existing(self.db_path)
         try:
             for poll in session_polls(db, self.session_id):
                 key = table.add_row(
@@ -53,7 +53,7 @@ class SessionScreen(Screen[None]):
 
 def question_screen(db_path: Path, session_id: int, question: int) -> ComparisonScreen:
     """Vote 1 and the last revote of a stored question."""
-    db = open_reader(db_path)
+    db = open_existing(db_path)
     try:
         polls = [p for p in session_polls(db, session_id) if p["question"] == question]
         first = poll_latest_answers(db, polls[0]["poll"])

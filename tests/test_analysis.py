@@ -1,0 +1,127 @@
+"""Peer Instruction analysis on hand-computed cases and hypothesis invariants."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from basestation.analysis import compare_rounds, discussion_hint, normalized_gain, round_figures
+from basestation.cli import main
+from basestation.live_session import LiveSession
+from basestation.station import Station
+from basestation.store import Store
+from drivers.registry import receiver_for_url
+from drivers.sim_receiver import SimReceiver
+
+FIRST = {"h1": "A", "h2": "A", "h3": "B", "h4": "C", "h5": "B", "h6": "D"}
+SECOND = {"h1": "A", "h2": "B", "h3": "A", "h4": "D", "h5": "B", "h7": "A"}
+
+
+def test_hand_computed_comparison() -> None:
+    result = compare_rounds(FIRST, SECOND, "A")
+    # paired: h1..h5 (h6 only voted first, h7 only second)
+    assert result.paired == 5
+    assert result.matrix["A"]["A"] == 1 and result.matrix["A"]["B"] == 1
+    assert result.matrix["B"]["A"] == 1 and result.matrix["B"]["B"] == 1
+    assert result.matrix["C"]["D"] == 1
+    assert result.switches == {"RR": 1, "RW": 1, "WR": 1, "WW_same": 1, "WW_diff": 1}
+    assert result.paired_correct_first == pytest.approx(2 / 5)
+    assert result.paired_correct_second == pytest.approx(2 / 5)
+    assert result.gain == pytest.approx(0.0)
+    assert result.first.counts == {"A": 2, "B": 2, "C": 1, "D": 1, "E": 0}
+    assert result.first.percent_correct == pytest.approx(2 / 6)
+    assert result.changed == 3
+
+
+def test_ties_and_no_correct_answer_still_show_the_switches() -> None:
+    result = compare_rounds({"a": "A", "b": "B"}, {"a": "B", "b": "A"}, None)
+    assert result.switches is None and result.gain is None
+    assert result.first.counts["A"] == result.first.counts["B"] == 1
+    assert result.matrix["A"]["B"] == result.matrix["B"]["A"] == 1
+    assert result.changed == 2
+
+
+def test_nobody_voting_twice() -> None:
+    result = compare_rounds({"a": "A"}, {"b": "A"}, "A")
+    assert result.paired == 0 and result.gain is None
+    assert result.switches == {"RR": 0, "RW": 0, "WR": 0, "WW_same": 0, "WW_diff": 0}
+
+
+def test_gain_is_undefined_not_an_error_when_everybody_was_right() -> None:
+    assert normalized_gain(1.0, 1.0) is None
+    assert compare_rounds({"a": "C"}, {"a": "B"}, "C").gain is None
+    assert normalized_gain(0.4, 0.7) == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize(("right", "advice"), [
+    (None, "set the correct answer"), (0.2, "under 35 %"), (0.5, "35-70 %"), (0.9, "over 70 %")])
+def test_discussion_hint(right: float | None, advice: str) -> None:
+    assert advice in discussion_hint(right)
+
+
+votes = st.dictionaries(st.sampled_from([f"h{i}" for i in range(30)]),
+                        st.sampled_from("ABCDE"), max_size=30)
+
+
+@given(votes, votes, st.one_of(st.none(), st.sampled_from("ABCDE")))
+def test_invariants(first: dict[str, str], second: dict[str, str], correct: str | None) -> None:
+    result = compare_rounds(first, second, correct)
+    paired = first.keys() & second.keys()
+    assert result.paired == len(paired)
+    assert sum(sum(row.values()) for row in result.matrix.values()) == len(paired)
+    assert sum(round_figures(first, correct).counts.values()) == len(first)
+    if correct is None:
+        assert result.switches is None and result.gain is None
+        return
+    assert result.switches is not None and sum(result.switches.values()) == len(paired)
+    if paired:
+        p1 = sum(first[h] == correct for h in paired) / len(paired)
+        p2 = sum(second[h] == correct for h in paired) / len(paired)
+        assert result.paired_correct_first == pytest.approx(p1)
+        assert result.paired_correct_second == pytest.approx(p2)
+        if p1 < 1:
+            assert result.gain == pytest.approx((p2 - p1) / (1 - p1))
+        else:
+            assert result.gain is None
+
+
+def test_analyze_and_key_commands(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    runner = CliRunner()
+    url = "sim://60?seed=2&speed=200&questions=1&revote=1&end=0"
+    # one process plays both rounds: the dashboard's live session drives them
+    receiver = receiver_for_url(url)
+    assert isinstance(receiver, SimReceiver)
+    truth = receiver.scenario.truth()
+    with receiver, Store(tmp_path / "a.db") as store:
+        station = Station(receiver, store)
+        station.polls.start_session()
+        live = LiveSession(station)
+        for command in (live.start_poll, live.stop_poll, live.revote, live.stop_poll):
+            command()
+            live.step()
+            while not receiver.round_finished:
+                live.step()
+            live.step()
+        live.stop()
+    result = runner.invoke(main, ["analyze", "--db", db, "--session", "1", "--json"])
+    (question,) = json.loads(result.output)["questions"]
+    assert question["correct"] is None and question["gain"] is None
+    assert [r["counts"] for r in question["rounds"]] == [t["counts"] for t in truth]
+    assert sum(sum(row.values()) for row in question["matrix"].values()) == question["paired"]
+
+    correct = truth[0]["correct"]
+    assert runner.invoke(main, ["key", "--db", db, "--session", "1", "--question", "1",
+                                correct]).exit_code == 0
+    result = runner.invoke(main, ["analyze", "--db", db, "--session", "1", "--json"])
+    (question,) = json.loads(result.output)["questions"]
+    expected = compare_rounds(truth[0]["latest"], truth[1]["latest"], correct)
+    assert question["correct"] == correct and question["switches"] == expected.switches
+    assert question["gain"] == pytest.approx(expected.gain, abs=1e-3)
+    bad = runner.invoke(main, ["key", "--db", db, "--session", "1", "--question", "9", "A"])
+    assert bad.exit_code == 1 and "has no question 9" in bad.output
