@@ -56,10 +56,12 @@ def main() -> None:
 @click.option("--course", help="Course name of a new session.")
 @click.option("--capture", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write what the receiver sent to this capture file (.gz compresses).")
+@click.option("--anonymous", is_flag=True,
+              help="A new session whose votes are never linked to students.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def record(receiver_url: str, db_path: Path | None, question: str | None, session: int | None,
            revote: bool, duration: float | None, course: str | None, capture: Path | None,
-           as_json: bool) -> None:
+           anonymous: bool, as_json: bool) -> None:
     """Record one poll until DURATION ends, the receiver ends, or Ctrl-C / SIGTERM."""
     from basestation.polls import PollStateError
     from basestation.recording import RecordRequest, record_poll
@@ -67,7 +69,7 @@ def record(receiver_url: str, db_path: Path | None, question: str | None, sessio
     if revote and session is None:
         raise click.UsageError("--revote needs --session ID")
     request = RecordRequest(receiver_url, resolve_db(db_path), question, session, revote,
-                            duration, course, capture)
+                            duration, course, capture, anonymous)
     stop = stop_on_signals()
     if not as_json:
         click.echo(f"recording from {receiver_url} into {request.db_path}; Ctrl-C stops", err=True)
@@ -211,21 +213,106 @@ def sessions(db_path: Path | None, as_json: bool) -> None:
 @main.command()
 @db_option
 @click.option("--session", "session_id", type=int, required=True)
-@click.option("--format", "output_format", type=click.Choice(["csv", "json"]), default="json",
-              show_default=True)
+@click.option("--format", "output_format",
+              type=click.Choice(["csv", "json", "students", "gradebook"]), default="json",
+              show_default=True, help="csv/json: every vote; students: one row per student "
+              "and question; gradebook: points for an LMS import")
+@click.option("--lms", type=click.Choice(["canvas", "moodle", "blackboard", "generic"]),
+              default="generic", show_default=True, help="Gradebook layout.")
+@click.option("--column", help="Gradebook column name (default: clicker session N).")
 @click.option("-o", "--output", type=click.File("w"), default="-")
-def export(db_path: Path | None, session_id: int, output_format: str, output: Any) -> None:
-    """Every vote of every poll of a session."""
+def export(db_path: Path | None, session_id: int, output_format: str, lms: str,
+           column: str | None, output: Any) -> None:
+    """Export a session: its votes, per-student results, or a gradebook."""
     from basestation.export import open_existing, session_export, write_votes_csv
+    from basestation.grade_export import write_gradebook_csv, write_students_csv
+    from basestation.grading import grade_session
 
     try:
-        data = session_export(open_existing(resolve_db(db_path)), session_id)
+        db = open_existing(resolve_db(db_path))
+        if output_format in ("students", "gradebook"):
+            grades = grade_session(db, session_id)
+            if output_format == "students":
+                write_students_csv(grades, output)
+            else:
+                write_gradebook_csv(grades, output, lms, column or f"clicker session {session_id}")
+            return
+        data = session_export(db, session_id)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
     if output_format == "json":
         output.write(json.dumps(data, indent=1) + "\n")
     else:
         write_votes_csv(data, output)
+
+
+@main.group()
+def roster() -> None:
+    """The class roster: students and their handsets."""
+
+
+@roster.command("import")
+@db_option
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def roster_import(db_path: Path | None, source: Path) -> None:
+    """Import a roster CSV (all or nothing; each problem is named with its line)."""
+    from basestation.roster import RosterError, parse_roster
+    from basestation.roster_store import import_roster
+    from basestation.store import Store
+
+    try:
+        entries = parse_roster(source.read_text(encoding="utf-8-sig"))
+    except (RosterError, UnicodeDecodeError) as error:
+        raise click.ClickException(str(error)) from error
+    with Store(resolve_db(db_path)) as store:
+        counts = store.call(lambda db: import_roster(db, entries))
+    click.echo(f"imported {counts['students']} students with {counts['handsets']} handset IDs")
+
+
+@roster.command("assign")
+@db_option
+@click.argument("handset")
+@click.argument("student_id")
+@click.option("--session", "session_id", type=int, help="A loaner for this session only.")
+def roster_assign(db_path: Path | None, handset: str, student_id: str,
+                  session_id: int | None) -> None:
+    """Give HANDSET to STUDENT_ID (its earlier votes count for them too)."""
+    from basestation.export import open_existing
+    from basestation.roster_store import assign_handset
+
+    try:
+        assign_handset(open_existing(resolve_db(db_path)), handset, student_id, session_id)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{handset} -> {student_id}" + (f" in session {session_id}" if session_id else ""))
+
+
+@main.command()
+@db_option
+@click.option("--course", default="", help="Course the rules apply to.")
+@click.option("--participation-percent", type=click.FloatRange(0, 100))
+@click.option("--participation-points", type=click.FloatRange(min=0))
+@click.option("--answer-points", type=click.FloatRange(min=0))
+@click.option("--correct-points", type=click.FloatRange(min=0))
+def grading(db_path: Path | None, course: str, participation_percent: float | None,
+            participation_points: float | None, answer_points: float | None,
+            correct_points: float | None) -> None:
+    """Show or set a course's grading rules."""
+    from dataclasses import asdict, replace
+
+    from basestation.grading import rules_for, set_rules
+    from basestation.store import Store
+
+    changes = {name: value for name, value in (
+        ("participation_percent", participation_percent),
+        ("participation_points", participation_points), ("answer_points", answer_points),
+        ("correct_points", correct_points)) if value is not None}
+    with Store(resolve_db(db_path)) as store:
+        rules = store.call(lambda db: rules_for(db, course))
+        if changes:
+            rules = replace(rules, **changes)
+            store.call(lambda db: set_rules(db, course, rules))
+    click.echo(json.dumps({"course": course, **asdict(rules)}))
 
 
 @main.command()
@@ -290,8 +377,11 @@ def analyze(db_path: Path | None, session_id: int, as_json: bool) -> None:
 @click.option("--instructor", help="Handset ID of the instructor remote (never counted).")
 @click.option("--countdown", type=click.FloatRange(min=1), help="Close each poll after N seconds.")
 @click.option("--hide-results", is_flag=True, help="Start with the bars hidden (projector).")
+@click.option("--anonymous", is_flag=True, help="Votes of this session are never linked to "
+              "students.")
 def run(receiver_url: str | None, db_path: Path | None, course: str | None,
-        instructor: str | None, countdown: float | None, hide_results: bool) -> None:
+        instructor: str | None, countdown: float | None, hide_results: bool,
+        anonymous: bool) -> None:
     """Open the live dashboard on a receiver."""
     from basestation.dashboard import run_dashboard
     from drivers.discovery import NOTHING_FOUND, find_receiver
@@ -314,7 +404,7 @@ def run(receiver_url: str | None, db_path: Path | None, course: str | None,
         raise click.BadParameter(str(error), param_hint="--instructor") from error
     try:
         run_dashboard(receiver_url, resolve_db(db_path), course=course, instructor=instructor_id,
-                      countdown=countdown, hide_results=hide_results)
+                      countdown=countdown, hide_results=hide_results, anonymous=anonymous)
     except (ReceiverError, StoreError) as error:
         raise click.ClickException(str(error)) from error
 

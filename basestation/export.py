@@ -52,13 +52,21 @@ def session_export(db: sqlite_utils.Database, session_id: int) -> dict[str, Any]
     if not sessions:
         raise StoreError(f"there is no session {session_id}")
     session = sessions[0]
+    pseudonyms: dict[str, str] = {}
+
+    def shown(handset: str) -> str:
+        if not session["anonymous"]:
+            return handset
+        return pseudonyms.setdefault(handset, f"anonymous-{len(pseudonyms) + 1:04d}")
+
     polls = []
     for poll in db.query("""
             SELECT p.*, q.number AS question, q.text AS question_text, q.correct
             FROM polls p JOIN questions q ON q.id = p.question_id
             WHERE q.session_id = ? ORDER BY q.number, p.round""", [session_id]):
         votes = [
-            {field: vote[field] for field in VOTE_FIELDS}
+            {field: shown(vote[field]) if field == "handset" else vote[field]
+             for field in VOTE_FIELDS}
             for vote in db.query("SELECT * FROM votes WHERE poll_id = ? ORDER BY t_host, id",
                                  [poll["id"]])
         ]
@@ -70,7 +78,8 @@ def session_export(db: sqlite_utils.Database, session_id: int) -> dict[str, Any]
             "invalid": poll["invalid"], "late": poll["late"], "votes": votes,
         })
     return {"session": session_id, "started_at": iso_time(session["started_at"]),
-            "course": session["course"], "title": session["title"], "polls": polls}
+            "course": session["course"], "title": session["title"],
+            "anonymous": bool(session["anonymous"]), "polls": polls}
 
 
 def write_votes_csv(export: dict[str, Any], stream: TextIO) -> int:

@@ -50,11 +50,13 @@ class PollController:
         self.last_poll: PollInfo | None = None
 
     # -- sessions ----------------------------------------------------------
-    def start_session(self, course: str | None = None, title: str | None = None) -> int:
+    def start_session(self, course: str | None = None, title: str | None = None,
+                      anonymous: bool = False) -> int:
         self.close_interrupted_polls()
         now = time.time()
         session_id = self.store.call(lambda db: _new_id(db.table("sessions").insert(
-            {"started_at": now, "course": course, "title": title})))
+            {"started_at": now, "course": course, "title": title,
+             "anonymous": int(anonymous)})))
         self.session_id, self.question = session_id, None
         return session_id
 

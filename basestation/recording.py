@@ -28,6 +28,7 @@ class RecordRequest:
     duration: float | None = None
     course: str | None = None
     capture: Path | None = None
+    anonymous: bool = False
 
 
 def record_poll(request: RecordRequest, stop: threading.Event) -> dict[str, Any]:
@@ -39,7 +40,7 @@ def record_poll(request: RecordRequest, stop: threading.Event) -> dict[str, Any]
             station = Station(receiver, store, capture=capture)
             polls = station.polls
             if request.session is None:
-                polls.start_session(course=request.course)
+                polls.start_session(course=request.course, anonymous=request.anonymous)
             else:
                 polls.resume_session(request.session)
             if request.revote:

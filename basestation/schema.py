@@ -46,9 +46,28 @@ def _interrupted_polls(db: sqlite_utils.Database) -> None:
     db.table("polls").add_column("interrupted", int, not_null_default=0)
 
 
+def _roster(db: sqlite_utils.Database) -> None:
+    """Students, their handsets (several each, alternate ID forms included), loaners for
+    one session, and grading rules per course."""
+    db.table("students").create({"id": int, "student_id": str, "name": str, "email": str},
+                                pk="id", not_null={"student_id"})
+    db.table("students").create_index(["student_id"], unique=True)
+    db.table("handsets").create({"handset": str, "student": int, "form": str}, pk="handset",
+                                not_null={"student"}, foreign_keys=[("student", "students", "id")])
+    db.table("loaners").create(
+        {"id": int, "session_id": int, "handset": str, "student": int}, pk="id",
+        not_null={"session_id", "handset", "student"},
+        foreign_keys=[("session_id", "sessions", "id"), ("student", "students", "id")])
+    db.table("loaners").create_index(["session_id", "handset"], unique=True)
+    db.table("grading").create(
+        {"course": str, "participation_percent": float, "participation_points": float,
+         "answer_points": float, "correct_points": float}, pk="course")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_initial", _initial),
     ("0002_interrupted_polls", _interrupted_polls),
+    ("0003_roster", _roster),
 ]
 
 

@@ -1,0 +1,171 @@
+"""Reading a class roster: students with one or more handset IDs.
+
+Layouts understood (told apart by the header):
+- ours and most LMS exports: a header naming columns such as ``student id`` (or
+  ``sis id``, ``username``, ``id``), ``name`` (or ``first name`` + ``last name``),
+  ``email``, and one or more handset columns (``handset``, ``handsets``,
+  ``clicker id``, ``remote id``, ``iclicker id`` …); a cell may hold several IDs
+  separated by ``;`` or spaces;
+- iClicker Classic ``RemoteID.csv``: no header, rows ``#<handset ID>,"<student id>"``.
+
+Every problem is reported with its line, and a file with any problem imports
+nothing: a half-imported roster would silently misgrade.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+
+from firmware_protocol.handset_id import HandsetIdError, alternate_form, parse_handset_id
+
+STUDENT_ID_HEADERS = ("student id", "student_id", "studentid", "sis id", "sis user id",
+                      "username", "user id", "id", "id number")
+NAME_HEADERS = ("name", "student", "full name", "student name")
+FIRST_NAME_HEADERS = ("first name", "first_name", "firstname", "given name")
+LAST_NAME_HEADERS = ("last name", "last_name", "lastname", "surname", "family name")
+EMAIL_HEADERS = ("email", "email address", "e-mail")
+HANDSET_WORDS = ("handset", "clicker", "remote", "iclicker", "device")
+MAX_PROBLEMS_SHOWN = 20
+
+
+class RosterError(ValueError):
+    """A roster that cannot be imported; ``problems`` lists each line that is wrong."""
+
+    def __init__(self, problems: list[str]) -> None:
+        shown = problems[:MAX_PROBLEMS_SHOWN]
+        more = len(problems) - len(shown)
+        super().__init__("the roster was not imported:\n" + "\n".join(shown)
+                         + (f"\n… and {more} more" if more else ""))
+        self.problems = problems
+
+
+@dataclass
+class RosterEntry:
+    line: int
+    student_id: str
+    name: str = ""
+    email: str = ""
+    handsets: list[str] = field(default_factory=list)
+
+
+def normalise_typed_id(text: str) -> str:
+    """A handset ID as students and old files write it: ``#``, lower case, zeros dropped."""
+    cleaned = text.strip().lstrip("#").strip()
+    if 0 < len(cleaned) < 8 and all(c in "0123456789abcdefABCDEF" for c in cleaned):
+        cleaned = cleaned.rjust(8, "0")
+    return parse_handset_id(cleaned)
+
+
+def parse_roster(text: str) -> list[RosterEntry]:
+    rows = _numbered_rows(text)
+    if not rows:
+        raise RosterError(["the file has no rows"])
+    if rows[0][1][0].strip().startswith("#"):
+        entries, problems = _classic_rows(rows)
+    else:
+        entries, problems = _headed_rows(rows)
+    problems += _conflicts(entries)
+    if problems:
+        raise RosterError(problems)
+    return entries
+
+
+def with_alternate_forms(entries: list[RosterEntry]) -> dict[str, tuple[str, str]]:
+    """Handset -> (student id, form): every registered ID, and its alternate form where
+    one exists and nobody registered it directly."""
+    mapping = {h: (e.student_id, "registered") for e in entries for h in e.handsets}
+    for entry in entries:
+        for handset in entry.handsets:
+            alternate = alternate_form(handset)
+            if alternate is not None and alternate not in mapping:
+                mapping[alternate] = (entry.student_id, "alternate")
+    return mapping
+
+
+def _classic_rows(rows: list[tuple[int, list[str]]]) -> tuple[list[RosterEntry], list[str]]:
+    entries, problems = [], []
+    for number, row in rows:
+        if len(row) < 2 or not row[1].strip():
+            problems.append(f"line {number}: expected #<handset ID>,<student id>")
+            continue
+        entry = RosterEntry(number, row[1].strip())
+        _add_handsets(entry, row[0], problems)
+        entries.append(entry)
+    return entries, problems
+
+
+def _headed_rows(rows: list[tuple[int, list[str]]]) -> tuple[list[RosterEntry], list[str]]:
+    numbered = rows
+    header_line, header = numbered[0]
+    columns = [cell.strip().lower() for cell in header]
+    student_column = _find(columns, STUDENT_ID_HEADERS)
+    handset_columns = [i for i, c in enumerate(columns) if any(w in c for w in HANDSET_WORDS)
+                       and i != student_column]
+    if student_column is None or not handset_columns:
+        return [], [f"line {header_line}: the header needs a student ID column "
+                    f"({', '.join(STUDENT_ID_HEADERS[:4])}, …) and a handset column "
+                    f"(a name with {', '.join(HANDSET_WORDS)}); found {header}"]
+    name, first, last = (_find(columns, NAME_HEADERS), _find(columns, FIRST_NAME_HEADERS),
+                         _find(columns, LAST_NAME_HEADERS))
+    email = _find(columns, EMAIL_HEADERS)
+    entries, problems = [], []
+    for number, row in numbered[1:]:
+        cells = row + [""] * (len(columns) - len(row))
+        student_id = cells[student_column].strip()
+        if not student_id:
+            problems.append(f"line {number}: no student ID")
+            continue
+        if name is not None:
+            full_name = cells[name].strip()
+        else:
+            full_name = " ".join(cells[i].strip() for i in (first, last) if i is not None)
+        entry = RosterEntry(number, student_id, full_name,
+                            cells[email].strip() if email is not None else "")
+        for column in handset_columns:
+            _add_handsets(entry, cells[column], problems)
+        entries.append(entry)
+    return entries, problems
+
+
+def _add_handsets(entry: RosterEntry, cell: str, problems: list[str]) -> None:
+    for typed in cell.replace(";", " ").replace(",", " ").split():
+        try:
+            handset = normalise_typed_id(typed)
+        except HandsetIdError as error:
+            problems.append(f"line {entry.line} ({entry.student_id}): {error}")
+            continue
+        if handset not in entry.handsets:
+            entry.handsets.append(handset)
+
+
+def _conflicts(entries: list[RosterEntry]) -> list[str]:
+    problems = []
+    owner: dict[str, RosterEntry] = {}
+    seen_students: dict[str, int] = {}
+    for entry in entries:
+        if entry.student_id in seen_students:
+            problems.append(f"line {entry.line}: student {entry.student_id} is already on "
+                            f"line {seen_students[entry.student_id]}")
+        seen_students.setdefault(entry.student_id, entry.line)
+        for handset in entry.handsets:
+            first = owner.setdefault(handset, entry)
+            if first is not entry:
+                problems.append(f"line {entry.line}: handset {handset} is also registered to "
+                                f"{first.student_id} on line {first.line}")
+    return problems
+
+
+def _numbered_rows(text: str) -> list[tuple[int, list[str]]]:
+    rows = []
+    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        if line.strip():
+            rows.append((number, next(csv.reader([line]))))
+    return rows
+
+
+def _find(columns: list[str], names: tuple[str, ...]) -> int | None:
+    for wanted in names:
+        if wanted in columns:
+            return columns.index(wanted)
+    return None

@@ -1,0 +1,120 @@
+"""Round trip: record a simulated class with revotes, import the roster, export grades,
+change an answer key, regrade: the grades follow. Anonymous sessions link nobody."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from basestation.cli import main
+from basestation.live_session import LiveSession
+from basestation.station import Station
+from basestation.store import Store
+from drivers.registry import receiver_for_url
+from drivers.sim_receiver import SimReceiver
+from simulators.classroom import ClassroomModel
+
+URL = "sim://40?seed=12&speed=300&questions=2&revote=1&end=0"
+
+
+def play_class(db: Path, anonymous: bool = False) -> tuple[SimReceiver, list[dict[str, object]]]:
+    receiver = receiver_for_url(URL)
+    assert isinstance(receiver, SimReceiver)
+    with receiver, Store(db) as store:
+        station = Station(receiver, store)
+        station.polls.start_session(course="PHYS 101", anonymous=anonymous)
+        live = LiveSession(station)
+        steps = (live.start_poll, live.stop_poll, live.revote, live.stop_poll,
+                 live.next_question, live.start_poll, live.stop_poll, live.revote,
+                 live.stop_poll)
+        for step in steps:
+            step()
+            live.step()
+            while not receiver.round_finished:
+                live.step()
+            live.step()
+        live.stop()
+    return receiver, receiver.scenario.truth()
+
+
+def cli(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def expected_points(handsets: list[str], truth: list[dict[str, object]],
+                    keys: dict[int, str | None]) -> float:
+    """1 participation point for answering >= 75 % of questions, 1 per correct answer."""
+    answered = correct = 0
+    for question in (1, 2):
+        rounds = [t for t in truth if t["question"] == question]
+        final = None
+        for round_truth in rounds:  # the last round the student voted in decides
+            latest = round_truth["latest"]
+            assert isinstance(latest, dict)
+            for handset in handsets:
+                if handset in latest:
+                    final = latest[handset]
+        if final is not None:
+            answered += 1
+            correct += final == keys[question]
+    return (1.0 if answered / 2 >= 0.75 else 0.0) + correct
+
+
+def test_grades_follow_the_roster_and_the_answer_key(tmp_path: Path) -> None:
+    db = tmp_path / "class.db"
+    _, truth = play_class(db)
+    ids = ClassroomModel(40, seed=12).handsets  # the simulated class's handsets
+    roster = tmp_path / "roster.csv"
+    registered = ids[:30]
+    roster.write_text("Student ID,Name,Email,Clicker ID\n" + "".join(
+        f"s{i:03d},Student {i},s{i}@u.edu,{h}\n" for i, h in enumerate(registered)))
+    cli("roster", "import", "--db", str(db), str(roster))
+
+    def gradebook() -> dict[str, float]:
+        out = cli("export", "--db", str(db), "--session", "1", "--format", "gradebook",
+                  "--lms", "canvas", "--column", "Clickers")
+        rows = list(csv.DictReader(io.StringIO(out)))
+        return {row["SIS User ID"]: float(row["Clickers"]) for row in rows}
+
+    keys: dict[int, str | None] = {1: None, 2: None}
+    before = gradebook()
+    assert before == {f"s{i:03d}": expected_points([h], truth, keys)
+                      for i, h in enumerate(registered)}
+
+    correct_1 = str(truth[0]["correct"])
+    cli("key", "--db", str(db), "--session", "1", "--question", "1", correct_1)
+    keys[1] = correct_1
+    after = gradebook()
+    assert after == {f"s{i:03d}": expected_points([h], truth, keys)
+                     for i, h in enumerate(registered)}
+    assert after != before
+
+    # re-importing the same roster changes nothing; a late assignment counts at once
+    cli("roster", "import", "--db", str(db), str(roster))
+    assert gradebook() == after
+    cli("roster", "assign", "--db", str(db), ids[35], "s000")
+    assert gradebook()["s000"] == expected_points([ids[0], ids[35]], truth, keys)
+
+    students = list(csv.DictReader(io.StringIO(cli(
+        "export", "--db", str(db), "--session", "1", "--format", "students"))))
+    unregistered = [row for row in students if not row["student_id"]]
+    assert {row["handsets"] for row in unregistered} <= set(ids[30:])
+    first = next(row for row in students if row["student_id"] == "s001")
+    assert first["q1_final"] in "ABCDE" and int(first["q1_attempts"]) >= 1
+
+
+def test_anonymous_sessions_link_no_vote_to_a_student(tmp_path: Path) -> None:
+    db = tmp_path / "anon.db"
+    play_class(db, anonymous=True)
+    exported = json.loads(cli("export", "--db", str(db), "--session", "1"))
+    handsets = {v["handset"] for poll in exported["polls"] for v in poll["votes"]}
+    assert exported["anonymous"] is True and all(h.startswith("anonymous-") for h in handsets)
+    result = CliRunner().invoke(main, ["export", "--db", str(db), "--session", "1",
+                                       "--format", "students"])
+    assert result.exit_code == 1 and "anonymous" in result.output

@@ -1,0 +1,66 @@
+"""Roster import: layouts, validation that names the line, all-or-nothing, alternate forms."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from basestation.cli import main
+from basestation.roster import RosterError, parse_roster, with_alternate_forms
+
+
+def test_our_layout_with_several_handsets_per_student() -> None:
+    entries = parse_roster(
+        "Student ID,Name,Email,Handset IDs\n"
+        "s1,Ada Lovelace,ada@u.edu,A24653B7; 428071b3\n"
+        's2,"Noether, Emmy",emmy@u.edu,3E81BE01\n')
+    assert [(e.student_id, e.name, e.email, e.handsets) for e in entries] == [
+        ("s1", "Ada Lovelace", "ada@u.edu", ["A24653B7", "428071B3"]),
+        ("s2", "Noether, Emmy", "emmy@u.edu", ["3E81BE01"])]
+
+
+def test_vendor_layouts() -> None:
+    lms = parse_roster("First Name,Last Name,SIS User ID,Remote ID,Remote ID 2\n"
+                       "Ada,Lovelace,s1,A24653B7,\nEmmy,Noether,s2,,3E81BE01\n")
+    assert [(e.name, e.handsets) for e in lms] == [("Ada Lovelace", ["A24653B7"]),
+                                                   ("Emmy Noether", ["3E81BE01"])]
+    classic = parse_roster('#A24653B7,"s1"\n#3e81be01,"s2"\n')
+    assert [(e.student_id, e.handsets) for e in classic] == [("s1", ["A24653B7"]),
+                                                             ("s2", ["3E81BE01"])]
+
+
+def test_alternate_forms_map_to_the_same_student() -> None:
+    mapping = with_alternate_forms(parse_roster("student id,handset\ns1,428071B3\n"))
+    assert mapping == {"428071B3": ("s1", "registered"), "028071F3": ("s1", "alternate")}
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("student id,handset\ns1,T24-5521\n", "line 2 (s1): 'T24-5521' looks like the model number"),
+    ("student id,handset\ns1,A24653B8\n", "line 2 (s1): 'A24653B8' fails its check digit"),
+    ("student id,handset\ns1,A24653B7\ns2,A24653B7\n",
+     "line 3: handset A24653B7 is also registered to s1 on line 2"),
+    ("student id,handset\ns1,A24653B7\ns1,3E81BE01\n", "line 3: student s1 is already on line 2"),
+    ("name,email\nAda,a@u\n", "line 1: the header needs a student ID column"),
+    ("student id,handset\n,A24653B7\n", "line 2: no student ID"),
+])
+def test_bad_rosters_name_the_line(text: str, message: str) -> None:
+    with pytest.raises(RosterError) as raised:
+        parse_roster(text)
+    assert message in str(raised.value)
+
+
+def test_a_bad_file_imports_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    good = tmp_path / "good.csv"
+    good.write_text("student id,handset\ns1,A24653B7\n")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("student id,handset\ns2,3E81BE01\ns3,T24\n")
+    runner = CliRunner()
+    assert runner.invoke(main, ["roster", "import", "--db", str(db), str(good)]).exit_code == 0
+    result = runner.invoke(main, ["roster", "import", "--db", str(db), str(bad)])
+    assert result.exit_code == 1 and "line 3 (s3)" in result.output
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT student_id FROM students").fetchall() == [("s1",)]
