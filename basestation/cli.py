@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import signal
 import sys
@@ -285,6 +286,27 @@ def roster_assign(db_path: Path | None, handset: str, student_id: str,
     except StoreError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"{handset} -> {student_id}" + (f" in session {session_id}" if session_id else ""))
+
+
+@main.command("import-classic")
+@db_option
+@click.option("--course", help="Course name of the imported sessions.")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_classic_command(db_path: Path | None, course: str | None, files: tuple[Path, ...]
+                           ) -> None:
+    """Import iClicker Classic session files (L*.xml) as sessions."""
+    from basestation.classic_import import ClassicImportError, import_classic
+    from basestation.store import Store
+
+    with Store(resolve_db(db_path)) as store:
+        for path in files:
+            try:
+                session_id = store.call(functools.partial(import_classic, path=path,
+                                                          course=course))
+            except ClassicImportError as error:
+                raise click.ClickException(str(error)) from error
+            click.echo(f"{path} -> session {session_id}")
 
 
 @main.command()
