@@ -288,6 +288,25 @@ def roster_assign(db_path: Path | None, handset: str, student_id: str,
     click.echo(f"{handset} -> {student_id}" + (f" in session {session_id}" if session_id else ""))
 
 
+@main.command()
+@db_option
+@click.option("--session", "session_id", type=int, required=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The HTML file to write.")
+def report(db_path: Path | None, session_id: int, output: Path) -> None:
+    """A self-contained HTML report of a session, with a chart per question."""
+    from basestation.export import open_existing
+    from basestation.report import render_report
+    from basestation.session_analysis import analyze_session
+
+    try:
+        analysis = analyze_session(open_existing(resolve_db(db_path)), session_id)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    output.write_text(render_report(analysis, f"Session {session_id}"), encoding="utf-8")
+    click.echo(f"wrote {output}")
+
+
 @main.command("import-classic")
 @db_option
 @click.option("--course", help="Course name of the imported sessions.")

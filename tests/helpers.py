@@ -13,6 +13,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from basestation.live_session import LiveSession
+from basestation.station import Station
+from basestation.store import Store
+from drivers.registry import receiver_for_url
+from drivers.sim_receiver import SimReceiver
 from tests.conftest import cli_command, cli_env
 
 
@@ -74,5 +79,30 @@ def one_json(text: str) -> dict[str, Any]:
     return parsed
 
 
-__all__ = ["finish", "one_json", "query", "run_cli", "simulated_pty", "start_record", "sys",
-           "wait_for"]
+CLASS_URL = "sim://40?seed=12&speed=300&questions=2&revote=1&end=0"
+
+
+def play_class(db: Path, anonymous: bool = False, url: str = CLASS_URL
+               ) -> tuple[SimReceiver, list[dict[str, object]]]:
+    """Two questions, each with a revote, played through a live session into ``db``."""
+    receiver = receiver_for_url(url)
+    assert isinstance(receiver, SimReceiver)
+    with receiver, Store(db) as store:
+        station = Station(receiver, store)
+        station.polls.start_session(course="PHYS 101", anonymous=anonymous)
+        live = LiveSession(station)
+        steps = (live.start_poll, live.stop_poll, live.revote, live.stop_poll,
+                 live.next_question, live.start_poll, live.stop_poll, live.revote,
+                 live.stop_poll)
+        for step in steps:
+            step()
+            live.step()
+            while not receiver.round_finished:
+                live.step()
+            live.step()
+        live.stop()
+    return receiver, receiver.scenario.truth()
+
+
+__all__ = ["finish", "one_json", "play_class", "query", "run_cli", "simulated_pty",
+           "start_record", "sys", "wait_for"]

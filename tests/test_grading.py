@@ -11,34 +11,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from basestation.cli import main
-from basestation.live_session import LiveSession
-from basestation.station import Station
-from basestation.store import Store
-from drivers.registry import receiver_for_url
-from drivers.sim_receiver import SimReceiver
 from simulators.classroom import ClassroomModel
-
-URL = "sim://40?seed=12&speed=300&questions=2&revote=1&end=0"
-
-
-def play_class(db: Path, anonymous: bool = False) -> tuple[SimReceiver, list[dict[str, object]]]:
-    receiver = receiver_for_url(URL)
-    assert isinstance(receiver, SimReceiver)
-    with receiver, Store(db) as store:
-        station = Station(receiver, store)
-        station.polls.start_session(course="PHYS 101", anonymous=anonymous)
-        live = LiveSession(station)
-        steps = (live.start_poll, live.stop_poll, live.revote, live.stop_poll,
-                 live.next_question, live.start_poll, live.stop_poll, live.revote,
-                 live.stop_poll)
-        for step in steps:
-            step()
-            live.step()
-            while not receiver.round_finished:
-                live.step()
-            live.step()
-        live.stop()
-    return receiver, receiver.scenario.truth()
+from tests.helpers import play_class
 
 
 def cli(*args: str) -> str:
