@@ -226,7 +226,7 @@ def export(db_path: Path | None, session_id: int, output_format: str, lms: str,
            column: str | None, output: Any) -> None:
     """Export a session: its votes, per-student results, or a gradebook."""
     from basestation.export import open_existing, session_export, write_votes_csv
-    from basestation.grade_export import write_gradebook_csv, write_students_csv
+    from basestation.grade_export import grades_json, write_gradebook_csv, write_students_csv
     from basestation.grading import grade_session
 
     try:
@@ -239,6 +239,7 @@ def export(db_path: Path | None, session_id: int, output_format: str, lms: str,
                 write_gradebook_csv(grades, output, lms, column or f"clicker session {session_id}")
             return
         data = session_export(db, session_id)
+        data["students"] = grades_json(grade_session(db, session_id))
     except StoreError as error:
         raise click.ClickException(str(error)) from error
     if output_format == "json":

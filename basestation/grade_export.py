@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import asdict
 from typing import TextIO
 
 from basestation.grading import SessionGrades
@@ -61,3 +62,14 @@ def write_gradebook_csv(grades: SessionGrades, stream: TextIO, lms: str, column:
         rows = [[s.student_id, s.email, s.total] for s in students]
     writer.writerows(rows)
     return len(rows)
+
+
+def grades_json(grades: SessionGrades) -> list[dict[str, object]]:
+    """Every student's results, for the JSON export (empty for anonymous sessions)."""
+    if grades.anonymous:
+        return []
+    return [{"student_id": s.student_id or None, "name": s.name, "email": s.email,
+             "handsets": s.handsets, "answered": len(s.questions),
+             "participation": s.participation, "performance": s.performance, "total": s.total,
+             "questions": {str(n): asdict(q) for n, q in sorted(s.questions.items())}}
+            for s in grades.students]

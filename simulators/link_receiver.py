@@ -69,6 +69,11 @@ class LinkReceiverEmulator:
     def rounds_played(self) -> int:
         return self._next_round
 
+    @property
+    def packets_sent(self) -> int:
+        """Radio packets forwarded to the host so far."""
+        return self._heard
+
     def power_on(self, now: float) -> None:
         self._started_at = now
         self._next_status_at = now + STATUS_INTERVAL_S

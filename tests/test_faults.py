@@ -113,7 +113,16 @@ def test_unplug_and_replug_on_the_serial_path_loses_no_vote(tmp_path: Path) -> N
             station.polls.start_session()
             station.polls.add_question()
             station.open_poll()
-            while station.buffer.votes < 50:
+            emulator = device.emulator
+
+            def quiet() -> bool:
+                """Everything sent has been read and nothing is due for a while: pulling
+                the cable now loses no packet in flight (those a real unplug may lose)."""
+                due = emulator.next_due()
+                return station.buffer.heard == emulator.packets_sent and (
+                    due is None or due - time.monotonic() > 0.3)
+
+            while station.buffer.votes < 50 or not quiet():
                 station.pump(0.02)
             before = station.buffer.latest()
             device.unplug()
@@ -126,9 +135,10 @@ def test_unplug_and_replug_on_the_serial_path_loses_no_vote(tmp_path: Path) -> N
             while receiver.state is not ReceiverState.CONNECTED:
                 assert time.monotonic() - replugged < 2.0
                 station.pump(0.02)
-            while device.emulator.next_due() is not None:
-                station.pump(0.02)
-            for _ in range(10):
+            deadline = time.monotonic() + 30
+            while emulator.next_due() is not None or \
+                    station.buffer.heard < emulator.packets_sent:
+                assert time.monotonic() < deadline
                 station.pump(0.02)
             after = station.buffer.latest()
             station.close_poll()

@@ -47,7 +47,15 @@ def test_grades_follow_the_roster_and_the_answer_key(tmp_path: Path) -> None:
     roster = tmp_path / "roster.csv"
     registered = ids[:30]
     roster.write_text("Student ID,Name,Email,Clicker ID\n" + "".join(
-        f"s{i:03d},Student {i},s{i}@u.edu,{h}\n" for i, h in enumerate(registered)))
+        f"s{i:03d},Student {i},s{i}@u.edu,{h}\n" for i, h in enumerate(registered))
+        + "s998,Late Registrant,l@u.edu,\ns999,Forgot Clicker,f@u.edu,\n")
+    owned: dict[str, list[str]] = {f"s{i:03d}": [h] for i, h in enumerate(registered)}
+    owned |= {"s998": [], "s999": []}
+
+    def expected(keys: dict[int, str | None]) -> dict[str, float]:
+        return {student: expected_points(handsets, truth, keys)
+                for student, handsets in owned.items()}
+
     cli("roster", "import", "--db", str(db), str(roster))
 
     def gradebook() -> dict[str, float]:
@@ -58,22 +66,30 @@ def test_grades_follow_the_roster_and_the_answer_key(tmp_path: Path) -> None:
 
     keys: dict[int, str | None] = {1: None, 2: None}
     before = gradebook()
-    assert before == {f"s{i:03d}": expected_points([h], truth, keys)
-                      for i, h in enumerate(registered)}
+    assert before == expected(keys)
 
     correct_1 = str(truth[0]["correct"])
     cli("key", "--db", str(db), "--session", "1", "--question", "1", correct_1)
     keys[1] = correct_1
     after = gradebook()
-    assert after == {f"s{i:03d}": expected_points([h], truth, keys)
-                     for i, h in enumerate(registered)}
+    assert after == expected(keys)
     assert after != before
 
     # re-importing the same roster changes nothing; a late assignment counts at once
     cli("roster", "import", "--db", str(db), str(roster))
     assert gradebook() == after
-    cli("roster", "assign", "--db", str(db), ids[35], "s000")
-    assert gradebook()["s000"] == expected_points([ids[0], ids[35]], truth, keys)
+    cli("roster", "assign", "--db", str(db), ids[35], "s998")
+    owned["s998"] = [ids[35]]
+    assert gradebook() == expected(keys)
+
+    everything = json.loads(cli("export", "--db", str(db), "--session", "1"))
+    totals = {s["student_id"]: s["total"] for s in everything["students"] if s["student_id"]}
+    assert totals == gradebook()
+
+    # a loaner counts for its borrower in its session
+    cli("roster", "assign", "--db", str(db), ids[36], "s999", "--session", "1")
+    owned["s999"] = [ids[36]]
+    assert gradebook() == expected(keys) and gradebook()["s999"] > 0
 
     students = list(csv.DictReader(io.StringIO(cli(
         "export", "--db", str(db), "--session", "1", "--format", "students"))))
