@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from firmware_protocol.iclicker_base import (
     MAX_POLLED_RECORDS,
+    PUSHED_VOTE,
     REPORT_BYTES,
     BaseVariant,
     VoteRecord,
@@ -145,7 +146,7 @@ class EmulatedBase:
         with self._lock:
             while True:
                 self._collect(time.monotonic())
-                if self._reports:
+                if self._reports and self.plugged:
                     return self._reports.popleft()
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -171,7 +172,9 @@ class EmulatedBase:
         with self._lock:
             self.plugged = False
             self._interrupted = self._poll_open
-            self._reports.clear()
+            # votes the host had not read yet were never acknowledged: their handsets send
+            # them again, so they still arrive after the replug; echoes are gone for good
+            self._reports = deque(r for r in self._reports if r[:2] == bytes(PUSHED_VOTE))
             self._lock.notify_all()
 
     def replug(self) -> None:
