@@ -28,6 +28,14 @@ def no_leaked_threads() -> Iterator[None]:
     assert not leaked, f"test left threads running: {[t.name for t in leaked]}"
 
 
+@pytest.fixture(autouse=True)
+def no_leftover_recorders() -> Iterator[None]:
+    yield
+    from tests.helpers import kill_leftover_recorders
+
+    kill_leftover_recorders()
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "class.db"

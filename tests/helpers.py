@@ -43,9 +43,24 @@ def simulated_pty(*args: str) -> Iterator[str]:
                 stream.close()
 
 
+_started: list[subprocess.Popen[str]] = []
+
+
 def start_record(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(cli_command("record", *args), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=cli_env())
+    process = subprocess.Popen(cli_command("record", *args), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=cli_env())
+    _started.append(process)
+    return process
+
+
+def kill_leftover_recorders() -> None:
+    """A test that failed half-way must not leave a recorder reading a pty that the next
+    test's simulator gets under the same name."""
+    while _started:
+        process = _started.pop()
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=10)
 
 
 def finish(process: subprocess.Popen[str], timeout: float = 60) -> tuple[str, str]:
@@ -62,6 +77,14 @@ def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]
 def query(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
     with sqlite3.connect(db) as connection:
         return connection.execute(sql, params).fetchall()
+
+
+def committed_votes(db: Path) -> int:
+    """Votes a reader sees now; 0 while the recorder is still creating the database."""
+    try:
+        return int(query(db, "SELECT COUNT(*) FROM votes")[0][0])
+    except sqlite3.Error:
+        return 0
 
 
 def wait_for(condition: Any, timeout: float = 20, what: str = "condition") -> None:
@@ -104,5 +127,5 @@ def play_class(db: Path, anonymous: bool = False, url: str = CLASS_URL
     return receiver, receiver.scenario.truth()
 
 
-__all__ = ["finish", "one_json", "play_class", "query", "run_cli", "simulated_pty",
+__all__ = ["committed_votes", "finish", "one_json", "play_class", "query", "run_cli", "simulated_pty",
            "start_record", "sys", "wait_for"]

@@ -9,16 +9,9 @@ import sqlite3
 import time
 from pathlib import Path
 
-from tests.helpers import query, run_cli, start_record, wait_for
+from tests.helpers import committed_votes, query, run_cli, start_record, wait_for
 
 KILLS = 8
-
-
-def committed_votes(db: Path) -> int:
-    try:
-        return int(query(db, "SELECT COUNT(*) FROM votes")[0][0])
-    except sqlite3.Error:
-        return 0  # not created yet
 
 
 def test_sigkill_at_random_moments_keeps_every_committed_vote(tmp_path: Path) -> None:
@@ -32,8 +25,7 @@ def test_sigkill_at_random_moments_keeps_every_committed_vote(tmp_path: Path) ->
             args += ["--session", str(session)]
         recorder = start_record(*args)
         if attempt == 0:
-            wait_for(lambda: db.exists() and bool(query(db, "SELECT COUNT(*) FROM polls")[0][0]),
-                     what="the first poll")
+            wait_for(lambda: _polls(db) > 0, what="the first poll")
         time.sleep(rng.uniform(0.2, 1.5))
         seen_before_kill = committed_votes(db)
         recorder.send_signal(signal.SIGKILL)
@@ -57,3 +49,10 @@ def test_sigkill_at_random_moments_keeps_every_committed_vote(tmp_path: Path) ->
     assert query(db, "SELECT COUNT(*) FROM polls p WHERE p.votes != "
                      "(SELECT COUNT(*) FROM votes v WHERE v.poll_id = p.id)") == [(0,)]
     assert query(db, "PRAGMA integrity_check") == [("ok",)]
+
+
+def _polls(db: Path) -> int:
+    try:
+        return int(query(db, "SELECT COUNT(*) FROM polls")[0][0])
+    except sqlite3.Error:
+        return 0

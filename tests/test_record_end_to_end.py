@@ -6,7 +6,15 @@ import json
 import signal
 from pathlib import Path
 
-from tests.helpers import finish, one_json, query, simulated_pty, start_record, wait_for
+from tests.helpers import (
+    committed_votes,
+    finish,
+    one_json,
+    query,
+    simulated_pty,
+    start_record,
+    wait_for,
+)
 
 
 def test_300_handsets_on_a_pty_give_the_simulators_ground_truth(tmp_path: Path) -> None:
@@ -39,10 +47,7 @@ def test_sigterm_mid_poll_leaves_a_closed_poll_and_every_accepted_vote(tmp_path:
     with simulated_pty("--students", "300", "--seed", "9", "--speed", "2") as port:
         recorder = start_record("--receiver", f"serial://{port}", "--db", str(db), "--json")
 
-        def some_votes_committed() -> bool:
-            return db.exists() and bool(query(db, "SELECT COUNT(*) FROM votes")[0][0] >= 20)
-
-        wait_for(some_votes_committed, what="votes in the database")
+        wait_for(lambda: committed_votes(db) >= 20, what="votes in the database")
         recorder.send_signal(signal.SIGTERM)
         out, _ = finish(recorder)
     result = one_json(out)
