@@ -127,5 +127,5 @@ def play_class(db: Path, anonymous: bool = False, url: str = CLASS_URL
     return receiver, receiver.scenario.truth()
 
 
-__all__ = ["committed_votes", "finish", "one_json", "play_class", "query", "run_cli", "simulated_pty",
-           "start_record", "sys", "wait_for"]
+__all__ = ["committed_votes", "finish", "one_json", "play_class", "query", "run_cli",
+           "simulated_pty", "start_record", "sys", "wait_for"]
