@@ -36,15 +36,23 @@ def parse_hex(text: str) -> bytes:
         raise ValueError(f"not hex bytes: {text.strip()!r}") from None
 
 
-def decode_hex_line(kind: str, line: str) -> list[dict[str, Any]]:
-    """The items in one line of hex; blank lines and ``#`` comments give none."""
+def hex_line_bytes(line: str) -> bytes | list[dict[str, Any]]:
+    """The bytes of one input line, or the items to print instead: none for a blank
+    line or a ``#`` comment, an error for text that is not hex."""
     text = line.split("#", 1)[0].strip()
     if not text:
         return []
     try:
-        data = parse_hex(text)
+        return parse_hex(text)
     except ValueError as error:
         return [{"error": str(error)}]
+
+
+def decode_hex_line(kind: str, line: str) -> list[dict[str, Any]]:
+    """The items in one line of hex."""
+    data = hex_line_bytes(line)
+    if isinstance(data, list):
+        return data
     if kind == "radio":
         return [describe_radio(data)]
     return describe_link(data)
@@ -105,13 +113,9 @@ def usb_report_decoder(variant: str) -> Callable[[str], list[dict[str, Any]]]:
     parser = BaseReportParser(BaseVariant(variant))
 
     def decode(line: str) -> list[dict[str, Any]]:
-        text = line.split("#", 1)[0].strip()
-        if not text:
-            return []
-        try:
-            report = parse_hex(text)
-        except ValueError as error:
-            return [{"error": str(error)}]
+        report = hex_line_bytes(line)
+        if isinstance(report, list):
+            return report
         junk_before, unknown_before = parser.junk_records, parser.unknown_reports
         items = [_describe_base_event(event) for event in parser.parse(report)]
         items += [{"error": "junk record (button outside A-E)"}] * (
