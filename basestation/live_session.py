@@ -93,6 +93,7 @@ class LiveSession:
         self._closed_elapsed = 0.0
         self._rate = _Rate()
         self.ended = False
+        self._seen_before: set[str] = set()
         station.pipeline.on_instructor = self.instructor_presses.put
 
     # -- lifecycle ------------------------------------------------------------
@@ -198,6 +199,7 @@ class LiveSession:
         answers = self.station.buffer.latest()
         self.station.close_poll()
         self.round_answers[(poll.question.number, poll.round)] = answers
+        self._seen_before |= answers.keys()
         self._opened_at = None
 
     def _next_question(self, text: str | None) -> None:
@@ -235,7 +237,7 @@ class LiveSession:
             rounds_of_question=self.rounds_of(question.number) if question else 0,
             counts=snapshot.counts if poll else dict.fromkeys(snapshot.counts, 0),
             voters=snapshot.voters if poll else 0,
-            handsets_seen=len(station.pipeline.seen),
+            handsets_seen=len(self._seen_before | station.buffer.latest().keys()),
             votes=snapshot.votes,
             duplicates=snapshot.duplicates,
             invalid=snapshot.invalid,

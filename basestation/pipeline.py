@@ -29,7 +29,6 @@ class VotePipeline:
         self.decoder = PacketDecoder()
         self.packets = 0
         self.pings = 0
-        self.seen: set[str] = set()
         self.instructor = instructor
         self.on_instructor = on_instructor
         self._instructor_last: tuple[str, float] = ("", float("-inf"))
@@ -37,14 +36,14 @@ class VotePipeline:
     def ingest(self, packets: Sequence[RawPacket]) -> None:
         self.packets += len(packets)
         air_lookup = self.decoder.air.lookup
+        memo_get = self.decoder.air.memo.get
         offer = self.buffer.offer
         air = PacketKind.ICLICKER_AIR
         resent = PacketKind.BASE_RESENT
-        seen = self.seen
         for packet in packets:
             kind, payload, receiver, host_time, receiver_time_us, _rssi = packet
             if kind is air:
-                decoded = air_lookup(payload)
+                decoded = memo_get(payload) or air_lookup(payload)
                 if isinstance(decoded, str):
                     log.debug("dropped packet: %s", decoded)
                     self.buffer.count_invalid()
@@ -66,7 +65,6 @@ class VotePipeline:
             if handset == self.instructor:
                 self._instructor_press(answer, host_time)
                 continue
-            seen.add(handset)
             offer(handset, answer, receiver, host_time, receiver_time_us)
 
     def _instructor_press(self, answer: str, host_time: float) -> None:

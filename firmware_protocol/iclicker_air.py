@@ -78,19 +78,20 @@ class CachedAirDecoder:
 
     def __init__(self, max_entries: int = 65_536) -> None:
         self._max_entries = max_entries
-        self._cache: dict[bytes, AirPacket | str] = {}
+        self.memo: dict[bytes, AirPacket | str] = {}
+        """Payload -> packet or error; hot loops may read it directly before calling lookup."""
 
     def lookup(self, payload: bytes) -> AirPacket | str:
         """The decoded packet, or the reason it is invalid (no exception: hot path)."""
-        cached = self._cache.get(payload)
+        cached = self.memo.get(payload)
         if cached is None:
             try:
                 cached = decode_air_payload(payload)
             except AirPayloadError as error:
                 cached = str(error)
-            if len(self._cache) >= self._max_entries:
-                self._cache.clear()
-            self._cache[bytes(payload)] = cached
+            if len(self.memo) >= self._max_entries:
+                self.memo.clear()
+            self.memo[bytes(payload)] = cached
         return cached
 
     def decode(self, payload: bytes) -> AirPacket:
