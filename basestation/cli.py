@@ -58,10 +58,11 @@ def main() -> None:
               help="Also write what the receiver sent to this capture file (.gz compresses).")
 @click.option("--anonymous", is_flag=True,
               help="A new session whose votes are never linked to students.")
+@click.option("--channel", help="Radio channel AA..DD (the handsets' setting).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def record(receiver_url: str, db_path: Path | None, question: str | None, session: int | None,
            revote: bool, duration: float | None, course: str | None, capture: Path | None,
-           anonymous: bool, as_json: bool) -> None:
+           anonymous: bool, channel: str | None, as_json: bool) -> None:
     """Record one poll until DURATION ends, the receiver ends, or Ctrl-C / SIGTERM."""
     from basestation.polls import PollStateError
     from basestation.recording import RecordRequest, record_poll
@@ -69,7 +70,7 @@ def record(receiver_url: str, db_path: Path | None, question: str | None, sessio
     if revote and session is None:
         raise click.UsageError("--revote needs --session ID")
     request = RecordRequest(receiver_url, resolve_db(db_path), question, session, revote,
-                            duration, course, capture, anonymous)
+                            duration, course, capture, anonymous, channel)
     stop = stop_on_signals()
     if not as_json:
         click.echo(f"recording from {receiver_url} into {request.db_path}; Ctrl-C stops", err=True)

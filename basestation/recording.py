@@ -29,12 +29,15 @@ class RecordRequest:
     course: str | None = None
     capture: Path | None = None
     anonymous: bool = False
+    channel: str | None = None
 
 
 def record_poll(request: RecordRequest, stop: threading.Event) -> dict[str, Any]:
     """Run one poll and return its summary; the poll is closed whatever happens."""
     receiver = receiver_for_url(request.receiver_url)
     receiver.open()  # fail before touching the database if the receiver is not there
+    if request.channel:
+        receiver.set_channel(request.channel)
     try:
         with Store(request.db_path) as store, _capture(request, receiver) as capture:
             station = Station(receiver, store, capture=capture)

@@ -31,13 +31,6 @@ class RoundScript:
     correct: str
     presses: tuple[Press, ...]
 
-    def final_answers(self) -> dict[str, str]:
-        """The latest press of every handset (what a lossless base would count)."""
-        latest: dict[str, str] = {}
-        for press in sorted(self.presses, key=lambda p: p.time):
-            latest[press.handset] = press.answer
-        return latest
-
 
 @dataclass
 class ClassroomModel:

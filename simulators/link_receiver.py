@@ -66,10 +66,6 @@ class LinkReceiverEmulator:
         return self._next_round >= len(self.rounds) and not self._queue
 
     @property
-    def rounds_played(self) -> int:
-        return self._next_round
-
-    @property
     def packets_sent(self) -> int:
         """Radio packets forwarded to the host so far."""
         return self._heard

@@ -149,3 +149,16 @@ def test_rogue_devices_are_counted_invalid_and_never_votes() -> None:
             pipeline.ingest(receiver.read(0.02))
     assert buffer.invalid == truth["copies_corrupted"] > 15
     assert buffer.latest() == truth["latest"]
+
+
+def test_set_channel_reaches_the_receiver_and_bad_channels_are_refused() -> None:
+    from drivers.errors import ReceiverError
+
+    receiver = receiver_for_url("sim://5")
+    assert isinstance(receiver, SimReceiver)
+    with receiver:
+        receiver.set_channel("bd")
+        receiver.read(0.01)
+        assert receiver.emulator.channel == "BD"
+        with pytest.raises(ReceiverError, match=r"not one of AA\.\.DD"):
+            receiver.set_channel("AE")
