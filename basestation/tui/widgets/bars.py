@@ -49,6 +49,7 @@ class AnswerBars(TextPanel):
     """Shows the counts; in hidden mode only the number of responses."""
 
     def show(self, state: LiveState, hidden: bool) -> None:
+        self.center = hidden
         if hidden:
             self.set_text(render_hidden(state))
             return
