@@ -17,6 +17,8 @@ def run_dashboard(receiver_url: str, db_path: Path, *, course: str | None = None
                   anonymous: bool = False) -> None:
     receiver = receiver_for_url(receiver_url)
     receiver.open()
+    if instructor is not None:
+        receiver.set_instructor(instructor)
     try:
         with Store(db_path) as store:
             station = Station(receiver, store, instructor=instructor)

@@ -40,6 +40,7 @@ class VotePipeline:
         offer = self.buffer.offer
         air = PacketKind.ICLICKER_AIR
         resent = PacketKind.BASE_RESENT
+        ping, instructor = PING, self.instructor
         for packet in packets:
             kind, payload, receiver, host_time, receiver_time_us, _rssi = packet
             if kind is air:
@@ -59,10 +60,10 @@ class VotePipeline:
                     self.buffer.count_invalid()
                     continue
             handset, answer = decoded
-            if answer == PING:
+            if answer == ping:
                 self.pings += 1
                 continue
-            if handset == self.instructor:
+            if handset == instructor:
                 self._instructor_press(answer, host_time)
                 continue
             offer(handset, answer, receiver, host_time, receiver_time_us)

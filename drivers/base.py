@@ -97,6 +97,11 @@ class Receiver(ABC):
             raise ReceiverError(f"channel {channel!r} is not one of AA..DD")
         self._command(lambda: self._set_channel(channel))
 
+    def set_instructor(self, handset: str) -> None:
+        """Tell the receiver which handset is the instructor's remote (bases that know
+        about remotes treat its presses specially; others need not be told)."""
+        self._command(lambda: self._set_instructor(handset))
+
     @property
     def poll_open(self) -> bool:
         return self._poll_open
@@ -136,6 +141,10 @@ class Receiver(ABC):
 
     def _set_channel(self, channel: str) -> None:
         """Receivers without channels ignore it."""
+        return None
+
+    def _set_instructor(self, handset: str) -> None:
+        """Receivers without a notion of a remote ignore it."""
         return None
 
     # -- reconnecting --------------------------------------------------------

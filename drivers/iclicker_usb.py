@@ -32,6 +32,7 @@ from firmware_protocol.iclicker_base import (
     PolledBatch,
     VoteRecord,
     encode_vote_payload,
+    instructor_remote_command,
     lcd_command,
     pad_report,
     poll_votes_command,
@@ -155,6 +156,11 @@ class IClickerReceiver(Receiver):
         with self._lock:
             for command in set_channel_commands(channel):
                 self._send(command)
+            self._drain()
+
+    def _set_instructor(self, handset: str) -> None:
+        with self._lock:
+            self._send(instructor_remote_command(handset))
             self._drain()
 
     def show_text(self, line1: str, line2: str = "") -> None:

@@ -148,3 +148,10 @@ def test_decode_usb_reports() -> None:
     assert lines == [{"event": "vote", "handset": "82E9701B", "answer": "A", "seq": 5},
                      {"event": "echo", "command": "0111"},
                      {"error": "junk record (button outside A-E)"}]
+
+
+def test_the_instructor_remote_is_announced_to_the_base() -> None:
+    receiver, base, _ = make(BaseVariant.PUSHED, ClassScenario(students=5, seed=1))
+    with receiver:
+        receiver.set_instructor("A24653B7")
+    assert bytes.fromhex("011ea24653") in base.commands
