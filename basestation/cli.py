@@ -229,6 +229,24 @@ def run(receiver_url: str | None, db_path: Path | None, course: str | None,
 
 @main.command()
 @db_option
+@click.option("--hide-results", is_flag=True, help="Start with the bars hidden.")
+def watch(db_path: Path | None, hide_results: bool) -> None:
+    """Follow the poll being recorded into the database, read-only (the TA's view)."""
+    from basestation.follower import DatabaseFollower
+    from basestation.tui.watch_app import WatchApp
+
+    try:
+        follower = DatabaseFollower(resolve_db(db_path))
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    try:
+        WatchApp(follower, hide_results=hide_results).run()
+    finally:
+        follower.close()
+
+
+@main.command()
+@db_option
 @click.option("--students", type=click.IntRange(min=1), default=300, show_default=True)
 @click.option("--seed", type=int, default=7, show_default=True)
 @click.option("--speed", type=click.FloatRange(min=0.01), default=4.0, show_default=True)

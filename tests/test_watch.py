@@ -1,0 +1,43 @@
+"""The TA's read-only view follows a poll that another process is recording."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from basestation.follower import DatabaseFollower
+from basestation.tui.watch_app import WatchApp
+from basestation.tui.widgets.bars import AnswerBars
+from tests.helpers import committed_votes, finish, one_json, start_record, wait_for
+
+
+async def test_watch_follows_the_recording_and_ends_on_its_final_tallies(tmp_path: Path) -> None:
+    db = tmp_path / "class.db"
+    recorder = start_record("--receiver", "sim://200?seed=4&speed=12", "--db", str(db),
+                            "--json", "--question", "Which way does the ball go?")
+    wait_for(lambda: committed_votes(db) > 0, what="the first votes")
+    follower = DatabaseFollower(db)
+    app = WatchApp(follower)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            seen_open = False
+            deadline = time.monotonic() + 60
+            while recorder.poll() is None:
+                assert time.monotonic() < deadline
+                await pilot.pause(0.1)
+                state = follower.state()
+                seen_open = seen_open or (state.poll_open and state.voters > 0)
+            await pilot.pause(0.3)
+            final = follower.state()
+            bars = str(app.query_one(AnswerBars).render())
+            await pilot.press("h")
+            hidden = str(app.query_one(AnswerBars).render())
+    finally:
+        follower.close()
+    summary = one_json(finish(recorder)[0])
+    assert seen_open, "the follower never saw the poll open with votes"
+    assert not final.poll_open and final.counts == summary["counts"]
+    assert final.voters == summary["voters"] and final.votes == summary["votes"]
+    assert final.question_text == "Which way does the ball go?"
+    assert all(f"{count:>5}" in bars for count in summary["counts"].values())
+    assert "█" not in hidden and str(summary["voters"]) in hidden
