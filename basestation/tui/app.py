@@ -5,28 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer
 
 from basestation.live_session import INSTRUCTOR_BUTTONS, LiveSession, LiveState
+from basestation.tui.poll_view import PollViewApp
 from basestation.tui.screens.comparison import ComparisonScreen
 from basestation.tui.screens.confirm import ConfirmScreen
 from basestation.tui.screens.session import SessionScreen
-from basestation.tui.widgets.bars import AnswerBars
-from basestation.tui.widgets.status import poll_figures, poll_title, receiver_line
-from basestation.tui.widgets.text_panel import TextPanel
+from basestation.tui.widgets.status import receiver_line
 
 REFRESH_HZ = 11
 """A little above 10 Hz, so that a redraw always comes within 100 ms of a vote."""
 
 
-class DashboardApp(App[None]):
+class DashboardApp(PollViewApp):
     """Reads a :class:`LiveSession`; every change goes through its command queue."""
 
-    CSS_PATH = Path(__file__).with_name("dashboard.tcss")
     TITLE = "basestation"
-    ENABLE_COMMAND_PALETTE = False
+    REFRESH_HZ = REFRESH_HZ
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "start_poll", "Start"),
         Binding("x", "stop_poll", "Stop"),
@@ -41,34 +37,18 @@ class DashboardApp(App[None]):
 
     def __init__(self, live: LiveSession, db_path: Path, *, hide_results: bool = False,
                  start_poll: bool = False, run_worker: bool = True) -> None:
-        super().__init__()
+        super().__init__(hide_results=hide_results)
         self.live = live
         self.db_path = db_path
-        self.hide_results = hide_results
         self.start_poll_on_mount = start_poll
         self.run_worker_thread = run_worker
         self.state: LiveState = live.state()
-        self.redraws = 0
 
-    def compose(self) -> ComposeResult:
-        # Kept as attributes: the refresh tick must reach them while another screen is on top.
-        self.title_panel = TextPanel(id="title")
-        self.figures_panel = TextPanel(id="figures")
-        self.bars = AnswerBars(id="bars")
-        self.receiver_panel = TextPanel(id="receiver")
-        yield self.title_panel
-        yield self.figures_panel
-        yield self.bars
-        yield self.receiver_panel
-        yield Footer()
-
-    def on_mount(self) -> None:
+    def starting(self) -> None:
         if self.run_worker_thread:
             self.live.start()
         if self.start_poll_on_mount:
             self.live.start_poll()
-        self.set_interval(1 / REFRESH_HZ, self.refresh_view)
-        self.refresh_view()
 
     def on_unmount(self) -> None:
         self.live.stop()
@@ -77,12 +57,7 @@ class DashboardApp(App[None]):
         """Read one snapshot and redraw; also handle messages and instructor presses."""
         previous, self.state = self.state, self.live.state()
         state = self.state
-        self.title_panel.set_text(poll_title(state))
-        self.figures_panel.set_text(poll_figures(state))
-        self.bars.set_class(self.hide_results, "hidden-results")
-        self.bars.show(state, self.hide_results)
-        self.receiver_panel.set_text(receiver_line(state))
-        self.redraws += 1
+        self.paint(state, receiver_line(state))
         if _controls(previous) != _controls(state):
             self.refresh_bindings()
         while not self.live.messages.empty():
@@ -122,10 +97,6 @@ class DashboardApp(App[None]):
 
     def action_cycle_correct(self) -> None:
         self.live.cycle_correct()
-
-    def action_toggle_results(self) -> None:
-        self.hide_results = not self.hide_results
-        self.refresh_view()
 
     def action_compare(self) -> None:
         question = self.state.question
