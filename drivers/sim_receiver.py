@@ -23,6 +23,26 @@ from simulators.link_receiver import LinkReceiverEmulator
 from simulators.scenario import ClassScenario
 
 
+def scenario_from_url(url: ReceiverUrl, students: int) -> ClassScenario:
+    """The simulated class a URL's parameters describe (``sim://`` and emulated bases)."""
+    return ClassScenario(
+        students=students,
+        seed=url.int_param("seed", 0),
+        questions=url.int_param("questions", 1),
+        revote=url.int_param("revote", 0) == 1,
+        loss=url.float_param("loss", 0.0),
+        corrupt=url.float_param("corrupt", 0.0),
+        rogue=url.float_param("rogue", 0.0),
+    )
+
+
+def speed_from_url(url: ReceiverUrl) -> float:
+    speed = url.float_param("speed", 1.0)
+    if speed <= 0:
+        raise ReceiverUrlError(f"{url.text}: speed must be above 0")
+    return speed
+
+
 class SimReceiver(Receiver):
     scheme = "sim"
 
@@ -33,18 +53,8 @@ class SimReceiver(Receiver):
         except ValueError:
             raise ReceiverUrlError(
                 f"{url.text}: expected sim://<students>, e.g. sim://300") from None
-        self.scenario = ClassScenario(
-            students=students,
-            seed=url.int_param("seed", 0),
-            questions=url.int_param("questions", 1),
-            revote=url.int_param("revote", 0) == 1,
-            loss=url.float_param("loss", 0.0),
-            corrupt=url.float_param("corrupt", 0.0),
-            rogue=url.float_param("rogue", 0.0),
-        )
-        self.speed = url.float_param("speed", 1.0)
-        if self.speed <= 0:
-            raise ReceiverUrlError(f"{url.text}: speed must be above 0")
+        self.scenario = scenario_from_url(url, students)
+        self.speed = speed_from_url(url)
         self.ends = url.int_param("end", 1) == 1
         self.emulator = LinkReceiverEmulator(self.scenario.rounds(), speed=self.speed)
         self._session = LinkSession(f"sim:{students}")
