@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-import struct
 from dataclasses import asdict
 
 from drivers.packets import PacketKind, RawPacket
 from firmware_protocol.link import FrameType, LinkDecoder, encode_frame
 from firmware_protocol.link_messages import (
+    RADIO_HEADER,
     RSSI_UNKNOWN,
     Hello,
     LinkBodyError,
@@ -18,8 +18,8 @@ from firmware_protocol.link_messages import (
 )
 
 log = logging.getLogger(__name__)
-_RADIO_HEADER = struct.Struct(">Ib")
-_RADIO_MIN_FRAME = 2 + _RADIO_HEADER.size + 2
+_PAYLOAD_START = 2 + RADIO_HEADER.size  # type and seq come first in a frame
+_RADIO_MIN_FRAME = _PAYLOAD_START + 2
 RADIO_PACKET = int(FrameType.RADIO_PACKET)
 
 
@@ -49,7 +49,7 @@ class LinkSession:
         """Every radio packet completed by ``data``; other frames update the session."""
         packets: list[RawPacket] = []
         receiver = self.receiver
-        unpack = _RADIO_HEADER.unpack_from
+        unpack = RADIO_HEADER.unpack_from
         air = PacketKind.ICLICKER_AIR
         new_tuple = tuple.__new__
         radio, shortest, unknown_rssi = RADIO_PACKET, _RADIO_MIN_FRAME, RSSI_UNKNOWN
@@ -61,9 +61,10 @@ class LinkSession:
                 clock_us, rssi = unpack(raw, 2)
                 # tuple.__new__ skips the named tuple's Python-level constructor: this runs
                 # once per frame, hundreds of thousands of times a second in the benchmark
-                packets.append(new_tuple(RawPacket, (air, raw[7:-2], receiver, host_time,
-                                                     clock_us, None if rssi == unknown_rssi
-                                                     else rssi)))
+                payload = raw[_PAYLOAD_START:-2]
+                packets.append(new_tuple(RawPacket, (
+                    air, payload, receiver, host_time, clock_us,
+                    None if rssi == unknown_rssi else rssi)))
             else:
                 self._control_frame(raw[0], raw[2:-2])
                 receiver = self.receiver

@@ -6,7 +6,8 @@ import struct
 from dataclasses import dataclass
 
 _HELLO = struct.Struct(">BBBBIB2s")
-_RADIO_HEADER = struct.Struct(">Ib")
+RADIO_HEADER = struct.Struct(">Ib")
+"""Receiver clock (µs) and RSSI before the air payload in a RADIO_PACKET body."""
 _STATUS = struct.Struct(">III")
 _REPLY_HEADER = struct.Struct(">BB")
 
@@ -51,14 +52,14 @@ class RadioPacket:
     payload: bytes
 
     def encode(self) -> bytes:
-        return _RADIO_HEADER.pack(self.clock_us & 0xFFFFFFFF, self.rssi) + self.payload
+        return RADIO_HEADER.pack(self.clock_us & 0xFFFFFFFF, self.rssi) + self.payload
 
     @classmethod
     def parse(cls, body: bytes) -> RadioPacket:
-        if len(body) < _RADIO_HEADER.size:
+        if len(body) < RADIO_HEADER.size:
             raise LinkBodyError(f"RADIO_PACKET body of {len(body)} bytes is shorter than 5")
-        clock_us, rssi = _RADIO_HEADER.unpack_from(body)
-        return cls(clock_us, rssi, body[_RADIO_HEADER.size :])
+        clock_us, rssi = RADIO_HEADER.unpack_from(body)
+        return cls(clock_us, rssi, body[RADIO_HEADER.size :])
 
 
 @dataclass(frozen=True, slots=True)
