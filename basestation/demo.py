@@ -13,6 +13,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from basestation.analysis import compare_rounds
 from basestation.station import Station
 from basestation.store import Store
 from basestation.votes import BufferSnapshot
@@ -116,12 +117,10 @@ def _plain_line(snapshot: BufferSnapshot, title: str, elapsed: float) -> str:
 
 
 def _switch_summary(first: dict[str, str], second: dict[str, str], correct: str) -> str:
-    both = first.keys() & second.keys()
-    right_1 = sum(first[h] == correct for h in both)
-    right_2 = sum(second[h] == correct for h in both)
-    switched = sum(first[h] != second[h] for h in both)
-    if not both:
+    comparison = compare_rounds(first, second, correct)
+    if not comparison.paired:
         return "nobody voted in both rounds"
-    return (f"Correct answer {correct}. Of {len(both)} handsets that voted twice, "
-            f"{right_1 / len(both):.0%} were right in vote 1 and {right_2 / len(both):.0%} "
-            f"after discussion; {switched} changed their answer.")
+    return (f"Correct answer {correct}. Of {comparison.paired} handsets that voted twice, "
+            f"{comparison.paired_correct_first or 0:.0%} were right in vote 1 and "
+            f"{comparison.paired_correct_second or 0:.0%} after discussion; "
+            f"{comparison.changed} changed their answer.")
