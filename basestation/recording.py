@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from basestation.capture import CaptureWriter
 from basestation.station import Station
 from basestation.store import Store
 from basestation.votes import BufferSnapshot
 from drivers.base import Receiver
+from drivers.capture import CaptureWriter
 from drivers.registry import receiver_for_url
 
 

@@ -6,12 +6,12 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
-from basestation.capture import CaptureWriter
 from basestation.pipeline import VotePipeline
 from basestation.polls import PollController
 from basestation.store import Store
 from basestation.votes import DEFAULT_WINDOW_S, VoteBuffer
 from drivers.base import Receiver, ReceiverState
+from drivers.capture import CaptureWriter
 from drivers.errors import ReceiverEnded
 from drivers.packets import RawPacket
 

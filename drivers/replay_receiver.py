@@ -14,8 +14,8 @@ import time
 from collections import deque
 from pathlib import Path
 
-from basestation.capture import CapturedPacket, CaptureEvent, read_capture
 from drivers.base import Receiver
+from drivers.capture import CapturedPacket, CaptureEvent, read_capture
 from drivers.errors import DeviceGone, NoSuchDevice, ReceiverEnded, ReceiverError, ReceiverUrlError
 from drivers.packets import RawPacket
 from drivers.url import ReceiverUrl

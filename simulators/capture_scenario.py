@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from basestation.capture import CaptureWriter
+from drivers.capture import CaptureWriter
 from drivers.packets import PacketKind, RawPacket
 from simulators.scenario import ClassScenario
 

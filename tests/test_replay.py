@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from basestation.capture import CaptureError, read_capture
 from basestation.cli import main
 from basestation.station import Station
 from basestation.store import Store
+from drivers.capture import CaptureError, read_capture
 from drivers.registry import receiver_for_url
 from drivers.replay_receiver import ReplayReceiver
 from simulators.scenario import ClassScenario
