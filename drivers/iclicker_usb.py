@@ -20,7 +20,13 @@ import usb.core
 import usb.util
 
 from drivers.base import Receiver
-from drivers.errors import DeviceGone, NoSuchDevice, PermissionDenied, ReceiverError
+from drivers.errors import (
+    DeviceGone,
+    NoSuchDevice,
+    PermissionDenied,
+    ReceiverError,
+    ReceiverUrlError,
+)
 from drivers.packets import PacketKind, RawPacket
 from drivers.url import ReceiverUrl
 from drivers.usb_backends import backend_for_url
@@ -275,8 +281,6 @@ def _product_ids(url: ReceiverUrl) -> tuple[int, ...]:
             raise ValueError
         return (int(product, 16),)
     except ValueError:
-        from drivers.errors import ReceiverUrlError
-
         raise ReceiverUrlError(f"{url.text}: expected iclicker://1881:<product id>") from None
 
 

@@ -79,12 +79,16 @@ def query(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         return connection.execute(sql, params).fetchall()
 
 
-def committed_votes(db: Path) -> int:
-    """Votes a reader sees now; 0 while the recorder is still creating the database."""
+def count_rows(db: Path, table: str) -> int:
+    """Rows a reader sees now; 0 while the recorder is still creating the database."""
     try:
-        return int(query(db, "SELECT COUNT(*) FROM votes")[0][0])
+        return int(query(db, f"SELECT COUNT(*) FROM {table}")[0][0])
     except sqlite3.Error:
         return 0
+
+
+def committed_votes(db: Path) -> int:
+    return count_rows(db, "votes")
 
 
 def wait_for(condition: Any, timeout: float = 20, what: str = "condition") -> None:
@@ -127,5 +131,5 @@ def play_class(db: Path, anonymous: bool = False, url: str = CLASS_URL
     return receiver, receiver.scenario.truth()
 
 
-__all__ = ["committed_votes", "finish", "one_json", "play_class", "query", "run_cli",
+__all__ = ["committed_votes", "count_rows", "finish", "one_json", "play_class", "query", "run_cli",
            "simulated_pty", "start_record", "sys", "wait_for"]

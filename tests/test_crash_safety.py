@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import random
 import signal
-import sqlite3
 import time
 from pathlib import Path
 
-from tests.helpers import committed_votes, query, run_cli, start_record, wait_for
+from tests.helpers import committed_votes, count_rows, query, run_cli, start_record, wait_for
 
 KILLS = 8
 
@@ -25,7 +24,7 @@ def test_sigkill_at_random_moments_keeps_every_committed_vote(tmp_path: Path) ->
             args += ["--session", str(session)]
         recorder = start_record(*args)
         if attempt == 0:
-            wait_for(lambda: _polls(db) > 0, what="the first poll")
+            wait_for(lambda: count_rows(db, "polls") > 0, what="the first poll")
         time.sleep(rng.uniform(0.2, 1.5))
         seen_before_kill = committed_votes(db)
         recorder.send_signal(signal.SIGKILL)
@@ -50,9 +49,3 @@ def test_sigkill_at_random_moments_keeps_every_committed_vote(tmp_path: Path) ->
                      "(SELECT COUNT(*) FROM votes v WHERE v.poll_id = p.id)") == [(0,)]
     assert query(db, "PRAGMA integrity_check") == [("ok",)]
 
-
-def _polls(db: Path) -> int:
-    try:
-        return int(query(db, "SELECT COUNT(*) FROM polls")[0][0])
-    except sqlite3.Error:
-        return 0
