@@ -1,12 +1,16 @@
-"""Peer Instruction figures: tallies, percent correct, the switching matrix, normalized gain."""
+"""Peer Instruction figures: tallies, percent correct, the switching matrix, normalized gain.
+
+Every figure follows the question: ``answers`` are its choices (A-E unless it says
+otherwise), and a key may name several correct answers (``AC``).
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from firmware_protocol.iclicker_air import ANSWERS
+from basestation.domain import DEFAULT_ANSWERS, correct_answers
 
 DISCUSSION_PAYS_LOW = 0.35
 DISCUSSION_PAYS_HIGH = 0.70
@@ -34,14 +38,16 @@ class Comparison:
 
     @property
     def changed(self) -> int:
-        return self.paired - sum(self.matrix[a][a] for a in ANSWERS)
+        return self.paired - sum(self.matrix[a][a] for a in self.matrix)
 
 
-def round_figures(latest: Mapping[str, str], correct: str | None) -> RoundFigures:
+def round_figures(latest: Mapping[str, str], correct: str | None,
+                  answers: Sequence[str] = DEFAULT_ANSWERS) -> RoundFigures:
     counts = Counter(latest.values())
     voters = len(latest)
-    right = None if correct is None or not voters else counts.get(correct, 0) / voters
-    return RoundFigures({a: counts.get(a, 0) for a in ANSWERS}, voters, right)
+    keys = correct_answers(correct)
+    right = None if not keys or not voters else sum(counts.get(k, 0) for k in keys) / voters
+    return RoundFigures({a: counts.get(a, 0) for a in answers}, voters, right)
 
 
 def normalized_gain(p1: float, p2: float) -> float | None:
@@ -61,21 +67,23 @@ def discussion_hint(percent_correct: float | None) -> str:
 
 
 def compare_rounds(first: Mapping[str, str], second: Mapping[str, str],
-                   correct: str | None) -> Comparison:
-    """The switching matrix (vote 1 answer -> vote 2 answer) and its summary."""
-    paired = sorted(first.keys() & second.keys())
-    matrix = {a: dict.fromkeys(ANSWERS, 0) for a in ANSWERS}
+                   correct: str | None, answers: Sequence[str] = DEFAULT_ANSWERS) -> Comparison:
+    """The k x k switching matrix (vote 1 answer -> vote 2 answer) and its summary."""
+    paired = sorted(h for h in first.keys() & second.keys()
+                    if first[h] in answers and second[h] in answers)
+    matrix = {a: dict.fromkeys(answers, 0) for a in answers}
     for handset in paired:
         matrix[first[handset]][second[handset]] += 1
     switches = None
     p1 = p2 = gain = None
-    if correct is not None:
+    keys = correct_answers(correct)
+    if keys:
         switches = {"RR": 0, "RW": 0, "WR": 0, "WW_same": 0, "WW_diff": 0}
         for handset in paired:
             before, after = first[handset], second[handset]
-            if before == correct:
-                switches["RR" if after == correct else "RW"] += 1
-            elif after == correct:
+            if before in keys:
+                switches["RR" if after in keys else "RW"] += 1
+            elif after in keys:
                 switches["WR"] += 1
             else:
                 switches["WW_same" if before == after else "WW_diff"] += 1
@@ -83,8 +91,9 @@ def compare_rounds(first: Mapping[str, str], second: Mapping[str, str],
             p1 = (switches["RR"] + switches["RW"]) / len(paired)
             p2 = (switches["RR"] + switches["WR"]) / len(paired)
             gain = normalized_gain(p1, p2)
-    return Comparison(round_figures(first, correct), round_figures(second, correct), len(paired),
-                      matrix, switches, p1, p2, gain)
+    return Comparison(round_figures(first, correct, answers),
+                      round_figures(second, correct, answers), len(paired), matrix, switches,
+                      p1, p2, gain)
 
 
 @dataclass(frozen=True)
@@ -107,8 +116,9 @@ def response_times(poll: PollRound) -> dict[str, float | None]:
             "p90_s": round(times[min(len(times) - 1, int(len(times) * 0.9))], 2)}
 
 
-def round_report(poll: PollRound, correct: str | None, handsets_seen: int) -> dict[str, object]:
-    figures = round_figures(poll.latest, correct)
+def round_report(poll: PollRound, correct: str | None, handsets_seen: int,
+                 answers: Sequence[str] = DEFAULT_ANSWERS) -> dict[str, object]:
+    figures = round_figures(poll.latest, correct, answers)
     return {
         "poll": poll.poll,
         "round": poll.round,
@@ -124,17 +134,20 @@ def round_report(poll: PollRound, correct: str | None, handsets_seen: int) -> di
 
 
 def question_report(number: int, correct: str | None, rounds: list[PollRound],
-                    handsets_seen: int) -> dict[str, object]:
+                    handsets_seen: int, answers: Sequence[str] = DEFAULT_ANSWERS
+                    ) -> dict[str, object]:
     """The figures of one question: every round, and vote 1 against the last revote."""
     report: dict[str, object] = {
         "question": number,
         "correct": correct,
-        "rounds": [round_report(poll, correct, handsets_seen) for poll in rounds],
+        "answers": list(answers),
+        "rounds": [round_report(poll, correct, handsets_seen, answers) for poll in rounds],
     }
     if rounds:
-        report["hint"] = discussion_hint(round_figures(rounds[0].latest, correct).percent_correct)
+        report["hint"] = discussion_hint(
+            round_figures(rounds[0].latest, correct, answers).percent_correct)
     if len(rounds) >= 2:
-        comparison = compare_rounds(rounds[0].latest, rounds[-1].latest, correct)
+        comparison = compare_rounds(rounds[0].latest, rounds[-1].latest, correct, answers)
         report |= {
             "paired": comparison.paired,
             "matrix": comparison.matrix,

@@ -16,9 +16,9 @@ import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlite_utils
-
-from firmware_protocol.iclicker_air import ANSWERS
+from basestation.db import Store
+from basestation.db.imports import ImportedPoll, insert_imported_session
+from basestation.domain import DEFAULT_ANSWERS as ANSWERS
 
 FILE_NAME_DATE = re.compile(r"L(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)")
 CLASSIC_RECEIVER = "iclicker-classic"
@@ -72,26 +72,9 @@ def read_classic_polls(path: Path) -> list[ClassicPoll]:
     return result
 
 
-def import_classic(db: sqlite_utils.Database, path: Path, course: str | None) -> int:
+def import_classic(store: Store, path: Path, course: str | None) -> int:
     """Store the file as a new session; returns its id."""
-    polls = read_classic_polls(path)
-    started = session_start(path)
-    with db.atomic():
-        session_id = db.table("sessions").insert(
-            {"started_at": started, "ended_at": started, "course": course,
-             "title": f"iClicker Classic {path.name}"}).last_pk
-        for number, poll in enumerate(polls, start=1):
-            question_id = db.table("questions").insert(
-                {"session_id": session_id, "number": number, "text": poll.text,
-                 "correct": poll.correct}).last_pk
-            votes = poll.votes
-            poll_id = db.table("polls").insert(
-                {"question_id": question_id, "round": 1, "opened_at": started,
-                 "closed_at": started, "receiver": CLASSIC_RECEIVER, "heard": len(votes),
-                 "votes": len(votes)}).last_pk
-            db.table("votes").insert_all(
-                {"poll_id": poll_id, "handset": handset, "answer": answer,
-                 "receiver": CLASSIC_RECEIVER, "t_host": started}
-                for handset, answer in votes)
-    assert isinstance(session_id, int)
+    polls = [ImportedPoll(p.text, p.correct, p.votes) for p in read_classic_polls(path)]
+    session_id: int = store.call(insert_imported_session, session_start(path), course,
+                                 f"iClicker Classic {path.name}", CLASSIC_RECEIVER, polls)
     return session_id

@@ -1,11 +1,26 @@
-"""Raw packets from any driver to (handset, answer), through the pure codecs."""
+"""The decode seam: raw packets from any driver to (handset, answer) in the
+application's vocabulary, through the pure codecs. This is the only place that
+knows each vendor's answer codes (:mod:`basestation.domain` has the words)."""
 
 from __future__ import annotations
 
+from basestation.domain import ANSWER_LETTERS
 from drivers.packets import PacketKind, RawPacket
-from firmware_protocol.iclicker_air import AirPacket, AirPayloadError, CachedAirDecoder
-from firmware_protocol.iclicker_base import decode_vote_payload
+from firmware_protocol.iclicker_air import ANSWERS as ICLICKER_BUTTONS
+from firmware_protocol.iclicker_air import PING as ICLICKER_PING
+from firmware_protocol.iclicker_air import AirPayloadError, decode_air_payload
+from firmware_protocol.iclicker_base import decode_record
 from firmware_protocol.iskipper import IskipperLineError, parse_iskipper_line
+
+PING = "ping"
+"""A handset's presence beacon: not an answer, never counted."""
+
+ICLICKER_ANSWERS = {button: ANSWER_LETTERS[index]
+                    for index, button in enumerate(ICLICKER_BUTTONS)} | {ICLICKER_PING: PING}
+"""An iClicker's five buttons are choices A-E."""
+
+Decoded = tuple[str, str]
+"""(handset, answer or PING)."""
 
 
 class PacketDecodeError(ValueError):
@@ -13,21 +28,45 @@ class PacketDecodeError(ValueError):
 
 
 class PacketDecoder:
-    def __init__(self) -> None:
-        self.air = CachedAirDecoder()
+    """Decodes packets; iClicker air payloads behind a bounded memo, since a class of a
+    thousand handsets sends a few thousand distinct payloads at most."""
 
-    def decode(self, packet: RawPacket) -> AirPacket:
+    def __init__(self, max_entries: int = 65_536) -> None:
+        self._max_entries = max_entries
+        self.memo: dict[bytes, Decoded | str] = {}
+        """Payload -> (handset, answer) or the reason it is invalid; the hot loop reads it
+        before calling :meth:`lookup_air`."""
+
+    def lookup_air(self, payload: bytes) -> Decoded | str:
+        """An air payload's (handset, answer), or why it is invalid (no exception)."""
+        cached = self.memo.get(payload)
+        if cached is None:
+            try:
+                handset, button = decode_air_payload(payload)
+                cached = (handset, ICLICKER_ANSWERS[button])
+            except AirPayloadError as error:
+                cached = str(error)
+            if len(self.memo) >= self._max_entries:
+                self.memo.clear()
+            self.memo[bytes(payload)] = cached
+        return cached
+
+    def decode(self, packet: RawPacket) -> Decoded:
         """The vote or ping in ``packet``; raises :class:`PacketDecodeError`."""
         try:
             if packet.kind is PacketKind.ICLICKER_AIR:
-                return self.air.decode(packet.payload)
-            if packet.kind is PacketKind.BASE_RECORD:
-                return AirPacket(*decode_vote_payload(packet.payload))
-            if packet.kind is PacketKind.ISKIPPER_LINE:
-                decoded = parse_iskipper_line(packet.payload)
-                if decoded is None:
-                    raise PacketDecodeError(f"not a vote line: {packet.payload!r}")
+                decoded = self.lookup_air(packet.payload)
+                if isinstance(decoded, str):
+                    raise PacketDecodeError(decoded)
                 return decoded
+            if packet.kind is PacketKind.BASE_RECORD:
+                handset, button = decode_record(packet.payload)
+                return handset, ICLICKER_ANSWERS[button]
+            if packet.kind is PacketKind.ISKIPPER_LINE:
+                line = parse_iskipper_line(packet.payload)
+                if line is None:
+                    raise PacketDecodeError(f"not a vote line: {packet.payload!r}")
+                return line.handset, ICLICKER_ANSWERS[line.answer]
         except (AirPayloadError, IskipperLineError, ValueError) as error:
             raise PacketDecodeError(str(error)) from error
         raise PacketDecodeError(f"no decoder for packets of kind {packet.kind}")

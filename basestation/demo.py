@@ -14,11 +14,11 @@ from rich.table import Table
 from rich.text import Text
 
 from basestation.analysis import compare_rounds
+from basestation.assembly import open_station
 from basestation.station import Station
-from basestation.store import Store
 from basestation.votes import BufferSnapshot
 from drivers.registry import receiver_for_url
-from drivers.sim_receiver import SimReceiver
+from simulators.sim_receiver import SimReceiver
 
 BAR_WIDTH = 40
 TAIL_S = 0.5
@@ -42,8 +42,7 @@ def run_demo(db_path: Path, *, students: int, seed: int, speed: float,
     assert isinstance(receiver, SimReceiver)
     correct = receiver.emulator.rounds[0].correct
     console.print(f"[b]Demo[/b]: {students} simulated handsets, database {db_path}")
-    with receiver, Store(db_path) as store:
-        station = Station(receiver, store)
+    with open_station(receiver, db_path) as station:
         station.polls.start_session(course="Demo", title="Peer Instruction demo")
         station.polls.add_question("Demo question", correct=correct)
         finals: list[dict[str, str]] = []

@@ -6,8 +6,8 @@ import csv
 from dataclasses import asdict
 from typing import TextIO
 
+from basestation.db import StoreError
 from basestation.grading import SessionGrades
-from basestation.store import StoreError
 
 LMS_LAYOUTS = ("canvas", "moodle", "blackboard", "generic")
 

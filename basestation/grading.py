@@ -9,12 +9,10 @@ they can be assigned and regraded later.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
-import sqlite_utils
-
-from basestation.roster_store import session_owners
-from basestation.store import StoreError
+from basestation.db import Reader
+from basestation.domain import correct_answers
 
 
 @dataclass(frozen=True)
@@ -59,42 +57,24 @@ class SessionGrades:
     students: list[StudentResult]
 
 
-def rules_for(db: sqlite_utils.Database, course: str | None) -> GradingRules:
-    rows = list(db.query("SELECT * FROM grading WHERE course = ?", [course or ""]))
-    if not rows:
-        return GradingRules()
-    row = rows[0]
-    return GradingRules(row["participation_percent"], row["participation_points"],
-                        row["answer_points"], row["correct_points"])
+def rules_for(reader: Reader, course: str | None) -> GradingRules:
+    stored = reader.grading_rules(course)
+    return GradingRules(**stored) if stored else GradingRules()
 
 
-def set_rules(db: sqlite_utils.Database, course: str | None, rules: GradingRules) -> None:
-    with db.atomic():
-        db.table("grading").upsert({"course": course or "", **asdict(rules)}, pk="course")
-
-
-def grade_session(db: sqlite_utils.Database, session_id: int) -> SessionGrades:
-    sessions = list(db.query("SELECT course, anonymous FROM sessions WHERE id = ?",
-                             [session_id]))
-    if not sessions:
-        raise StoreError(f"there is no session {session_id}")
-    course, anonymous = sessions[0]["course"], bool(sessions[0]["anonymous"])
-    rules = rules_for(db, course)
-    questions = [(row["number"], row["correct"]) for row in db.query(
-        "SELECT number, correct FROM questions WHERE session_id = ? ORDER BY number",
-        [session_id])]
-    owners = session_owners(db, session_id)
+def grade_session(reader: Reader, session_id: int) -> SessionGrades:
+    session = reader.session(session_id)
+    course, anonymous = session["course"], bool(session["anonymous"])
+    rules = rules_for(reader, course)
+    questions = [(row["number"], row["correct"]) for row in reader.questions(session_id)]
+    owners = reader.session_owners(session_id)
     students = {row["id"]: StudentResult(row["student_id"], row["name"] or "",
-                                         row["email"] or "", []) for row in db.query(
-        "SELECT * FROM students ORDER BY student_id")}
+                                         row["email"] or "", []) for row in reader.students()}
     for handset, student in owners.items():
         if student in students:
             students[student].handsets.append(handset)
     unregistered: dict[str, StudentResult] = {}
-    votes = db.query("""
-        SELECT q.number, q.correct, p.round, p.opened_at, v.handset, v.answer, v.t_host
-        FROM votes v JOIN polls p ON p.id = v.poll_id JOIN questions q ON q.id = p.question_id
-        WHERE q.session_id = ? ORDER BY q.number, p.round, v.t_host, v.id""", [session_id])
+    votes = reader.graded_votes(session_id)
     by_key: dict[tuple[int | str, int], list[dict[str, object]]] = {}
     for vote in votes:
         owner = owners.get(vote["handset"])
@@ -108,8 +88,8 @@ def grade_session(db: sqlite_utils.Database, session_id: int) -> SessionGrades:
         last_round = max(int(str(a["round"])) for a in answers)
         final = [a for a in answers if a["round"] == last_round][-1]
         first = answers[0]
-        correct = first["correct"]
-        score = rules.answer_points + (rules.correct_points if final["answer"] == correct else 0)
+        keys = correct_answers(str(first["correct"] or ""))
+        score = rules.answer_points + (rules.correct_points if final["answer"] in keys else 0)
         result.questions[number] = QuestionResult(
             str(first["answer"]), str(final["answer"]), len(answers),
             round(float(str(first["t_host"])) - float(str(first["opened_at"])), 2), score)

@@ -2,7 +2,9 @@
 
 The dashboard never touches the receiver or the store itself: it queues
 commands (start, stop, next question, revote, set the correct answer) that the
-worker runs between reads, and it reads a cheap :class:`LiveState` at ~10 Hz.
+worker runs between reads, and it reads the immutable :class:`LiveState` the
+worker publishes after every turn. :class:`LiveSession` is the
+:class:`~basestation.poll_source.LiveControl` the dashboard is given.
 """
 
 from __future__ import annotations
@@ -13,53 +15,19 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from basestation.db import Reader, StoreError
+from basestation.domain import ANSWER_LETTERS
+from basestation.poll_source import LiveState, RoundAnswers
 from basestation.polls import PollStateError
 from basestation.station import Station
-from basestation.store import StoreError
 from drivers.base import ReceiverState
-from drivers.errors import ReceiverEnded, ReceiverError
-from firmware_protocol.iclicker_air import ANSWERS
+from drivers.errors import ReceiverError
 
 log = logging.getLogger(__name__)
 READ_TIMEOUT_S = 0.02
 RATE_WINDOW_S = 2.0
-
-CORRECT_CYCLE: list[str | None] = [None, *ANSWERS]
-
-INSTRUCTOR_BUTTONS = {
-    "A": "toggle_poll",
-    "B": "next_question",
-    "C": "revote",
-    "D": "toggle_results",
-    "E": "compare",
-}
-"""What the instructor remote's buttons do (documented in the README)."""
-
-
-@dataclass(frozen=True)
-class LiveState:
-    session_id: int | None
-    question: int | None
-    question_text: str | None
-    round: int | None
-    correct: str | None
-    poll_open: bool
-    rounds_of_question: int
-    counts: dict[str, int]
-    voters: int
-    handsets_seen: int
-    votes: int
-    duplicates: int
-    invalid: int
-    late: int
-    elapsed_s: float
-    remaining_s: float | None
-    receiver_state: str
-    receiver_name: str
-    packets_per_s: float
-    store_error: str | None
-    ended: bool
 
 
 @dataclass
@@ -94,7 +62,12 @@ class LiveSession:
         self._rate = _Rate()
         self.ended = False
         self._seen_before: set[str] = set()
-        station.pipeline.on_instructor = self.instructor_presses.put
+        station.buffer.on_instructor = self.instructor_presses.put
+        self._published = self._compute_state()
+
+    @property
+    def label(self) -> str:
+        return self.station.receiver.describe()
 
     # -- lifecycle ------------------------------------------------------------
     def start(self) -> None:
@@ -114,32 +87,32 @@ class LiveSession:
             self.station.polls.finish()
         except (PollStateError, StoreError) as error:
             log.error("closing the poll on exit: %s", error)
+        self._published = self._compute_state()
 
     def _run(self) -> None:
         while not self._stop.is_set():
             self.step()
 
     def step(self) -> None:
-        """One turn of the worker: queued commands, then one read."""
+        """One turn of the worker: queued commands, one read, then a fresh snapshot."""
         self._run_commands()
+        self._read_once()
+        if (self.countdown_s is not None and self.station.polls.poll is not None
+                and self._elapsed() >= self.countdown_s):
+            self._close_poll()
+        self._published = self._compute_state()
+
+    def _read_once(self) -> None:
         if self.ended:
             time.sleep(READ_TIMEOUT_S)
             return
         try:
-            packets = self.station.receiver.read(READ_TIMEOUT_S)
-        except ReceiverEnded:
-            self.ended = True
-            self.messages.put("the receiver has no more data")
-            return
+            if not self.station.pump(READ_TIMEOUT_S):
+                self.ended = True
+                self.messages.put("the receiver has no more data")
         except ReceiverError as error:
             self.messages.put(str(error))
             time.sleep(READ_TIMEOUT_S)
-            return
-        if packets:
-            self.station.ingest(packets)
-        if (self.countdown_s is not None and self.station.polls.poll is not None
-                and self._elapsed() >= self.countdown_s):
-            self._close_poll()
 
     def _run_commands(self) -> None:
         while True:
@@ -177,9 +150,11 @@ class LiveSession:
 
     def _cycle_correct(self) -> None:
         question = self.station.polls.question
-        current = question.correct if question else None
-        index = CORRECT_CYCLE.index(current)
-        self.station.polls.set_correct(CORRECT_CYCLE[(index + 1) % len(CORRECT_CYCLE)])
+        if question is None:
+            raise PollStateError("there is no question to set a key for")
+        cycle: list[str | None] = [None, *question.spec.answers]
+        current = question.correct if question.correct in cycle else None
+        self.station.polls.set_correct(cycle[(cycle.index(current) + 1) % len(cycle)])
 
     def _open_poll(self) -> None:
         if self.station.polls.question is None:
@@ -216,6 +191,43 @@ class LiveSession:
         return sum(1 for number, _ in self.round_answers if number == question)
 
     def state(self) -> LiveState:
+        """The snapshot the worker published last (cheap; safe from any thread)."""
+        return self._published
+
+    def take_messages(self) -> list[str]:
+        return _drain(self.messages)
+
+    def take_instructor_presses(self) -> list[str]:
+        return _drain(self.instructor_presses)
+
+    def live_rounds(self, question: int) -> RoundAnswers | None:
+        rounds = sorted(r for q, r in self.round_answers if q == question)
+        if not rounds:
+            return None
+        state = self._published
+        first = self.round_answers[(question, rounds[0])]
+        second = self.round_answers[(question, rounds[-1])] if len(rounds) > 1 else None
+        correct = state.correct if state.question == question else None
+        return RoundAnswers(question, first, second, correct, state.answers)
+
+    def stored_polls(self) -> list[dict[str, Any]]:
+        session_id = self.station.polls.session_id
+        if session_id is None:
+            return []
+        with Reader(self.station.store.path) as reader:
+            return reader.session_polls(session_id)
+
+    def stored_rounds(self, question: int) -> RoundAnswers | None:
+        polls = [p for p in self.stored_polls() if p["question"] == question]
+        if not polls:
+            return None
+        with Reader(self.station.store.path) as reader:
+            first = reader.latest_answers(polls[0]["poll"])
+            second = reader.latest_answers(polls[-1]["poll"]) if len(polls) > 1 else None
+        return RoundAnswers(question, first, second, polls[0]["correct"],
+                            tuple(ANSWER_LETTERS[:polls[0]["choices"]]))
+
+    def _compute_state(self) -> LiveState:
         station = self.station
         polls = station.polls
         snapshot = station.buffer.snapshot()
@@ -249,4 +261,14 @@ class LiveSession:
             packets_per_s=self._rate.update(self.clock(), station.pipeline.packets),
             store_error=station.store.error,
             ended=self.ended,
+            answers=station.buffer.answers,
         )
+
+
+def _drain(messages: queue.SimpleQueue[str]) -> list[str]:
+    taken = []
+    while True:
+        try:
+            taken.append(messages.get_nowait())
+        except queue.Empty:
+            return taken

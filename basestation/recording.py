@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from basestation.station import Station
-from basestation.store import Store
+from basestation.assembly import open_station
 from basestation.votes import BufferSnapshot
-from drivers.base import Receiver
-from drivers.capture import CaptureWriter
-from drivers.registry import receiver_for_url
 
 
 @dataclass(frozen=True)
@@ -34,42 +28,36 @@ class RecordRequest:
 
 def record_poll(request: RecordRequest, stop: threading.Event) -> dict[str, Any]:
     """Run one poll and return its summary; the poll is closed whatever happens."""
-    receiver = receiver_for_url(request.receiver_url)
-    receiver.open()  # fail before touching the database if the receiver is not there
-    if request.channel:
-        receiver.set_channel(request.channel)
-    try:
-        with Store(request.db_path) as store, _capture(request, receiver) as capture:
-            station = Station(receiver, store, capture=capture)
-            polls = station.polls
-            if request.session is None:
-                polls.start_session(course=request.course, anonymous=request.anonymous)
-            else:
-                polls.resume_session(request.session)
-            if request.revote:
-                poll_opener = station.revote
-            else:
-                polls.add_question(request.question)
-                poll_opener = station.open_poll
-            poll_opener()
-            deadline = None if request.duration is None else time.monotonic() + request.duration
-            try:
-                reason = station.run_until(stop, deadline)
-            finally:
-                poll = polls.poll
-                station.close_poll()
-                polls.finish()
-            snapshot = station.buffer.snapshot()
-            store.flush()
-            store_error = store.error
-            assert poll is not None and polls.session_id is not None
-            result = summary(polls.session_id, poll.id, poll.question.number, poll.round,
-                             snapshot, reason, receiver.stats())
-            if store_error:
-                result["store_error"] = store_error
-            return result
-    finally:
-        receiver.close()
+    with open_station(request.receiver_url, request.db_path, capture=request.capture,
+                      channel=request.channel) as station:
+        store, receiver = station.store, station.receiver
+        polls = station.polls
+        if request.session is None:
+            polls.start_session(course=request.course, anonymous=request.anonymous)
+        else:
+            polls.resume_session(request.session)
+        if request.revote:
+            poll_opener = station.revote
+        else:
+            polls.add_question(request.question)
+            poll_opener = station.open_poll
+        poll_opener()
+        deadline = None if request.duration is None else time.monotonic() + request.duration
+        try:
+            reason = station.run_until(stop, deadline)
+        finally:
+            poll = polls.poll
+            station.close_poll()
+            polls.finish()
+        snapshot = station.buffer.snapshot()
+        store.flush()
+        store_error = store.error
+        assert poll is not None and polls.session_id is not None
+        result = summary(polls.session_id, poll.id, poll.question.number, poll.round,
+                         snapshot, reason, receiver.stats())
+        if store_error:
+            result["store_error"] = store_error
+        return result
 
 
 def summary(session: int, poll: int, question: int, round_number: int,
@@ -89,15 +77,3 @@ def summary(session: int, poll: int, question: int, round_number: int,
         "stopped_by": reason,
         "link": link,
     }
-
-
-@contextmanager
-def _capture(request: RecordRequest, receiver: Receiver) -> Iterator[CaptureWriter | None]:
-    if request.capture is None:
-        yield None
-        return
-    writer = CaptureWriter(request.capture, receiver.describe())
-    try:
-        yield writer
-    finally:
-        writer.close()

@@ -13,7 +13,7 @@ matplotlib.use("Agg")  # no display: render to files only
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from firmware_protocol.iclicker_air import ANSWERS
+from basestation.domain import DEFAULT_ANSWERS, correct_answers
 
 ROUND_COLOURS = ("#4c72b0", "#dd8452")
 CORRECT_EDGE = "#2ca02c"
@@ -22,38 +22,40 @@ CORRECT_EDGE = "#2ca02c"
 def question_figure(question: dict[str, Any]) -> Figure:
     """Vote 1 and the revote side by side, and the switching matrix if there is one."""
     rounds = question["rounds"]
+    answers = list(question.get("answers") or DEFAULT_ANSWERS)
+    keys = correct_answers(question["correct"])
     has_matrix = "matrix" in question
     figure, axes = plt.subplots(1, 2 if has_matrix else 1, figsize=(9 if has_matrix else 5, 3.2),
                                 squeeze=False)
     bars = axes[0][0]
     width = 0.8 / max(len(rounds), 1)
     for index, figures in enumerate(rounds):
-        positions = [a + (index - (len(rounds) - 1) / 2) * width for a in range(len(ANSWERS))]
-        shares = [figures["percent"][a] for a in ANSWERS]
+        positions = [a + (index - (len(rounds) - 1) / 2) * width for a in range(len(answers))]
+        shares = [figures["percent"][a] for a in answers]
         drawn = bars.bar(positions, shares, width, label=f"vote {figures['round']}",
                          color=ROUND_COLOURS[index % len(ROUND_COLOURS)])
-        for answer, bar in zip(ANSWERS, drawn, strict=True):
-            if answer == question["correct"]:
+        for answer, bar in zip(answers, drawn, strict=True):
+            if answer in keys:
                 bar.set_edgecolor(CORRECT_EDGE)
                 bar.set_linewidth(2.5)
-    bars.set_xticks(range(len(ANSWERS)),
-                    [a + (" ✓" if a == question["correct"] else "") for a in ANSWERS])
+    bars.set_xticks(range(len(answers)),
+                    [a + (" ✓" if a in keys else "") for a in answers])
     bars.set_ylabel("% of voters")
     bars.set_ylim(0, 100)
     bars.legend(frameon=False)
     bars.set_title(f"Question {question['question']}")
     if has_matrix:
         grid = axes[0][1]
-        values = [[question["matrix"][a][b] for b in ANSWERS] for a in ANSWERS]
+        values = [[question["matrix"][a][b] for b in answers] for a in answers]
         grid.imshow(values, cmap="Blues")
         dark = max(max(row) for row in values) / 2
-        for row in range(len(ANSWERS)):
-            for column in range(len(ANSWERS)):
+        for row in range(len(answers)):
+            for column in range(len(answers)):
                 value = values[row][column]
                 grid.text(column, row, str(value), ha="center", va="center",
                           color="white" if value > dark else "black")
-        grid.set_xticks(range(len(ANSWERS)), ANSWERS)
-        grid.set_yticks(range(len(ANSWERS)), ANSWERS)
+        grid.set_xticks(range(len(answers)), answers)
+        grid.set_yticks(range(len(answers)), answers)
         grid.set_xlabel("vote 2")
         grid.set_ylabel("vote 1")
         grid.set_title(f"switches ({question['paired']} voted twice)")

@@ -1,4 +1,8 @@
-"""Wires a receiver to the decoder, the vote buffer, the polls and the store."""
+"""Wires a receiver to the decoder, the vote buffer, the polls and the store.
+
+The station is the one read loop of the program: ``record``, the dashboard's
+worker and the demo all pump it, so a capture works wherever a poll runs.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,10 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
+from basestation.db import Store
+from basestation.domain import Vote
 from basestation.pipeline import VotePipeline
 from basestation.polls import PollController
-from basestation.store import Store
 from basestation.votes import DEFAULT_WINDOW_S, VoteBuffer
 from drivers.base import Receiver, ReceiverState
 from drivers.capture import CaptureWriter
@@ -16,6 +21,15 @@ from drivers.errors import ReceiverEnded
 from drivers.packets import RawPacket
 
 READ_TIMEOUT_S = 0.05
+VoteListener = Callable[[int, Vote], None]
+"""Told of every accepted vote (poll id, vote), after the store has queued it."""
+
+
+def _fan_out(listeners: Sequence[VoteListener]) -> VoteListener:
+    def accepted(poll_id: int, vote: Vote) -> None:
+        for listener in listeners:
+            listener(poll_id, vote)
+    return accepted
 
 
 class Station:
@@ -25,12 +39,15 @@ class Station:
     def __init__(self, receiver: Receiver, store: Store, window_s: float = DEFAULT_WINDOW_S,
                  instructor: str | None = None,
                  on_instructor: Callable[[str], None] | None = None,
-                 capture: CaptureWriter | None = None) -> None:
+                 capture: CaptureWriter | None = None,
+                 listeners: Sequence[VoteListener] = ()) -> None:
         self.receiver = receiver
         self.capture = capture
         self.store = store
-        self.buffer = VoteBuffer(window_s, on_accept=store.add_vote)
-        self.pipeline = VotePipeline(self.buffer, instructor, on_instructor)
+        on_accept = store.add_vote if not listeners else _fan_out([store.add_vote, *listeners])
+        self.buffer = VoteBuffer(window_s, on_accept=on_accept, instructor=instructor,
+                                 on_instructor=on_instructor)
+        self.pipeline = VotePipeline(self.buffer)
         self.polls = PollController(store, self.buffer)
         self.ended = False
 
@@ -52,7 +69,8 @@ class Station:
             connected = self.receiver.state is ReceiverState.CONNECTED
             if connected != was_connected:
                 self.capture.event("back" if connected else "gone")
-        self.ingest(packets)
+        if packets:
+            self.ingest(packets)
         return True
 
     def open_poll(self) -> None:

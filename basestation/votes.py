@@ -1,24 +1,36 @@
-"""The VoteBuffer: deduplicate retransmissions, keep the latest vote per handset,
-and keep live tallies in O(1) per vote.
+"""The VoteBuffer: every duplicate rule of the project, the latest vote per handset,
+and live tallies in O(1) per vote.
 
-A copy heard again with the same answer within ``window_s`` of the last copy
-(by any receiver) is a duplicate. A different answer is a new vote and replaces
-the handset's previous one in the tallies. The same answer heard after the
-window is a deliberate second press: accepted and stored, tallies unchanged.
-Votes offered while no poll is open are late: counted, never stored.
+The rules, in the order they are applied to each packet a receiver heard:
+
+1. The instructor's remote is never a vote. A press is handed to ``on_instructor``
+   unless it repeats the remote's previous press within ``window_s`` (a
+   retransmission); neither is counted as heard.
+2. No poll open: the packet is late (counted, never stored).
+3. An answer that is not a choice of the open question is invalid (counted).
+4. A USB base's record sent again (same handset, answer and base sequence number
+   as one already heard in this poll) is a duplicate.
+5. The same answer as the handset's latest vote, heard within ``window_s`` of the
+   last copy (from any receiver), is a duplicate; the window slides with each copy.
+6. A different answer is a new vote and replaces the handset's latest vote in the
+   tallies.
+7. The same answer heard after the window is a deliberate second press: accepted
+   and stored, tallies unchanged.
+
+So ``heard = votes + duplicates + invalid + late`` always holds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import NamedTuple
 
-from firmware_protocol.iclicker_air import ANSWERS
+from basestation.domain import DEFAULT_ANSWERS, Vote
 
-ANSWER_INDEX = {answer: index for index, answer in enumerate(ANSWERS)}
 DEFAULT_WINDOW_S = 2.0
+
+__all__ = ["DEFAULT_WINDOW_S", "BufferSnapshot", "Outcome", "Vote", "VoteBuffer"]
 
 
 class Outcome(IntEnum):
@@ -26,16 +38,7 @@ class Outcome(IntEnum):
     DUPLICATE = 1
     LATE = 2
     INVALID = 3
-
-
-class Vote(NamedTuple):
-    """One accepted vote: who, what, heard by which receiver, when."""
-
-    handset: str
-    answer: str
-    receiver: str
-    host_time: float
-    receiver_time_us: int | None = None
+    INSTRUCTOR = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,25 +65,34 @@ class VoteBuffer:
     """Deduplicating vote buffer for one poll at a time."""
 
     def __init__(self, window_s: float = DEFAULT_WINDOW_S,
-                 on_accept: Callable[[int, Vote], None] | None = None) -> None:
+                 on_accept: Callable[[int, Vote], None] | None = None, *,
+                 instructor: str | None = None,
+                 on_instructor: Callable[[str], None] | None = None) -> None:
         self.window_s = window_s
         self.on_accept = on_accept
+        self.instructor = instructor
+        self.on_instructor = on_instructor
         self.poll_id: int | None = None
         self.is_open = False
+        self.answers: tuple[str, ...] = DEFAULT_ANSWERS
+        self._instructor_last: tuple[str, float] = ("", float("-inf"))
         self._reset()
 
     def _reset(self) -> None:
+        self._index = {answer: index for index, answer in enumerate(self.answers)}
         self._latest: dict[str, str] = {}
         self._heard_at: dict[str, float] = {}
-        self._counts = [0] * len(ANSWERS)
+        self._records: set[tuple[str, str, int]] = set()
+        self._counts = [0] * len(self.answers)
         self.votes = 0
         self.heard = 0
         self.duplicates = 0
         self.invalid = 0
         self.late = 0
 
-    def open(self, poll_id: int) -> None:
-        """Start a poll: empty tallies, counters at zero."""
+    def open(self, poll_id: int, answers: Sequence[str] = DEFAULT_ANSWERS) -> None:
+        """Start a poll whose question has ``answers``: empty tallies, counters at zero."""
+        self.answers = tuple(answers)
         self._reset()
         self.poll_id = poll_id
         self.is_open = True
@@ -91,16 +103,25 @@ class VoteBuffer:
         return self.snapshot()
 
     def offer(self, handset: str, answer: str, receiver: str, host_time: float,
-              receiver_time_us: int | None = None) -> Outcome:
-        """Consider one decoded packet."""
+              receiver_time_us: int | None = None, base_seq: int | None = None) -> Outcome:
+        """Consider one decoded packet (the rules at the top of this module)."""
+        if handset == self.instructor:
+            return self._instructor_press(answer, host_time)
         self.heard += 1
         if not self.is_open:
             self.late += 1
             return Outcome.LATE
-        index = ANSWER_INDEX.get(answer)
+        index = self._index.get(answer)
         if index is None:
             self.invalid += 1
             return Outcome.INVALID
+        if base_seq is not None:
+            record = (handset, answer, base_seq)
+            if record in self._records:
+                self._heard_at[handset] = host_time
+                self.duplicates += 1
+                return Outcome.DUPLICATE
+            self._records.add(record)
         latest = self._latest
         previous = latest.get(handset)
         heard_at = self._heard_at
@@ -113,7 +134,7 @@ class VoteBuffer:
         else:
             counts = self._counts
             if previous is not None:
-                counts[ANSWER_INDEX[previous]] -= 1
+                counts[self._index[previous]] -= 1
             counts[index] += 1
             latest[handset] = answer
             heard_at[handset] = host_time
@@ -121,16 +142,16 @@ class VoteBuffer:
         if self.on_accept is not None:
             assert self.poll_id is not None
             self.on_accept(self.poll_id, Vote(handset, answer, receiver, host_time,
-                                              receiver_time_us))
+                                              receiver_time_us, base_seq))
         return Outcome.ACCEPTED
 
-    def count_duplicate(self) -> None:
-        """A copy that a receiver already recognised as one (e.g. a base's re-sent record)."""
-        self.heard += 1
-        if self.is_open:
-            self.duplicates += 1
-        else:
-            self.late += 1
+    def _instructor_press(self, answer: str, host_time: float) -> Outcome:
+        last_answer, last_time = self._instructor_last
+        self._instructor_last = (answer, host_time)
+        repeat = answer == last_answer and host_time - last_time <= self.window_s
+        if not repeat and self.on_instructor is not None:
+            self.on_instructor(answer)
+        return Outcome.INSTRUCTOR
 
     def count_invalid(self, packets: int = 1) -> None:
         """Packets that could not be decoded at all."""
@@ -148,7 +169,7 @@ class VoteBuffer:
         return BufferSnapshot(
             poll_id=self.poll_id,
             is_open=self.is_open,
-            counts=dict(zip(ANSWERS, self._counts, strict=True)),
+            counts=dict(zip(self.answers, self._counts, strict=True)),
             voters=len(self._latest),
             votes=self.votes,
             heard=self.heard,

@@ -18,9 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from basestation.live_session import LiveSession
-from basestation.station import Station
-from basestation.store import Store
+from basestation.assembly import dashboard_app, open_station
 from basestation.tui.app import DashboardApp
 from basestation.votes import Vote
 from drivers.base import Receiver
@@ -62,8 +60,8 @@ class PacedReceiver(Receiver):
     def _close(self) -> None:
         return None
 
-    def _read(self, timeout: float) -> list[RawPacket]:
-        time.sleep(timeout)
+    def _read(self, wait: float) -> list[RawPacket]:
+        time.sleep(wait)
         due = int((time.monotonic() - self._started) * self.rate)
         data = b"".join(self._frames[i % len(self._frames)] for i in range(self._sent, due))
         self._sent = due
@@ -82,19 +80,15 @@ class MeasuredApp(DashboardApp):
 
 async def measure(seconds: float, rate: float, handsets: int) -> dict[str, object]:
     receiver = PacedReceiver(handsets, rate)
-    receiver.open()
     accepted_at: list[float] = []
-    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "bench.db") as store:
-        station = Station(receiver, store)
-        keep = store.add_vote
+    def on_accept(poll: int, vote: Vote) -> None:
+        accepted_at.append(time.monotonic())
 
-        def on_accept(poll: int, vote: Vote) -> None:
-            accepted_at.append(time.monotonic())
-            keep(poll, vote)
-
-        station.buffer.on_accept = on_accept
+    with tempfile.TemporaryDirectory() as folder, \
+            open_station(receiver, Path(folder) / "bench.db", listeners=[on_accept]) as station:
         station.polls.start_session()
-        app = MeasuredApp(LiveSession(station), Path(folder) / "bench.db", start_poll=True)
+        app = dashboard_app(station, start_poll=True, app_class=MeasuredApp)
+        assert isinstance(app, MeasuredApp)
         app.shown = []
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause(0.5)
@@ -102,7 +96,6 @@ async def measure(seconds: float, rate: float, handsets: int) -> dict[str, objec
             await pilot.pause(seconds)
             wall, cpu = time.monotonic() - wall0, time.process_time() - cpu0
             redraws = app.redraws - redraws0
-    receiver.close()
     shown_times = [t for t, _ in app.shown]
     shown_votes = [v for _, v in app.shown]
     latencies = []

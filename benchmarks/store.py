@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from basestation.store import Store
+from basestation.db import Store
 from basestation.votes import Vote
 
 USB_BASE_CEILING_VOTES_PER_S = 2_000

@@ -1,9 +1,10 @@
 """The :class:`Receiver` base class: the public behaviour every driver shares.
 
-It owns opening, closing, reading with a timeout, reconnecting after the device
-goes away, and remembering whether a poll is open so that a reconnected device
-is put back into the same state. A driver implements only the small
-device-specific steps (``_open``, ``_close``, ``_read``, ``_open_poll``,
+It owns opening, closing, the read loop and its deadline, reconnecting after the
+device goes away, translating OS errors into the project's own, and remembering
+whether a poll is open so that a reconnected device is put back into the same
+state (python-can's ``recv`` / ``_recv_internal`` split). A driver implements only
+the small device-specific steps (``_open``, ``_close``, ``_read``, ``_open_poll``,
 ``_close_poll``).
 """
 
@@ -72,10 +73,17 @@ class Receiver(ABC):
         if self.state is not ReceiverState.CONNECTED and not self._try_reconnect():
             time.sleep(min(timeout, self.reconnect_interval_s))
             return []
+        deadline = time.monotonic() + timeout
         try:
-            return self._read(timeout)
+            while True:
+                packets = self._read(max(0.0, deadline - time.monotonic()))
+                if packets or time.monotonic() >= deadline:
+                    return packets
         except DeviceGone as error:
             self._lost(error)
+            return []
+        except OSError as error:
+            self._lost(DeviceGone(f"{self.describe()} stopped answering: {error}"))
             return []
         except ReceiverEnded:
             self.state = ReceiverState.ENDED
@@ -129,7 +137,11 @@ class Receiver(ABC):
     def _close(self) -> None: ...
 
     @abstractmethod
-    def _read(self, timeout: float) -> list[RawPacket]: ...
+    def _read(self, wait: float) -> list[RawPacket]:
+        """What the device has handed on, waiting at most about ``wait`` seconds (it may
+        return [] sooner: :meth:`read` calls again until its deadline). Raises
+        DeviceGone (or an OSError) when the device went away, ReceiverEnded when a
+        finite source is exhausted."""
 
     def _open_poll(self) -> None:
         """Most receivers forward everything they hear; those that need a command override."""

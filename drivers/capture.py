@@ -4,8 +4,12 @@ Format (version 1; ``.gz`` files are gzip-compressed), one JSON object a line:
 
 - header: ``{"capture": "basestation", "version": 1, "receiver": str, "started_at": epoch}``
 - packet: ``{"t": s, "kind": str, "payload": hex, "receiver": str, "rx_us": int|null,
-  "rssi": int|null}``; ``t`` is seconds since ``started_at``, ``kind`` a
-  :class:`~drivers.packets.PacketKind` value
+  "rssi": int|null, "seq": int|null}``; ``t`` is seconds since ``started_at``, ``kind``
+  a :class:`~drivers.packets.PacketKind` value, ``seq`` a USB base's record sequence
+
+Captures written by release 0.1.0 of a USB base (a 4-byte re-encoded record, its
+sequence in ``rx_us``, re-sent records as their own kind) are read as what the
+base sent.
 - event: ``{"t": s, "event": "poll-open" | "poll-close" | "gone" | "back"}``
 
 Packets are recorded as the driver delivered them (before decoding), so a replay
@@ -56,7 +60,8 @@ class CaptureWriter:
         start = self.started_at
         lines = [json.dumps({"t": round(p.host_time - start, 6), "kind": p.kind.value,
                              "payload": p.payload.hex(), "receiver": p.receiver,
-                             "rx_us": p.receiver_time_us, "rssi": p.rssi}) for p in packets]
+                             "rx_us": p.receiver_time_us, "rssi": p.rssi, "seq": p.base_seq})
+                 for p in packets]
         self._file.write("\n".join(lines) + "\n")
         self._file.flush()
 
@@ -124,8 +129,28 @@ def _entry(path: Path, number: int, record: dict[str, Any]) -> CapturedPacket | 
             if record["event"] not in EVENTS:
                 raise ValueError(f"unknown event {record['event']!r}")
             return CaptureEvent(t, record["event"])
+        if record["kind"] in LEGACY_BASE_KINDS or (
+                record["kind"] == PacketKind.BASE_RECORD and len(record["payload"]) == 8
+                and "seq" not in record):
+            return CapturedPacket(t, _legacy_base_record(record, t))
         packet = RawPacket(PacketKind(record["kind"]), bytes.fromhex(record["payload"]),
-                           str(record["receiver"]), t, record.get("rx_us"), record.get("rssi"))
+                           str(record["receiver"]), t, record.get("rx_us"), record.get("rssi"),
+                           record.get("seq"))
         return CapturedPacket(t, packet)
     except (KeyError, ValueError, TypeError) as error:
         raise CaptureError(f"{path}:{number}: {error}") from None
+
+
+LEGACY_BASE_KINDS = ("iclicker-base-resent",)
+LEGACY_PUSHED_BUTTON = range(0x81, 0x86)
+POLLED_BUTTON_OFFSET = 0x81 - 0x61
+
+
+def _legacy_base_record(record: dict[str, Any], t: float) -> RawPacket:
+    """Release 0.1.0's base records: ``btn id0 id1 id2`` with the pushed button codes."""
+    payload = bytes.fromhex(record["payload"])
+    if len(payload) != 4 or payload[0] not in LEGACY_PUSHED_BUTTON:
+        raise ValueError(f"not a base record: {record['payload']}")
+    as_polled = bytes((payload[0] - POLLED_BUTTON_OFFSET, *payload[1:]))
+    return RawPacket(PacketKind.BASE_RECORD, as_polled, str(record["receiver"]), t, None,
+                     record.get("rssi"), record.get("rx_us"))

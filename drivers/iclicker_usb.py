@@ -4,8 +4,9 @@
 USB IDs, ``?serial=…`` or ``?bus=1&address=7`` pick one base among several,
 ``?channel=AB`` tunes it. The driver detaches the kernel HID driver, runs the
 init sequence, starts and stops polls, shows the poll state and the number of
-handsets heard on the base's LCD (throttled), reads pushed and polled votes and
-recognises the base's re-sent records by (ID, button, sequence number). pyusb
+handsets heard on the base's LCD (throttled), and hands on each vote record as the
+base sent it, with its sequence number (re-sent records are the vote buffer's to
+recognise). pyusb
 is not thread-safe, so every device call holds one lock.
 """
 
@@ -37,7 +38,6 @@ from firmware_protocol.iclicker_base import (
     BaseVariant,
     PolledBatch,
     VoteRecord,
-    encode_vote_payload,
     instructor_remote_command,
     lcd_command,
     pad_report,
@@ -71,12 +71,10 @@ class IClickerReceiver(Receiver):
         self.channel = url.param("channel", "AA").upper()
         set_channel_commands(self.channel)  # a bad channel fails here, before any I/O
         self.variant = BaseVariant.PUSHED
-        self.resent = 0
         self.records = 0
         self._lock = threading.Lock()
         self._device: Any = None
         self._parser = BaseReportParser()
-        self._taken: set[tuple[str, str, int]] = set()
         self._heard: set[str] = set()
         self._poll_index = 0
         self._batches = 0
@@ -153,7 +151,6 @@ class IClickerReceiver(Receiver):
                 self._send(command)
             self._drain()
             self._show("Poll closed", f"Heard {len(self._heard)}", force=True)
-            self._taken.clear()
             self._heard.clear()
             self._poll_index = 0
 
@@ -225,16 +222,9 @@ class IClickerReceiver(Receiver):
                 self._poll_index += len(records)
             for record in records:
                 self.records += 1
-                kind = PacketKind.BASE_RECORD
-                if record.seq is not None:
-                    key = (record.handset, record.answer, record.seq)
-                    if key in self._taken:
-                        self.resent += 1
-                        kind = PacketKind.BASE_RESENT
-                    self._taken.add(key)
                 self._heard.add(record.handset)
-                packets.append(RawPacket(kind, encode_vote_payload(record), self._label(),
-                                         host_time, record.seq))
+                packets.append(RawPacket(PacketKind.BASE_RECORD, record.raw, self._label(),
+                                         host_time, base_seq=record.seq))
         return packets
 
     def _drain(self) -> None:
@@ -267,7 +257,7 @@ class IClickerReceiver(Receiver):
         return f"iClicker USB base ({self.variant}, channel {self.channel})"
 
     def stats(self) -> dict[str, int]:
-        return {"records": self.records, "resent": self.resent,
+        return {"records": self.records,
                 "junk_records": self._parser.junk_records,
                 "unknown_reports": self._parser.unknown_reports}
 

@@ -64,7 +64,7 @@ class LinkSession:
                 payload = raw[_PAYLOAD_START:-2]
                 packets.append(new_tuple(RawPacket, (
                     air, payload, receiver, host_time, clock_us,
-                    None if rssi == unknown_rssi else rssi)))
+                    None if rssi == unknown_rssi else rssi, None)))
             else:
                 self._control_frame(raw[0], raw[2:-2])
                 receiver = self.receiver

@@ -1,4 +1,6 @@
-"""What a driver hands on: raw packets, undecoded, with where and when they were heard."""
+"""What a driver hands on: packets as the device delivered them, undecoded, with where
+and when they were heard. Decoding happens in one place above the drivers
+(``basestation/decoding.py``); every field means what its name says."""
 
 from __future__ import annotations
 
@@ -12,9 +14,8 @@ class PacketKind(StrEnum):
     ISKIPPER_LINE = "iskipper-line"
     """One ``Captured,<answer>,<id>`` text line; decoded by firmware_protocol.iskipper."""
     BASE_RECORD = "iclicker-base-record"
-    """A USB base's vote: button and ID bytes (firmware_protocol.iclicker_base)."""
-    BASE_RESENT = "iclicker-base-resent"
-    """A record the base sent again (same ID, button and sequence): a duplicate."""
+    """One vote record of a USB base, its bytes as the base sent them
+    (firmware_protocol.iclicker_base.decode_record)."""
 
 
 class RawPacket(NamedTuple):
@@ -22,5 +23,10 @@ class RawPacket(NamedTuple):
     payload: bytes
     receiver: str
     host_time: float
+    """time.time() when the host read it."""
     receiver_time_us: int | None = None
+    """The receiver's own clock in microseconds; None for receivers without one."""
     rssi: int | None = None
+    """Signal strength in dBm, where the receiver reports it."""
+    base_seq: int | None = None
+    """A USB base's record sequence number (newer bases), for recognising re-sent records."""

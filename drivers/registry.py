@@ -1,5 +1,7 @@
-"""Choose a driver by URL scheme. Third parties add schemes through the
-``basestation.receivers`` entry-point group (name = scheme, value = Receiver class).
+"""Choose a driver by URL scheme. Schemes outside this package (``sim://`` from
+``simulators/``, third parties' drivers) register through the ``basestation.receivers``
+entry-point group (name = scheme, value = Receiver class), so ``drivers/`` never
+imports them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ ENTRY_POINT_GROUP = "basestation.receivers"
 
 _BUILT_IN: dict[str, str] = {
     "serial": "drivers.serial_receiver:SerialReceiver",
-    "sim": "drivers.sim_receiver:SimReceiver",
     "iclicker": "drivers.iclicker_usb:IClickerReceiver",
     "replay": "drivers.replay_receiver:ReplayReceiver",
 }
@@ -31,6 +32,11 @@ def register_receiver(scheme: str, receiver_class: type[Receiver]) -> None:
 
 def unregister_receiver(scheme: str) -> None:
     _registered.pop(scheme.lower(), None)
+
+
+def registered_in_process() -> dict[str, type[Receiver]]:
+    """What :func:`register_receiver` added (the tests check that nothing leaks)."""
+    return dict(_registered)
 
 
 @contextmanager

@@ -95,32 +95,30 @@ class ReplayReceiver(Receiver):
         self._poll_started = time.time()
         self._queue = deque((now + entry.t / self.speed, entry) for entry in entries)
 
-    def _read(self, timeout: float) -> list[RawPacket]:
-        deadline = time.monotonic() + timeout
-        while True:
-            now = time.monotonic()
-            packets: list[RawPacket] = []
-            while self._queue and self._queue[0][0] <= now:
-                _, entry = self._queue[0]
-                if isinstance(entry, CaptureEvent):
-                    if entry.name == "gone":
-                        if packets:
-                            return packets
-                        self._queue.popleft()
-                        self._away = True
-                        raise DeviceGone("the replayed receiver was unplugged here")
+    def _read(self, wait: float) -> list[RawPacket]:
+        deadline = time.monotonic() + wait
+        now = time.monotonic()
+        packets: list[RawPacket] = []
+        while self._queue and self._queue[0][0] <= now:
+            _, entry = self._queue[0]
+            if isinstance(entry, CaptureEvent):
+                if entry.name == "gone":
+                    if packets:
+                        return packets
                     self._queue.popleft()
-                    continue
+                    self._away = True
+                    raise DeviceGone("the replayed receiver was unplugged here")
                 self._queue.popleft()
-                packets.append(entry.packet._replace(host_time=self._poll_started + entry.t))
-            if packets:
-                return packets
-            if not self._queue and self._next_poll >= len(self.polls):
-                raise ReceiverEnded(f"{self.path} has been played to the end")
-            if now >= deadline:
-                return []
-            wake = self._queue[0][0] if self._queue else deadline
-            time.sleep(max(0.0, min(wake, deadline) - now))
+                continue
+            self._queue.popleft()
+            packets.append(entry.packet._replace(host_time=self._poll_started + entry.t))
+        if packets:
+            return packets
+        if not self._queue and self._next_poll >= len(self.polls):
+            raise ReceiverEnded(f"{self.path} has been played to the end")
+        wake = self._queue[0][0] if self._queue else deadline
+        time.sleep(max(0.0, min(wake, deadline) - now))
+        return []
 
     @property
     def round_finished(self) -> bool:

@@ -30,7 +30,8 @@ from firmware_protocol.link_messages import encode_channel
 
 PROTOCOLS = ("link", "iskipper")
 DEFAULT_BAUD = 115_200
-READ_CHUNK = 4096
+PORT_TIMEOUT_S = 0.02
+"""How long one read of the port blocks; the base class loops to the caller's deadline."""
 
 
 class SerialReceiver(Receiver):
@@ -65,7 +66,7 @@ class SerialReceiver(Receiver):
 
     def _open(self) -> None:
         try:
-            port = serial.serial_for_url(self.port, baudrate=self.baud, timeout=0.1,
+            port = serial.serial_for_url(self.port, baudrate=self.baud, timeout=PORT_TIMEOUT_S,
                                          do_not_open=True)
             port.open()
         except serial.SerialException as error:
@@ -82,23 +83,15 @@ class SerialReceiver(Receiver):
         if port is not None:
             port.close()
 
-    def _read(self, timeout: float) -> list[RawPacket]:
+    def _read(self, wait: float) -> list[RawPacket]:
         port = self._serial
-        deadline = time.monotonic() + timeout
         try:
-            while True:
-                waiting = port.in_waiting
-                data = port.read(waiting or 1)
-                if data and port.in_waiting:
-                    data += port.read(port.in_waiting)
-                if data:
-                    packets = self._session.on_bytes(data, time.time())
-                    if packets or time.monotonic() >= deadline:
-                        return packets
-                elif time.monotonic() >= deadline:
-                    return []
-        except (serial.SerialException, OSError) as error:
+            data = port.read(port.in_waiting or 1)  # blocks at most PORT_TIMEOUT_S
+            if data and port.in_waiting:
+                data += port.read(port.in_waiting)
+        except serial.SerialException as error:
             raise DeviceGone(f"{self.port} stopped answering: {error}") from error
+        return self._session.on_bytes(data, time.time()) if data else []
 
     def _open_poll(self) -> None:
         self._link_command(FrameType.OPEN_POLL)

@@ -1,31 +1,25 @@
-"""Which pyusb backend an ``iclicker://`` URL uses: libusb (default) or an emulated bus."""
+"""Which pyusb backend an ``iclicker://`` URL uses: libusb (default) or one that a
+``basestation.usb_backends`` entry point provides (``backend=emulated`` comes from
+``simulators/``; the value is a callable taking the :class:`ReceiverUrl`)."""
 
 from __future__ import annotations
 
+from importlib.metadata import entry_points
 from typing import Any
 
 from drivers.errors import ReceiverUrlError
 from drivers.url import ReceiverUrl
 
+ENTRY_POINT_GROUP = "basestation.usb_backends"
+
 
 def backend_for_url(url: ReceiverUrl) -> Any:
-    """None means pyusb's default (libusb); ``backend=emulated`` serves a simulated base
-    playing a seeded class (``students``, ``seed``, ``speed``, ``variant``, ``loss``, …)."""
+    """None means pyusb's default (libusb)."""
     name = url.param("backend", "libusb")
     if name == "libusb":
         return None
-    if name == "emulated":
-        from drivers.sim_receiver import scenario_from_url, speed_from_url
-        from firmware_protocol.iclicker_base import BaseVariant
-        from simulators.iclicker_base_emulator import EmulatedBase
-        from simulators.usb_backend import EmulatedBaseBackend
-
-        scenario = scenario_from_url(url, url.int_param("students", 300))
-        try:
-            variant = BaseVariant(url.param("variant", "pushed"))
-        except ValueError:
-            raise ReceiverUrlError(f"{url.text}: variant must be pushed or polled") from None
-        base = EmulatedBase(scenario.rounds(), variant=variant, speed=speed_from_url(url),
-                            seed=scenario.seed)
-        return EmulatedBaseBackend(base)
-    raise ReceiverUrlError(f"{url.text}: backend must be libusb or emulated, not {name!r}")
+    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+        if entry_point.name == name:
+            return entry_point.load()(url)
+    known = ", ".join(["libusb", *sorted(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP))])
+    raise ReceiverUrlError(f"{url.text}: backend must be one of {known}, not {name!r}")

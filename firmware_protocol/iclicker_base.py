@@ -9,7 +9,7 @@ records ``[0x61..0x65] id0 id1 id2``) and the end-of-poll summary ``02 18 1a``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from firmware_protocol.handset_id import handset_id_bytes, handset_id_from_bytes
@@ -25,6 +25,7 @@ SUMMARY_MARK = 0x1A
 PUSHED_BUTTONS = {0x81 + index: answer for index, answer in enumerate(ANSWERS)}
 POLLED_BUTTONS = {0x61 + index: answer for index, answer in enumerate(ANSWERS)}
 POLLED_HEADER_BYTES = 7
+PUSHED_RECORD_USED = 7  # 02 13 btn id0 id1 id2 seq; the rest of the 32 bytes is padding
 POLLED_RECORD_BYTES = 4
 CHANNEL_LETTERS = "ABCD"
 
@@ -124,6 +125,8 @@ class VoteRecord:
     handset: str
     answer: str
     seq: int | None  # None on older (polled) bases
+    raw: bytes = field(default=b"", compare=False)
+    """The record's bytes as the base sent them (see :func:`decode_record`)."""
 
 
 @dataclass(frozen=True)
@@ -175,7 +178,7 @@ class BaseReportParser:
             self.junk_records += 1
             return None
         return VoteRecord(handset_id_from_bytes(record[3], record[4], record[5]), answer,
-                          record[6])
+                          record[6], bytes(record[:PUSHED_RECORD_USED]))
 
     def _polled(self, report: bytes) -> PolledBatch:
         more, count = report[2], report[6]
@@ -191,7 +194,7 @@ class BaseReportParser:
                 self.junk_records += 1
                 continue
             records.append(VoteRecord(handset_id_from_bytes(chunk[1], chunk[2], chunk[3]),
-                                      answer, None))
+                                      answer, None, bytes(chunk)))
         return PolledBatch(bool(more), tuple(records))
 
 
@@ -215,14 +218,18 @@ def encode_polled_batch(records: list[VoteRecord], more: bool, start: int) -> by
 MAX_POLLED_RECORDS = (REPORT_BYTES - POLLED_HEADER_BYTES) // POLLED_RECORD_BYTES
 
 
-def encode_vote_payload(record: VoteRecord) -> bytes:
-    """The four bytes a driver hands on for a base's vote: pushed button code, ID bytes."""
-    button = 0x81 + ANSWERS.index(record.answer)
-    return bytes((button, *handset_id_bytes(record.handset)))
-
-
-def decode_vote_payload(payload: bytes) -> tuple[str, str]:
-    """(handset, answer) of :func:`encode_vote_payload` bytes; ValueError if not one."""
-    if len(payload) != 4 or payload[0] not in PUSHED_BUTTONS:
-        raise ValueError(f"not a base vote record: {payload.hex()}")
-    return handset_id_from_bytes(payload[1], payload[2], payload[3]), PUSHED_BUTTONS[payload[0]]
+def decode_record(raw: bytes) -> tuple[str, str]:
+    """(handset, answer) of one record's bytes as the base sent them: a pushed record
+    (``02 13 btn id0 id1 id2 seq``) or a polled one (``btn id0 id1 id2``); ValueError
+    if it is neither."""
+    if len(raw) == PUSHED_RECORD_USED and (raw[0], raw[1]) == PUSHED_VOTE:
+        answer = PUSHED_BUTTONS.get(raw[2])
+        ids = raw[3:6]
+    elif len(raw) == POLLED_RECORD_BYTES:
+        answer = POLLED_BUTTONS.get(raw[0])
+        ids = raw[1:4]
+    else:
+        raise ValueError(f"not a base vote record: {raw.hex()}")
+    if answer is None:
+        raise ValueError(f"not a button of a base vote record: {raw.hex()}")
+    return handset_id_from_bytes(ids[0], ids[1], ids[2]), answer

@@ -45,6 +45,8 @@ class EmulatedBase:
     channel: str = "AA"
     commands: list[bytes] = field(default_factory=list)
     plugged: bool = True
+    resent_records: int = 0
+    """Records of the current round that the base sends a second time."""
     _reports: deque[bytes] = field(default_factory=deque)
     _schedule: deque[tuple[float, VoteRecord]] = field(default_factory=deque)
     _held: list[VoteRecord] = field(default_factory=list)
@@ -109,6 +111,7 @@ class EmulatedBase:
         self._next_round += 1
         now = time.monotonic()
         self._seq = 0
+        self.resent_records = 0
         entries: list[tuple[float, VoteRecord]] = []
         last: dict[tuple[str, str], int] = {}
         for transmission in scheduled.transmissions:
@@ -120,6 +123,7 @@ class EmulatedBase:
             if key in last:  # a retransmission the base already took: maybe re-sent
                 if resends and self._rng.random() < RESEND_PROBABILITY:
                     entries.append((at, VoteRecord(key[0], key[1], last[key])))
+                    self.resent_records += 1
                 continue
             self._seq = (self._seq + 1) & 0xFF
             last = {k: v for k, v in last.items() if k[0] != key[0]}
@@ -128,6 +132,7 @@ class EmulatedBase:
             if resends and self._rng.random() < RESEND_PROBABILITY:
                 entries.append((at + RESEND_DELAY_S / self.speed,
                                 VoteRecord(key[0], key[1], self._seq)))
+                self.resent_records += 1
         entries.sort(key=lambda entry: entry[0])
         self._schedule = deque(entries)
 

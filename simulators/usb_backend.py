@@ -165,3 +165,21 @@ def _fill(buffer: array.array[int], data: bytes) -> int:
     count = min(len(buffer), len(data))
     buffer[:count] = array.array("B", data[:count])
     return count
+
+
+def emulated_backend_for_url(url: Any) -> EmulatedBaseBackend:
+    """``iclicker://?backend=emulated``: a simulated base playing a seeded class
+    (``students``, ``seed``, ``speed``, ``variant``, ``loss``, …); registered as the
+    ``emulated`` entry point of ``basestation.usb_backends``."""
+    from drivers.errors import ReceiverUrlError
+    from firmware_protocol.iclicker_base import BaseVariant
+    from simulators.sim_receiver import scenario_from_url, speed_from_url
+
+    scenario = scenario_from_url(url, url.int_param("students", 300))
+    try:
+        variant = BaseVariant(url.param("variant", "pushed"))
+    except ValueError:
+        raise ReceiverUrlError(f"{url.text}: variant must be pushed or polled") from None
+    base = EmulatedBase(scenario.rounds(), variant=variant, speed=speed_from_url(url),
+                        seed=scenario.seed)
+    return EmulatedBaseBackend(base)

@@ -13,11 +13,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from basestation.db import Store
 from basestation.live_session import LiveSession
 from basestation.station import Station
-from basestation.store import Store
 from drivers.registry import receiver_for_url
-from drivers.sim_receiver import SimReceiver
+from simulators.sim_receiver import SimReceiver
 from tests.conftest import cli_command, cli_env
 
 

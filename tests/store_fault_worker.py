@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from basestation.store import Store
+from basestation.db import Store
 from basestation.votes import Vote
 
 LIMIT_BYTES = 4096

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 
 from basestation.analysis import compare_rounds, discussion_hint, normalized_gain, round_figures
 from basestation.cli import main
+from basestation.db import Store
 from basestation.live_session import LiveSession
 from basestation.station import Station
-from basestation.store import Store
 from drivers.registry import receiver_for_url
-from drivers.sim_receiver import SimReceiver
+from simulators.sim_receiver import SimReceiver
 
 FIRST = {"h1": "A", "h2": "A", "h3": "B", "h4": "C", "h5": "B", "h6": "D"}
 SECOND = {"h1": "A", "h2": "B", "h3": "A", "h4": "D", "h5": "B", "h7": "A"}

@@ -11,16 +11,14 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from basestation.analysis import compare_rounds
-from basestation.live_session import LiveSession
-from basestation.station import Station
-from basestation.store import Store
+from basestation.assembly import dashboard_app, open_station
 from basestation.tui.app import DashboardApp
 from basestation.tui.screens.comparison import ComparisonScreen
 from basestation.tui.screens.confirm import ConfirmScreen
 from basestation.tui.screens.session import SessionScreen
 from basestation.tui.widgets.bars import AnswerBars
 from drivers.registry import receiver_for_url
-from drivers.sim_receiver import SimReceiver
+from simulators.sim_receiver import SimReceiver
 
 SIM = "sim://300?seed=7&speed=300&questions=2&revote=1&end=0&loss=0.05"
 
@@ -30,16 +28,11 @@ async def dashboard(db_path: Path, url: str = SIM, **options: object) -> AsyncIt
         tuple[DashboardApp, Pilot[None], SimReceiver]]:
     receiver = receiver_for_url(url)
     assert isinstance(receiver, SimReceiver)
-    receiver.open()
-    try:
-        with Store(db_path) as store:
-            station = Station(receiver, store)
-            station.polls.start_session(course="Physics")
-            app = DashboardApp(LiveSession(station), db_path, **options)  # type: ignore[arg-type]
-            async with app.run_test(size=(80, 24)) as pilot:
-                yield app, pilot, receiver
-    finally:
-        receiver.close()
+    with open_station(receiver, db_path) as station:
+        station.polls.start_session(course="Physics")
+        app = dashboard_app(station, **options)  # type: ignore[arg-type]
+        async with app.run_test(size=(80, 24)) as pilot:
+            yield app, pilot, receiver
 
 
 async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 20) -> None:

@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from basestation.live_session import LiveSession
+from basestation.assembly import dashboard_app
+from basestation.db import Store
 from basestation.station import Station
-from basestation.store import Store
 from basestation.tui.app import DashboardApp
 from drivers.registry import receiver_for_url
-from drivers.sim_receiver import SimReceiver
+from simulators.sim_receiver import SimReceiver
 
 SIM = "sim://300?seed=11&speed=2000&questions=1&revote=1&end=0"
 
@@ -34,8 +34,7 @@ def frozen_app(tmp_path: Path) -> Iterator[Callable[..., DashboardApp]]:
     def build(**options: Any) -> DashboardApp:
         station = Station(receiver, store)
         station.polls.start_session()
-        live = LiveSession(station, clock=lambda: 1000.0)
-        return DashboardApp(live, tmp_path / "snap.db", run_worker=False, **options)
+        return dashboard_app(station, run_worker=False, clock=lambda: 1000.0, **options)
 
     yield build
     store.close()

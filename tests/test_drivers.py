@@ -9,12 +9,12 @@ from drivers.errors import NoSuchDevice, ReceiverEnded, ReceiverUrlError
 from drivers.packets import PacketKind, RawPacket
 from drivers.registry import known_schemes, receiver_for_url, registered_receiver
 from drivers.serial_receiver import SerialReceiver
-from drivers.sim_receiver import SimReceiver
 from drivers.url import ReceiverUrl, parse_receiver_url
 from firmware_protocol.iclicker_air import encode_air_payload
 from firmware_protocol.iskipper import format_iskipper_line
 from firmware_protocol.link import FrameType, encode_frame
 from firmware_protocol.link_messages import Hello, RadioPacket
+from simulators.sim_receiver import SimReceiver
 
 
 def test_urls_are_parsed_with_their_parameters() -> None:

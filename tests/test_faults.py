@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from basestation.db import Store
 from basestation.station import Station
-from basestation.store import Store
 from drivers.base import ReceiverState
 from drivers.registry import receiver_for_url
 from firmware_protocol.iclicker_air import AirPayloadError, decode_air_payload

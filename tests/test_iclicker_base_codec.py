@@ -17,10 +17,9 @@ from firmware_protocol.iclicker_base import (
     PollKind,
     PollSummary,
     VoteRecord,
-    decode_vote_payload,
+    decode_record,
     encode_polled_batch,
     encode_pushed_record,
-    encode_vote_payload,
     instructor_remote_command,
     lcd_command,
     pad_report,
@@ -117,9 +116,28 @@ def test_pushed_round_trip(pair: list[VoteRecord]) -> None:
     assert BaseReportParser().parse(report) == pair
 
 
-@given(records)
-def test_vote_payload_round_trip(record: VoteRecord) -> None:
-    assert decode_vote_payload(encode_vote_payload(record)) == (record.handset, record.answer)
+def test_a_record_decodes_from_the_bytes_the_base_sent() -> None:
+    assert decode_record(bytes.fromhex("02138182e97005")) == ("82E9701B", "A")
+    assert decode_record(bytes.fromhex("6382e970")) == ("82E9701B", "C")  # polled: 0x61 = A
+    for bad in ("0213", "02138882e97005", "7182e970", "0313818283e905"):
+        with pytest.raises(ValueError):
+            decode_record(bytes.fromhex(bad))
+
+
+@given(st.lists(records, min_size=1, max_size=2), st.sampled_from(list(BaseVariant)))
+def test_parsed_records_keep_bytes_that_decode_to_them(pair: list[VoteRecord],
+                                                       variant: BaseVariant) -> None:
+    if variant is BaseVariant.PUSHED:
+        report = b"".join(encode_pushed_record(r) for r in pair).ljust(64, b"\x00")
+        parsed = BaseReportParser().parse(report)
+    else:
+        batch = BaseReportParser(variant).parse(encode_polled_batch(pair, False, 0))[0]
+        assert isinstance(batch, PolledBatch)
+        parsed = list(batch.records)
+    assert [(r.handset, r.answer) for r in parsed] == [(r.handset, r.answer) for r in pair]
+    for record in parsed:
+        assert isinstance(record, VoteRecord)
+        assert decode_record(record.raw) == (record.handset, record.answer)
 
 
 @given(st.binary(max_size=64), st.sampled_from(list(BaseVariant)))

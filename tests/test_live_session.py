@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from basestation.cli import main
+from basestation.db import Store
 from basestation.live_session import LiveSession
 from basestation.pipeline import VotePipeline
 from basestation.station import Station
-from basestation.store import Store
 from basestation.tui.widgets.status import poll_title
 from basestation.votes import VoteBuffer
 from drivers.packets import PacketKind, RawPacket
@@ -26,10 +26,10 @@ def air(handset: str, answer: str, at: float) -> RawPacket:
 
 
 def test_instructor_presses_are_commands_once_per_press_and_never_votes() -> None:
-    buffer = VoteBuffer()
-    buffer.open(1)
     presses: list[str] = []
-    pipeline = VotePipeline(buffer, instructor=INSTRUCTOR, on_instructor=presses.append)
+    buffer = VoteBuffer(instructor=INSTRUCTOR, on_instructor=presses.append)
+    buffer.open(1)
+    pipeline = VotePipeline(buffer)
     pipeline.ingest([air(INSTRUCTOR, "A", 0.0), air(INSTRUCTOR, "A", 0.1),
                      air("428071B3", "B", 0.2), air(INSTRUCTOR, "D", 0.3),
                      air(INSTRUCTOR, "A", 5.0)])

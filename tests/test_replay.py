@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from basestation.cli import main
+from basestation.db import Store
 from basestation.station import Station
-from basestation.store import Store
 from drivers.capture import CaptureError, read_capture
 from drivers.registry import receiver_for_url
 from drivers.replay_receiver import ReplayReceiver

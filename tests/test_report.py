@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -12,7 +13,6 @@ from click.testing import CliRunner
 from PIL import Image
 
 from basestation.cli import main
-from basestation.export import open_existing
 from basestation.report import ROUND_COLOURS
 from tests.helpers import play_class
 
@@ -24,11 +24,9 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("report")
     db = folder / "class.db"
     _, truth = play_class(db)
-    connection = open_existing(db)
-    connection.execute("UPDATE questions SET text = ?, correct = ? WHERE number = 1",
-                       ["<script>alert('x')</script> & forces", truth[0]["correct"]])
-    connection.conn.commit()
-    connection.close()
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE questions SET text = ?, correct = ? WHERE number = 1",
+                           ["<script>alert('x')</script> & forces", truth[0]["correct"]])
     output = folder / "report.html"
     result = CliRunner().invoke(main, ["report", "--db", str(db), "--session", "1",
                                        "-o", str(output)])

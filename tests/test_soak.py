@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from basestation.db import Store
 from basestation.station import Station
-from basestation.store import Store
 from drivers.registry import receiver_for_url
-from drivers.sim_receiver import SimReceiver
+from simulators.sim_receiver import SimReceiver
 from tests.helpers import query
 
 QUESTIONS = 15  # with revotes: 30 polls, about an hour of class time

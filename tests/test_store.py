@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from basestation.db import Store, StoreError
 from basestation.paths import default_db_path
-from basestation.schema import MIGRATIONS
-from basestation.store import Store, StoreError
 from basestation.votes import Vote
 
 
@@ -45,8 +44,10 @@ def test_migrations_apply_once(db_path: Path) -> None:
     Store(db_path).close()
     Store(db_path).close()
     with sqlite3.connect(db_path) as connection:
-        names = [row[0] for row in connection.execute("SELECT name FROM schema_migrations")]
-    assert names == [name for name, _ in MIGRATIONS]
+        names = [row[0] for row in connection.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'basestation' ORDER BY id")]
+    assert names == ["0001_initial", "0002_interrupted_polls", "0003_roster",
+                     "0004_question_kinds_and_base_seq", "0005_readable_views"]
 
 
 def test_votes_are_committed_without_being_asked(db_path: Path) -> None:
@@ -87,7 +88,7 @@ def test_a_failed_commit_is_retried_on_a_fresh_connection(db_path: Path) -> None
         poll = make_poll(store)
         pages = store.call(lambda db: db.execute("PRAGMA page_count").fetchone()[0])
         store.call(lambda db: db.execute(f"PRAGMA max_page_count = {pages}"))
-        store.add_rows([(poll, f"{i:08X}", "C", "r", None, float(i)) for i in range(5000)])
+        store.add_rows([(poll, f"{i:08X}", "C", "r", None, float(i), None) for i in range(5000)])
         store.flush()
         assert store.write_failures >= 1 and store.error is None
     assert count_votes(db_path) == 5000

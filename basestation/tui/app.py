@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 
-from basestation.live_session import INSTRUCTOR_BUTTONS, LiveSession, LiveState
+from basestation.poll_source import LiveControl, LiveState
 from basestation.tui.poll_view import PollViewApp
 from basestation.tui.screens.comparison import ComparisonScreen
 from basestation.tui.screens.confirm import ConfirmScreen
@@ -17,9 +16,18 @@ from basestation.tui.widgets.status import receiver_line
 REFRESH_HZ = 11
 """A little above 10 Hz, so that a redraw always comes within 100 ms of a vote."""
 
+INSTRUCTOR_BUTTONS = {
+    "A": "toggle_poll",
+    "B": "next_question",
+    "C": "revote",
+    "D": "toggle_results",
+    "E": "compare",
+}
+"""What the instructor remote's buttons do (documented in the README)."""
+
 
 class DashboardApp(PollViewApp):
-    """Reads a :class:`LiveSession`; every change goes through its command queue."""
+    """Reads a :class:`LiveControl`; every change goes through its command queue."""
 
     TITLE = "basestation"
     REFRESH_HZ = REFRESH_HZ
@@ -35,11 +43,10 @@ class DashboardApp(PollViewApp):
         Binding("q", "quit_dashboard", "Quit"),
     ]
 
-    def __init__(self, live: LiveSession, db_path: Path, *, hide_results: bool = False,
+    def __init__(self, live: LiveControl, *, hide_results: bool = False,
                  start_poll: bool = False, run_worker: bool = True) -> None:
         super().__init__(hide_results=hide_results)
         self.live = live
-        self.db_path = db_path
         self.start_poll_on_mount = start_poll
         self.run_worker_thread = run_worker
         self.state: LiveState = live.state()
@@ -60,10 +67,10 @@ class DashboardApp(PollViewApp):
         self.paint(state, receiver_line(state))
         if _controls(previous) != _controls(state):
             self.refresh_bindings()
-        while not self.live.messages.empty():
-            self.notify(self.live.messages.get(), severity="warning")
-        while not self.live.instructor_presses.empty():
-            self._instructor(self.live.instructor_presses.get())
+        for message in self.live.take_messages():
+            self.notify(message, severity="warning")
+        for press in self.live.take_instructor_presses():
+            self._instructor(press)
 
     # -- what may be done now ------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -100,18 +107,13 @@ class DashboardApp(PollViewApp):
 
     def action_compare(self) -> None:
         question = self.state.question
-        if question is None:
-            return
-        rounds = sorted(r for q, r in self.live.round_answers if q == question)
-        if not rounds:
-            return
-        first = self.live.round_answers[(question, rounds[0])]
-        second = self.live.round_answers[(question, rounds[-1])] if len(rounds) > 1 else None
-        self.push_screen(ComparisonScreen(question, first, second, self.state.correct))
+        rounds = None if question is None else self.live.live_rounds(question)
+        if rounds is not None:
+            self.push_screen(ComparisonScreen(rounds))
 
     def action_session(self) -> None:
         if self.state.session_id is not None:
-            self.push_screen(SessionScreen(self.db_path, self.state.session_id))
+            self.push_screen(SessionScreen(self.live, self.state.session_id))
 
     def action_quit_dashboard(self) -> None:
         if not self.state.poll_open:

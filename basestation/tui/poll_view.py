@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import Footer
 
-from basestation.live_session import LiveState
+from basestation.poll_source import LiveState
 from basestation.tui.widgets.bars import AnswerBars
 from basestation.tui.widgets.status import poll_figures, poll_title
 from basestation.tui.widgets.text_panel import TextPanel

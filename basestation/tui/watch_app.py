@@ -7,7 +7,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
-from basestation.follower import DatabaseFollower
+from basestation.poll_source import PollSource
 from basestation.tui.poll_view import PollViewApp
 
 
@@ -18,10 +18,9 @@ class WatchApp(PollViewApp):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, follower: DatabaseFollower, *, hide_results: bool = False) -> None:
+    def __init__(self, source: PollSource, *, hide_results: bool = False) -> None:
         super().__init__(hide_results=hide_results)
-        self.follower = follower
+        self.source = source
 
     def refresh_view(self) -> None:
-        self.paint(self.follower.state(),
-                   Text(f"following {self.follower.db_path} (read-only)", style="dim"))
+        self.paint(self.source.state(), Text(self.source.label, style="dim"))

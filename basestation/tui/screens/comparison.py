@@ -13,8 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from basestation.analysis import Comparison, RoundFigures, compare_rounds, discussion_hint
+from basestation.poll_source import RoundAnswers
 from basestation.tui.widgets.bars import render_bars
-from firmware_protocol.iclicker_air import ANSWERS
 
 
 def _percent(value: float | None) -> str:
@@ -29,14 +29,16 @@ def round_panel(title: str, figures: RoundFigures, correct: str | None) -> Text:
 
 
 def matrix_table(comparison: Comparison, correct: str | None) -> Table:
+    """The k x k switching matrix of the question's own choices."""
+    answers = list(comparison.matrix)
     table = Table(title="vote 1 → vote 2 (handsets that voted twice)", title_justify="left")
     table.add_column("1 \\ 2", style="bold")
-    for answer in ANSWERS:
+    for answer in answers:
         table.add_column(answer + ("✓" if answer == correct else ""), justify="right")
-    for before in ANSWERS:
+    for before in answers:
         row = comparison.matrix[before]
         table.add_row(before + ("✓" if before == correct else ""),
-                      *[str(row[after]) if row[after] else "·" for after in ANSWERS])
+                      *[str(row[after]) if row[after] else "·" for after in answers])
     return table
 
 
@@ -65,13 +67,13 @@ def summary_text(comparison: Comparison) -> Text:
 class ComparisonScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,v", "app.pop_screen", "Back")]
 
-    def __init__(self, question: int, first: dict[str, str], second: dict[str, str] | None,
-                 correct: str | None) -> None:
+    def __init__(self, rounds: RoundAnswers) -> None:
         super().__init__()
-        self.question = question
-        self.correct = correct
-        self.single_round = second is None
-        self.comparison = compare_rounds(first, second or {}, correct)
+        self.question = rounds.question
+        self.correct = rounds.correct
+        self.single_round = rounds.second is None
+        self.comparison = compare_rounds(rounds.first, rounds.second or {}, rounds.correct,
+                                         rounds.answers)
 
     def compose(self) -> ComposeResult:
         comparison = self.comparison

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from basestation.live_session import LiveState
+from basestation.poll_source import LiveState
 from basestation.tui.widgets.text_panel import TextPanel
 
 LABEL_WIDTH = 3

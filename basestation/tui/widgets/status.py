@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from basestation.live_session import LiveState
+from basestation.poll_source import LiveState
 
 RECEIVER_STYLES = {"connected": "green", "reconnecting": "bold yellow", "gone": "bold red",
                    "ended": "dim", "closed": "dim"}

@@ -66,21 +66,18 @@ class SimReceiver(Receiver):
     def _close(self) -> None:
         """Nothing to release."""
 
-    def _read(self, timeout: float) -> list[RawPacket]:
-        deadline = time.monotonic() + timeout
-        while True:
-            now = time.monotonic()
-            data = self.emulator.transmit(now)
-            packets = self._session.on_bytes(data, time.time()) if data else []
-            if packets:
-                return packets
-            if self.ends and self.emulator.finished:
-                raise ReceiverEnded("the simulated class has played every round")
-            if now >= deadline:
-                return []
-            due = self.emulator.next_due()
-            wake = deadline if due is None else min(deadline, due)
-            time.sleep(max(0.0, min(wake - now, 0.05)))
+    def _read(self, wait: float) -> list[RawPacket]:
+        now = time.monotonic()
+        data = self.emulator.transmit(now)
+        packets = self._session.on_bytes(data, time.time()) if data else []
+        if packets:
+            return packets
+        if self.ends and self.emulator.finished:
+            raise ReceiverEnded("the simulated class has played every round")
+        due = self.emulator.next_due()
+        sleep = wait if due is None else min(wait, due - now)
+        time.sleep(max(0.0, min(sleep, 0.05)))
+        return []
 
     def _open_poll(self) -> None:
         self.emulator.receive(self._session.command(FrameType.OPEN_POLL), time.monotonic())

@@ -1,51 +1,21 @@
-"""The ``basestation`` command line."""
+"""The commands of the lecture: record, run, watch, demo, simulate, and the receiver
+tools (decode, devices, doctor)."""
 
 from __future__ import annotations
 
 import json
-import signal
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 
 import click
 
-from basestation.paths import default_db_path
-from basestation.store import StoreError
+from basestation.cli.options import db_option, resolve_db, stop_on_signals
+from basestation.db import StoreError
 from drivers.errors import ReceiverError
 
-DB_OPTION_HELP = "SQLite database file (default: $BASESTATION_DB or the user data directory)"
 
-
-def db_option(function: Any) -> Any:
-    return click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False),
-                        default=None, help=DB_OPTION_HELP)(function)
-
-
-def resolve_db(db_path: Path | None) -> Path:
-    return db_path if db_path is not None else default_db_path()
-
-
-def stop_on_signals() -> threading.Event:
-    """An event set by SIGINT or SIGTERM, so a poll is closed cleanly on either."""
-    stop = threading.Event()
-
-    def handler(signum: int, frame: object) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGINT, handler)
-    signal.signal(signal.SIGTERM, handler)
-    return stop
-
-
-@click.group()
-@click.version_option(package_name="basestation")
-def main() -> None:
-    """An open, offline classroom clicker base station."""
-
-
-@main.command()
+@click.command()
 @click.option("--receiver", "receiver_url", required=True,
               help="Receiver URL: serial:///dev/ttyACM0, sim://300?seed=7, …")
 @db_option
@@ -92,7 +62,7 @@ def record(receiver_url: str, db_path: Path | None, question: str | None, sessio
         click.echo(f"WARNING: {result['store_error']}", err=True)
 
 
-@main.command()
+@click.command()
 @click.option("--pty", "use_pty", is_flag=True,
               help="Serve a pseudo-terminal that speaks link v1.")
 @click.option("--capture", type=click.Path(path_type=Path, dir_okay=False),
@@ -156,7 +126,7 @@ def _parse_unplug(text: str | None) -> Any:
                                  param_hint="--unplug") from None
 
 
-@main.command()
+@click.command()
 @click.option("--as", "kind", type=click.Choice(["link", "radio", "usb-report"]), required=True)
 @click.option("--variant", type=click.Choice(["pushed", "polled"]), default="pushed",
               show_default=True, help="For usb-report: newer (pushed) or older (polled) base.")
@@ -172,7 +142,7 @@ def decode(kind: str, variant: str, source: Any) -> None:
             click.echo(json.dumps(item))
 
 
-@main.command()
+@click.command()
 def devices() -> None:
     """List the receivers this machine can see."""
     from basestation.doctor import list_devices
@@ -180,7 +150,7 @@ def devices() -> None:
     list_devices(click.echo)
 
 
-@main.command()
+@click.command()
 def doctor() -> None:
     """Find and explain what stands in the way of using a receiver."""
     from basestation.doctor import diagnose
@@ -188,7 +158,7 @@ def doctor() -> None:
     diagnose(click.echo)
 
 
-@main.command()
+@click.command()
 @click.option("--receiver", "receiver_url", help="Receiver URL (default: the first one found).")
 @db_option
 @click.option("--course", help="Course name of the session.")
@@ -197,11 +167,13 @@ def doctor() -> None:
 @click.option("--hide-results", is_flag=True, help="Start with the bars hidden (projector).")
 @click.option("--anonymous", is_flag=True, help="Votes of this session are never linked to "
               "students.")
+@click.option("--capture", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write what the receiver sent to this capture file (.gz compresses).")
 def run(receiver_url: str | None, db_path: Path | None, course: str | None,
         instructor: str | None, countdown: float | None, hide_results: bool,
-        anonymous: bool) -> None:
+        anonymous: bool, capture: Path | None) -> None:
     """Open the live dashboard on a receiver."""
-    from basestation.dashboard import run_dashboard
+    from basestation.assembly import run_dashboard
     from drivers.discovery import NOTHING_FOUND, find_receiver
     from firmware_protocol.handset_id import HandsetIdError, parse_handset_id
 
@@ -222,12 +194,13 @@ def run(receiver_url: str | None, db_path: Path | None, course: str | None,
         raise click.BadParameter(str(error), param_hint="--instructor") from error
     try:
         run_dashboard(receiver_url, resolve_db(db_path), course=course, instructor=instructor_id,
-                      countdown=countdown, hide_results=hide_results, anonymous=anonymous)
+                      countdown=countdown, hide_results=hide_results, anonymous=anonymous,
+                      capture=capture)
     except (ReceiverError, StoreError) as error:
         raise click.ClickException(str(error)) from error
 
 
-@main.command()
+@click.command()
 @db_option
 @click.option("--hide-results", is_flag=True, help="Start with the bars hidden.")
 def watch(db_path: Path | None, hide_results: bool) -> None:
@@ -245,7 +218,7 @@ def watch(db_path: Path | None, hide_results: bool) -> None:
         follower.close()
 
 
-@main.command()
+@click.command()
 @db_option
 @click.option("--students", type=click.IntRange(min=1), default=300, show_default=True)
 @click.option("--seed", type=int, default=7, show_default=True)
@@ -253,7 +226,7 @@ def watch(db_path: Path | None, hide_results: bool) -> None:
 @click.option("--plain", is_flag=True, help="Print tallies as text instead of the dashboard.")
 def demo(db_path: Path | None, students: int, seed: int, speed: float, plain: bool) -> None:
     """The dashboard on a simulated class of 300 handsets (a private temporary database)."""
-    from basestation.dashboard import run_dashboard
+    from basestation.assembly import run_dashboard
     from basestation.demo import demo_db_path, demo_url, run_demo
 
     db = db_path or demo_db_path()
@@ -266,5 +239,3 @@ def demo(db_path: Path | None, students: int, seed: int, speed: float, plain: bo
     except (ReceiverError, StoreError) as error:
         raise click.ClickException(str(error)) from error
 
-
-from basestation import cli_data  # noqa: E402,F401  (registers the after-class commands)

@@ -1,4 +1,4 @@
-"""The SQLite store: one writer thread that batches votes into short transactions.
+"""The SQLite writer: one writer thread that batches votes into short transactions.
 
 Every write goes through the writer thread's single connection, so there is no
 lock contention and votes and poll updates are committed in the order they
@@ -23,24 +23,22 @@ from typing import Any, TypeVar
 
 import sqlite_utils
 
+from basestation.db.connection import StoreError, open_database
+from basestation.db.schema import migrate
+from basestation.domain import Vote
 from basestation.paths import create_private_file
-from basestation.schema import migrate
-from basestation.votes import Vote
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 INSERT_VOTE = (
-    "INSERT INTO votes (poll_id, handset, answer, receiver, t_receiver_us, t_host) "
-    "VALUES (?, ?, ?, ?, ?, ?)"
+    "INSERT INTO votes (poll_id, handset, answer, receiver, t_receiver_us, t_host, base_seq) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
-VOTE_COLUMNS = ("poll_id", "handset", "answer", "receiver", "t_receiver_us", "t_host")
-VoteRow = tuple[int, str, str, str, int | None, float]
+VOTE_COLUMNS = ("poll_id", "handset", "answer", "receiver", "t_receiver_us", "t_host",
+                "base_seq")
+VoteRow = tuple[int, str, str, str, int | None, float, int | None]
 CLOSE_RETRIES = 3
-
-
-class StoreError(Exception):
-    """The database cannot be opened or written."""
 
 
 class _Call:
@@ -49,15 +47,6 @@ class _Call:
     def __init__(self, step: Callable[[sqlite_utils.Database], Any]) -> None:
         self.step = step
         self.future: Future[Any] = Future()
-
-
-def open_database(path: Path) -> sqlite_utils.Database:
-    """A connection with the project's settings (WAL, foreign keys, full sync)."""
-    connection = sqlite3.connect(str(path), check_same_thread=False, timeout=10.0)
-    db = sqlite_utils.Database(connection)
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA busy_timeout = 10000")
-    return db
 
 
 class Store:
@@ -87,7 +76,7 @@ class Store:
     def add_vote(self, poll_id: int, vote: Vote) -> None:
         """Queue one accepted vote; committed within ``flush_interval_s``."""
         row = (poll_id, vote.handset, vote.answer, vote.receiver, vote.receiver_time_us,
-               vote.host_time)
+               vote.host_time, vote.base_seq)
         with self._lock:
             if self._oldest_pending is None:
                 self._oldest_pending = time.monotonic()
@@ -101,10 +90,11 @@ class Store:
             self._pending.extend(rows)
             self._lock.notify()
 
-    def call(self, step: Callable[[sqlite_utils.Database], T]) -> T:
-        """Run ``step`` on the writer's connection after the votes queued before it,
-        in the same transaction; return its result once committed."""
-        work = _Call(step)
+    def call(self, step: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``step(db, *args, **kwargs)`` on the writer's connection after the votes
+        queued before it, in the same transaction; return its result once committed.
+        The steps are the functions of :mod:`basestation.db.commands`."""
+        work = _Call((lambda db: step(db, *args, **kwargs)) if args or kwargs else step)
         with self._lock:
             if self._closing:
                 raise StoreError("the store is closed")

@@ -3,26 +3,26 @@ grading rules and imports. They read and edit the database; no receiver involved
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 from typing import Any
 
 import click
 
-from basestation.cli import db_option, main, resolve_db
-from basestation.store import StoreError
+from basestation.cli.options import db_option, resolve_db
+from basestation.db import Reader, Store, StoreError
 
 
-@main.command()
+@click.command()
 @db_option
 @click.option("--json", "as_json", is_flag=True)
 def sessions(db_path: Path | None, as_json: bool) -> None:
     """List the recorded sessions."""
-    from basestation.export import list_sessions, open_existing
+    from basestation.export import list_sessions
 
     try:
-        rows = list_sessions(open_existing(resolve_db(db_path)))
+        with Reader(resolve_db(db_path)) as reader:
+            rows = list_sessions(reader)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
     if as_json:
@@ -37,7 +37,7 @@ def sessions(db_path: Path | None, as_json: bool) -> None:
                    f"{row['votes']:>6} votes  {label}")
 
 
-@main.command()
+@click.command()
 @db_option
 @click.option("--session", "session_id", type=int, required=True)
 @click.option("--format", "output_format",
@@ -51,21 +51,21 @@ def sessions(db_path: Path | None, as_json: bool) -> None:
 def export(db_path: Path | None, session_id: int, output_format: str, lms: str,
            column: str | None, output: Any) -> None:
     """Export a session: its votes, per-student results, or a gradebook."""
-    from basestation.export import open_existing, session_export, write_votes_csv
+    from basestation.export import session_export, write_votes_csv
     from basestation.grade_export import grades_json, write_gradebook_csv, write_students_csv
     from basestation.grading import grade_session
 
     try:
-        db = open_existing(resolve_db(db_path))
-        if output_format in ("students", "gradebook"):
-            grades = grade_session(db, session_id)
+        with Reader(resolve_db(db_path)) as reader:
+            grades = grade_session(reader, session_id)
             if output_format == "students":
                 write_students_csv(grades, output)
-            else:
+                return
+            if output_format == "gradebook":
                 write_gradebook_csv(grades, output, lms, column or f"clicker session {session_id}")
-            return
-        data = session_export(db, session_id)
-        data["students"] = grades_json(grade_session(db, session_id))
+                return
+            data = session_export(reader, session_id)
+            data["students"] = grades_json(grades)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
     if output_format == "json":
@@ -74,7 +74,7 @@ def export(db_path: Path | None, session_id: int, output_format: str, lms: str,
         write_votes_csv(data, output)
 
 
-@main.group()
+@click.group()
 def roster() -> None:
     """The class roster: students and their handsets."""
 
@@ -86,14 +86,13 @@ def roster_import(db_path: Path | None, source: Path) -> None:
     """Import a roster CSV (all or nothing; each problem is named with its line)."""
     from basestation.roster import RosterError, parse_roster
     from basestation.roster_store import import_roster
-    from basestation.store import Store
 
     try:
         entries = parse_roster(source.read_text(encoding="utf-8-sig"))
     except (RosterError, UnicodeDecodeError) as error:
         raise click.ClickException(str(error)) from error
     with Store(resolve_db(db_path)) as store:
-        counts = store.call(lambda db: import_roster(db, entries))
+        counts = import_roster(store, entries)
     click.echo(f"imported {counts['students']} students with {counts['handsets']} handset IDs")
 
 
@@ -105,36 +104,37 @@ def roster_import(db_path: Path | None, source: Path) -> None:
 def roster_assign(db_path: Path | None, handset: str, student_id: str,
                   session_id: int | None) -> None:
     """Give HANDSET to STUDENT_ID (its earlier votes count for them too)."""
-    from basestation.export import open_existing
     from basestation.roster_store import assign_handset
 
     try:
-        assign_handset(open_existing(resolve_db(db_path)), handset, student_id, session_id)
+        Reader(resolve_db(db_path)).close()  # an existing database, never a new one
+        with Store(resolve_db(db_path)) as store:
+            handset = assign_handset(store, handset, student_id, session_id)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"{handset} -> {student_id}" + (f" in session {session_id}" if session_id else ""))
 
 
-@main.command()
+@click.command()
 @db_option
 @click.option("--session", "session_id", type=int, required=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="The HTML file to write.")
 def report(db_path: Path | None, session_id: int, output: Path) -> None:
     """A self-contained HTML report of a session, with a chart per question."""
-    from basestation.export import open_existing
     from basestation.report import render_report
     from basestation.session_analysis import analyze_session
 
     try:
-        analysis = analyze_session(open_existing(resolve_db(db_path)), session_id)
+        with Reader(resolve_db(db_path)) as reader:
+            analysis = analyze_session(reader, session_id)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
     output.write_text(render_report(analysis, f"Session {session_id}"), encoding="utf-8")
     click.echo(f"wrote {output}")
 
 
-@main.command("import-classic")
+@click.command("import-classic")
 @db_option
 @click.option("--course", help="Course name of the imported sessions.")
 @click.argument("files", nargs=-1, required=True,
@@ -143,19 +143,17 @@ def import_classic_command(db_path: Path | None, course: str | None, files: tupl
                            ) -> None:
     """Import iClicker Classic session files (L*.xml) as sessions."""
     from basestation.classic_import import ClassicImportError, import_classic
-    from basestation.store import Store
 
     with Store(resolve_db(db_path)) as store:
         for path in files:
             try:
-                session_id = store.call(functools.partial(import_classic, path=path,
-                                                          course=course))
+                session_id = import_classic(store, path, course)
             except ClassicImportError as error:
                 raise click.ClickException(str(error)) from error
             click.echo(f"{path} -> session {session_id}")
 
 
-@main.command()
+@click.command()
 @db_option
 @click.option("--course", default="", help="Course the rules apply to.")
 @click.option("--participation-percent", type=click.FloatRange(0, 100))
@@ -168,53 +166,54 @@ def grading(db_path: Path | None, course: str, participation_percent: float | No
     """Show or set a course's grading rules."""
     from dataclasses import asdict, replace
 
-    from basestation.grading import rules_for, set_rules
-    from basestation.store import Store
+    from basestation.db.roster import grading_rules, set_grading_rules
+    from basestation.grading import GradingRules
 
     changes = {name: value for name, value in (
         ("participation_percent", participation_percent),
         ("participation_points", participation_points), ("answer_points", answer_points),
         ("correct_points", correct_points)) if value is not None}
     with Store(resolve_db(db_path)) as store:
-        rules = store.call(lambda db: rules_for(db, course))
+        stored = store.call(grading_rules, course)
+        rules = GradingRules(**stored) if stored else GradingRules()
         if changes:
             rules = replace(rules, **changes)
-            store.call(lambda db: set_rules(db, course, rules))
+            store.call(set_grading_rules, course, asdict(rules))
     click.echo(json.dumps({"course": course, **asdict(rules)}))
 
 
-@main.command()
+@click.command()
 @db_option
 @click.option("--session", "session_id", type=int, required=True)
 @click.option("--question", "number", type=click.IntRange(min=1), required=True,
               help="Question number within the session, from 1.")
-@click.argument("answer", type=click.Choice(["A", "B", "C", "D", "E", "none"],
-                                            case_sensitive=False))
+@click.argument("answer")
 def key(db_path: Path | None, session_id: int, number: int, answer: str) -> None:
-    """Set or correct the correct answer of a question after class."""
-    from basestation.export import open_existing
-    from basestation.session_analysis import set_answer_key
+    """Set or correct the key of a question after class: one of its choices (A, B, …),
+    several (AC), or none."""
+    from basestation.db.commands import set_key_by_number
 
     value = None if answer.lower() == "none" else answer.upper()
     try:
-        db = open_existing(resolve_db(db_path))
-        set_answer_key(db, session_id, number, value)
+        Reader(resolve_db(db_path)).close()  # an existing database, never a new one
+        with Store(resolve_db(db_path)) as store:
+            store.call(set_key_by_number, session_id, number, value)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"session {session_id}, question {number}: correct answer {value or 'none'}")
 
 
-@main.command()
+@click.command()
 @db_option
 @click.option("--session", "session_id", type=int, required=True)
 @click.option("--json", "as_json", is_flag=True)
 def analyze(db_path: Path | None, session_id: int, as_json: bool) -> None:
     """Peer Instruction figures of a session: tallies, percent correct, switching, gain."""
-    from basestation.export import open_existing
     from basestation.session_analysis import analyze_session
 
     try:
-        report = analyze_session(open_existing(resolve_db(db_path)), session_id)
+        with Reader(resolve_db(db_path)) as reader:
+            report = analyze_session(reader, session_id)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
     if as_json:

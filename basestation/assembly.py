@@ -1,0 +1,93 @@
+"""The composition root: receiver -> station -> store -> live session -> app.
+
+The CLI, the demo, the tests and the benchmarks all build the program here, so
+each of them runs the same wiring (python-can's ``Bus`` factory and harlequin's
+app factory are the models).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from basestation.db import Store
+from basestation.live_session import LiveSession
+from basestation.station import Station, VoteListener
+from drivers.base import Receiver
+from drivers.capture import CaptureWriter
+from drivers.registry import receiver_for_url
+
+if TYPE_CHECKING:
+    from basestation.tui.app import DashboardApp
+
+
+def receiver_from(receiver: str | Receiver) -> Receiver:
+    return receiver_for_url(receiver) if isinstance(receiver, str) else receiver
+
+
+@contextmanager
+def open_station(receiver: str | Receiver, db_path: Path, *, instructor: str | None = None,
+                 capture: Path | None = None, channel: str | None = None,
+                 flush_interval_s: float = 0.1,
+                 listeners: Sequence[VoteListener] = ()) -> Iterator[Station]:
+    """An opened receiver, the store and the station that joins them; all closed on exit.
+
+    The receiver is opened first, so a missing device fails before the database is
+    touched. ``capture`` also writes what the receiver hands on to that file.
+    """
+    receiver = receiver_from(receiver)
+    receiver.open()
+    try:
+        if channel:
+            receiver.set_channel(channel)
+        if instructor is not None:
+            receiver.set_instructor(instructor)
+        with Store(db_path, flush_interval_s=flush_interval_s) as store, \
+                _capture(capture, receiver) as writer:
+            yield Station(receiver, store, instructor=instructor, capture=writer,
+                          listeners=listeners)
+    finally:
+        receiver.close()
+
+
+def live_session(station: Station, *, countdown_s: float | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> LiveSession:
+    return LiveSession(station, countdown_s=countdown_s, clock=clock)
+
+
+def dashboard_app(station: Station, *, countdown_s: float | None = None,
+                  hide_results: bool = False, start_poll: bool = False,
+                  run_worker: bool = True, clock: Callable[[], float] = time.monotonic,
+                  app_class: type[DashboardApp] | None = None) -> DashboardApp:
+    """The dashboard on ``station`` (``app_class``: a subclass, e.g. a benchmark's)."""
+    from basestation.tui.app import DashboardApp
+
+    live = live_session(station, countdown_s=countdown_s, clock=clock)
+    return (app_class or DashboardApp)(live, hide_results=hide_results, start_poll=start_poll,
+                                       run_worker=run_worker)
+
+
+@contextmanager
+def _capture(path: Path | None, receiver: Receiver) -> Iterator[CaptureWriter | None]:
+    if path is None:
+        yield None
+        return
+    writer = CaptureWriter(path, receiver.describe())
+    try:
+        yield writer
+    finally:
+        writer.close()
+
+
+def run_dashboard(receiver: str | Receiver, db_path: Path, *, course: str | None = None,
+                  instructor: str | None = None, countdown: float | None = None,
+                  hide_results: bool = False, start_poll: bool = False,
+                  anonymous: bool = False, capture: Path | None = None) -> None:
+    """``basestation run`` and the demo: a new session on the dashboard until quit."""
+    with open_station(receiver, db_path, instructor=instructor, capture=capture) as station:
+        station.polls.start_session(course=course, anonymous=anonymous)
+        dashboard_app(station, countdown_s=countdown, hide_results=hide_results,
+                      start_poll=start_poll).run()

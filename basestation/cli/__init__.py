@@ -1,0 +1,22 @@
+"""The ``basestation`` command line: one group, every command registered here, by name."""
+
+from __future__ import annotations
+
+import click
+
+from basestation.cli import after_class, live
+
+
+@click.group()
+@click.version_option(package_name="basestation")
+def main() -> None:
+    """An open, offline classroom clicker base station."""
+
+
+for command in (live.record, live.run, live.watch, live.demo, live.simulate, live.decode,
+                live.devices, live.doctor, after_class.sessions, after_class.export,
+                after_class.analyze, after_class.key, after_class.report, after_class.roster,
+                after_class.grading, after_class.import_classic_command):
+    main.add_command(command)
+
+__all__ = ["main"]

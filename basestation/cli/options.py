@@ -1,0 +1,35 @@
+"""What several commands share: the --db option and a stop event for signals."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+from typing import Any
+
+import click
+
+from basestation.paths import default_db_path
+
+DB_OPTION_HELP = "SQLite database file (default: $BASESTATION_DB or the user data directory)"
+
+
+def db_option(function: Any) -> Any:
+    return click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False),
+                        default=None, help=DB_OPTION_HELP)(function)
+
+
+def resolve_db(db_path: Path | None) -> Path:
+    return db_path if db_path is not None else default_db_path()
+
+
+def stop_on_signals() -> threading.Event:
+    """An event set by SIGINT or SIGTERM, so a poll is closed cleanly on either."""
+    stop = threading.Event()
+
+    def handler(signum: int, frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+    return stop

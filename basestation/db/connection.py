@@ -1,0 +1,40 @@
+"""Opening a database file with the project's settings."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+
+class StoreError(Exception):
+    """The database cannot be opened, read or written."""
+
+
+def open_database(path: Path) -> sqlite_utils.Database:
+    """A connection with the project's settings (foreign keys, a patient busy timeout)."""
+    connection = sqlite3.connect(str(path), check_same_thread=False, timeout=10.0)
+    db = sqlite_utils.Database(connection)
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA busy_timeout = 10000")
+    return db
+
+
+def open_existing(path: Path) -> sqlite_utils.Database:
+    """Open an existing database; never creates one."""
+    if not path.exists():
+        raise StoreError(f"no database at {path} (record a poll first, or pass --db)")
+    try:
+        db = open_database(path)
+        db.execute("SELECT 1 FROM sessions LIMIT 1")
+    except sqlite3.Error as error:
+        raise StoreError(f"{path} is not a base station database: {error}") from error
+    return db
+
+
+def new_id(table: sqlite_utils.db.Table) -> int:
+    """The primary key of the row just inserted."""
+    row_id = table.last_pk
+    assert isinstance(row_id, int), row_id
+    return row_id

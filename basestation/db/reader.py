@@ -1,0 +1,126 @@
+"""Read-only access for everything after class and for the TA's view.
+
+A :class:`Reader` never writes; any number may read while the recorder writes
+(WAL). Rows come back as plain dicts with times in seconds since the epoch; the
+layers above turn them into what people read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from basestation.db.connection import StoreError, open_existing
+from basestation.db.roster import grading_rules, session_owners
+
+Row = dict[str, Any]
+
+
+class Reader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: sqlite_utils.Database = open_existing(path)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Reader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _rows(self, sql: str, params: list[Any] | None = None) -> list[Row]:
+        return list(self._db.query(sql, params or []))
+
+    # -- sessions --------------------------------------------------------------------
+    def sessions(self) -> list[Row]:
+        return self._rows("""
+            SELECT s.id AS session, s.started_at, s.course, s.title,
+                   (SELECT COUNT(*) FROM questions q WHERE q.session_id = s.id) AS questions,
+                   (SELECT COUNT(*) FROM votes v JOIN polls p ON p.id = v.poll_id
+                      JOIN questions q ON q.id = p.question_id WHERE q.session_id = s.id)
+                   AS votes
+            FROM sessions s ORDER BY s.id""")
+
+    def session(self, session_id: int) -> Row:
+        rows = self._rows("SELECT * FROM sessions WHERE id = ?", [session_id])
+        if not rows:
+            raise StoreError(f"there is no session {session_id}")
+        return rows[0]
+
+    def questions(self, session_id: int) -> list[Row]:
+        return self._rows("SELECT id, number, text, correct, kind, choices FROM questions "
+                          "WHERE session_id = ? ORDER BY number", [session_id])
+
+    def session_polls(self, session_id: int) -> list[Row]:
+        """One row per poll, in question and round order."""
+        return self._rows("""
+            SELECT p.id AS poll, q.number AS question, q.text, q.correct, q.choices, p.round,
+                   p.opened_at, p.closed_at, p.receiver, p.heard, p.votes, p.duplicates,
+                   p.invalid, p.late,
+                   (SELECT COUNT(DISTINCT handset) FROM votes v WHERE v.poll_id = p.id)
+                   AS voters
+            FROM polls p JOIN questions q ON q.id = p.question_id
+            WHERE q.session_id = ? ORDER BY q.number, p.round""", [session_id])
+
+    def handsets_seen(self, session_id: int) -> int:
+        return int(self._rows("""
+            SELECT COUNT(DISTINCT v.handset) AS n FROM votes v JOIN polls p ON p.id = v.poll_id
+            JOIN questions q ON q.id = p.question_id WHERE q.session_id = ?""",
+                              [session_id])[0]["n"])
+
+    # -- polls and votes ------------------------------------------------------------
+    def poll_votes(self, poll_id: int) -> list[Row]:
+        """Every accepted vote of a poll, in the order it was accepted."""
+        return self._rows("SELECT handset, answer, receiver, t_receiver_us, base_seq, t_host "
+                          "FROM votes WHERE poll_id = ? ORDER BY t_host, id", [poll_id])
+
+    def latest_answers(self, poll_id: int) -> dict[str, str]:
+        """The answer that counts for each handset in a poll: its last accepted vote."""
+        return {row["handset"]: row["answer"] for row in self.poll_votes(poll_id)}
+
+    def question_rounds(self, question_id: int) -> list[Row]:
+        """Each round of a question: its poll, when it opened, the latest answer and the
+        first vote's time of each handset."""
+        rounds = []
+        for poll in self._rows("SELECT id, round, opened_at FROM polls WHERE question_id = ? "
+                               "ORDER BY round", [question_id]):
+            first = {row["handset"]: row["t"] for row in self._rows(
+                "SELECT handset, MIN(t_host) AS t FROM votes WHERE poll_id = ? "
+                "GROUP BY handset", [poll["id"]])}
+            rounds.append({**poll, "latest": self.latest_answers(poll["id"]), "first": first})
+        return rounds
+
+    # -- the TA's view ----------------------------------------------------------------
+    def newest_poll(self) -> Row | None:
+        rows = self._rows("""
+            SELECT p.*, q.number, q.text, q.correct, q.choices, q.session_id,
+                   (SELECT COUNT(*) FROM polls o WHERE o.question_id = p.question_id
+                      AND o.closed_at IS NOT NULL) AS closed_rounds
+            FROM polls p JOIN questions q ON q.id = p.question_id
+            ORDER BY p.id DESC LIMIT 1""")
+        return rows[0] if rows else None
+
+    def votes_after(self, poll_id: int, vote_id: int) -> list[Row]:
+        return self._rows("SELECT id, handset, answer FROM votes WHERE poll_id = ? AND id > ? "
+                          "ORDER BY id", [poll_id, vote_id])
+
+    # -- grading ------------------------------------------------------------------------
+    def grading_rules(self, course: str | None) -> dict[str, float] | None:
+        return grading_rules(self._db, course)
+
+    def session_owners(self, session_id: int) -> dict[str, int]:
+        return session_owners(self._db, session_id)
+
+    def students(self) -> list[Row]:
+        return self._rows("SELECT * FROM students ORDER BY student_id")
+
+    def graded_votes(self, session_id: int) -> list[Row]:
+        """Every vote of a session with its question and round, in order."""
+        return self._rows("""
+            SELECT q.number, q.correct, p.round, p.opened_at, v.handset, v.answer, v.t_host
+            FROM votes v JOIN polls p ON p.id = v.poll_id JOIN questions q ON q.id = p.question_id
+            WHERE q.session_id = ? ORDER BY q.number, p.round, v.t_host, v.id""", [session_id])

@@ -1,0 +1,73 @@
+"""The roster's and the grading rules' SQL: students, handsets, loaners, rules."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sqlite_utils
+
+from basestation.db.connection import StoreError
+
+
+def import_students(db: sqlite_utils.Database, students: Sequence[Mapping[str, str | None]],
+                    handsets: Mapping[str, tuple[str, str]]) -> None:
+    """Add or update every student (``student_id``, ``name``, ``email``) and (re)assign
+    ``handsets`` (handset -> (student_id, form)), in one transaction."""
+    with db.atomic():
+        ids: dict[str, Any] = {}
+        for student in students:
+            student_id = str(student["student_id"])
+            existing = list(db.query("SELECT id FROM students WHERE student_id = ?",
+                                     [student_id]))
+            values = {"student_id": student_id, "name": student.get("name") or None,
+                      "email": student.get("email") or None}
+            if existing:
+                ids[student_id] = existing[0]["id"]
+                db.table("students").update(existing[0]["id"], values)
+            else:
+                ids[student_id] = db.table("students").insert(values).last_pk
+        db.table("handsets").upsert_all(
+            [{"handset": h, "student": ids[s], "form": form}
+             for h, (s, form) in handsets.items()], pk="handset")
+
+
+def assign_handset(db: sqlite_utils.Database, handset: str, student_id: str,
+                   session_id: int | None) -> None:
+    """For good, or as a loaner for one session."""
+    rows = list(db.query("SELECT id FROM students WHERE student_id = ?", [student_id]))
+    if not rows:
+        raise StoreError(f"no student {student_id!r} on the roster (import it first)")
+    if session_id is None:
+        db.table("handsets").upsert({"handset": handset, "student": rows[0]["id"],
+                                     "form": "assigned"}, pk="handset")
+        return
+    if not list(db.query("SELECT id FROM sessions WHERE id = ?", [session_id])):
+        raise StoreError(f"there is no session {session_id}")
+    db.execute("DELETE FROM loaners WHERE session_id = ? AND handset = ?",
+               [session_id, handset])
+    db.table("loaners").insert({"session_id": session_id, "handset": handset,
+                                "student": rows[0]["id"]})
+
+
+def session_owners(db: sqlite_utils.Database, session_id: int) -> dict[str, int]:
+    """Handset -> students.id for a session: loaners first, then the registered owners."""
+    owners = {row["handset"]: row["student"] for row in db.query(
+        "SELECT handset, student FROM handsets")}
+    owners |= {row["handset"]: row["student"] for row in db.query(
+        "SELECT handset, student FROM loaners WHERE session_id = ?", [session_id])}
+    return owners
+
+
+RULE_FIELDS = ("participation_percent", "participation_points", "answer_points",
+               "correct_points")
+
+
+def grading_rules(db: sqlite_utils.Database, course: str | None) -> dict[str, float] | None:
+    rows = list(db.query("SELECT * FROM grading WHERE course = ?", [course or ""]))
+    return {name: float(rows[0][name]) for name in RULE_FIELDS} if rows else None
+
+
+def set_grading_rules(db: sqlite_utils.Database, course: str | None,
+                      rules: Mapping[str, float]) -> None:
+    db.table("grading").upsert({"course": course or "", **rules}, pk="course")

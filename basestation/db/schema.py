@@ -1,0 +1,136 @@
+"""The schema, as ``sqlite_utils.migrations``: each migration runs once, in order, in
+its own transaction.
+
+Databases made before the project used ``sqlite_utils.migrations`` recorded their
+migrations in ``schema_migrations``; :func:`migrate` adopts those records first, so
+such a database upgrades in place (``tests/test_db_upgrade.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "basestation"
+LEGACY_TABLE = "schema_migrations"
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations(name="0001_initial")
+def _initial(db: sqlite_utils.Database) -> None:
+    db.table("sessions").create(
+        {"id": int, "started_at": float, "ended_at": float, "course": str, "title": str,
+         "anonymous": int},
+        pk="id", not_null={"started_at"}, defaults={"anonymous": 0},
+    )
+    db.table("questions").create(
+        {"id": int, "session_id": int, "number": int, "text": str, "correct": str},
+        pk="id", not_null={"session_id", "number"},
+        foreign_keys=[("session_id", "sessions", "id")],
+    )
+    db.table("questions").create_index(["session_id", "number"], unique=True)
+    db.table("polls").create(
+        {"id": int, "question_id": int, "round": int, "opened_at": float, "closed_at": float,
+         "receiver": str, "heard": int, "votes": int, "duplicates": int, "invalid": int,
+         "late": int},
+        pk="id", not_null={"question_id", "round", "opened_at"},
+        defaults={"heard": 0, "votes": 0, "duplicates": 0, "invalid": 0, "late": 0},
+        foreign_keys=[("question_id", "questions", "id")],
+    )
+    db.table("polls").create_index(["question_id", "round"], unique=True)
+    db.table("votes").create(
+        {"id": int, "poll_id": int, "handset": str, "answer": str, "receiver": str,
+         "t_receiver_us": int, "t_host": float},
+        pk="id", not_null={"poll_id", "handset", "answer", "t_host"},
+        foreign_keys=[("poll_id", "polls", "id")],
+    )
+    db.table("votes").create_index(["poll_id", "t_host"])
+    db.table("votes").create_index(["handset"])
+
+
+@migrations(name="0002_interrupted_polls")
+def _interrupted_polls(db: sqlite_utils.Database) -> None:
+    """Polls left open by a process that died are closed later and marked."""
+    db.table("polls").add_column("interrupted", int, not_null_default=0)
+
+
+@migrations(name="0003_roster")
+def _roster(db: sqlite_utils.Database) -> None:
+    """Students, their handsets (several each, alternate ID forms included), loaners for
+    one session, and grading rules per course."""
+    db.table("students").create({"id": int, "student_id": str, "name": str, "email": str},
+                                pk="id", not_null={"student_id"})
+    db.table("students").create_index(["student_id"], unique=True)
+    db.table("handsets").create({"handset": str, "student": int, "form": str}, pk="handset",
+                                not_null={"student"}, foreign_keys=[("student", "students", "id")])
+    db.table("loaners").create(
+        {"id": int, "session_id": int, "handset": str, "student": int}, pk="id",
+        not_null={"session_id", "handset", "student"},
+        foreign_keys=[("session_id", "sessions", "id"), ("student", "students", "id")])
+    db.table("loaners").create_index(["session_id", "handset"], unique=True)
+    db.table("grading").create(
+        {"course": str, "participation_percent": float, "participation_points": float,
+         "answer_points": float, "correct_points": float}, pk="course")
+
+
+USB_RECEIVER_PREFIX = "iclicker:"
+
+
+@migrations(name="0004_question_kinds_and_base_seq")
+def _question_kinds_and_base_seq(db: sqlite_utils.Database) -> None:
+    """Questions say their kind and number of choices; a USB base's record sequence gets
+    a column of its own. Release 0.1.0 stored that sequence in ``t_receiver_us``: it is
+    moved, and those receiver times become NULL (a USB base has no clock to report)."""
+    db.table("questions").add_column("kind", str, not_null_default="multiple-choice")
+    db.table("questions").add_column("choices", int, not_null_default=5)
+    db.table("votes").add_column("base_seq", int)
+    db.execute("UPDATE votes SET base_seq = t_receiver_us, t_receiver_us = NULL "
+               "WHERE receiver LIKE ? || '%'", [USB_RECEIVER_PREFIX])
+
+
+READABLE_TIME = "strftime('%Y-%m-%dT%H:%M:%fZ', {column}, 'unixepoch')"
+
+
+def _readable(column: str) -> str:
+    return READABLE_TIME.format(column=column)
+
+
+@migrations(name="0005_readable_views")
+def _readable_views(db: sqlite_utils.Database) -> None:
+    """Views with ISO 8601 times (UTC, ``Z``) for people browsing the file (Datasette,
+    the sqlite3 shell): the tables keep seconds since the epoch."""
+    db.execute(f"""CREATE VIEW sessions_readable AS SELECT id, {_readable('started_at')}
+        AS started, {_readable('ended_at')} AS ended, course, title, anonymous FROM sessions""")
+    db.execute(f"""CREATE VIEW polls_readable AS SELECT p.id, q.session_id, q.number AS
+        question, p.round, {_readable('p.opened_at')} AS opened, {_readable('p.closed_at')}
+        AS closed, p.receiver, p.heard, p.votes, p.duplicates, p.invalid, p.late,
+        p.interrupted FROM polls p JOIN questions q ON q.id = p.question_id""")
+    db.execute(f"""CREATE VIEW votes_readable AS SELECT id, poll_id, handset, answer, receiver,
+        {_readable('t_host')} AS heard_at, t_receiver_us, base_seq FROM votes""")
+
+
+def _adopt_legacy_records(db: sqlite_utils.Database) -> None:
+    """Release 0.1.0's own migration records become ``sqlite_utils`` records."""
+    if LEGACY_TABLE not in db.table_names():
+        return
+    migrations.ensure_migrations_table(db)
+    with db.atomic():
+        done = {row["name"] for row in db.table(Migrations.migrations_table).rows_where(
+            "migration_set = ?", [MIGRATION_SET])}
+        for row in db.table(LEGACY_TABLE).rows:
+            if row["name"] not in done:
+                applied = dt.datetime.fromtimestamp(row["applied_at"], tz=dt.UTC)
+                db.table(Migrations.migrations_table).insert(
+                    {"migration_set": MIGRATION_SET, "name": row["name"],
+                     "applied_at": str(applied)})
+        db.table(LEGACY_TABLE).drop()
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply the migrations this database lacks; return their names."""
+    _adopt_legacy_records(db)
+    pending = [migration.name for migration in migrations.pending(db)]
+    migrations.apply(db)
+    return pending

@@ -1,0 +1,85 @@
+"""The application's vocabulary: answers, questions, votes and handset IDs.
+
+Every codec maps its vendor's codes onto these words (iClicker buttons A-E,
+TurningPoint keys 1/A..0/J), so nothing above ``firmware_protocol/`` needs a
+vendor codec's constants. A question declares its kind and how many choices it
+has; the vote buffer, tallies, screens and exports follow the question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import NamedTuple
+
+ANSWER_LETTERS = "ABCDEFGHIJ"
+"""Every answer any handset can give, in order: choice 1 is A, choice 10 is J."""
+MIN_CHOICES = 2
+MAX_CHOICES = len(ANSWER_LETTERS)
+DEFAULT_CHOICES = 5
+"""An iClicker handset has five answer buttons; a question that does not say has A-E."""
+
+Handset = str
+"""A handset ID as the application sees it: upper-case hex (8 digits for iClicker,
+6 for TurningPoint), or a pseudonym in an anonymous session."""
+
+
+class QuestionKind(StrEnum):
+    MULTIPLE_CHOICE = "multiple-choice"
+
+
+class ChoiceError(ValueError):
+    """An answer or a number of choices that a question cannot have."""
+
+
+def choices_of(count: int) -> tuple[str, ...]:
+    """The answers of a question with ``count`` choices: A, B, … (2 to 10 of them)."""
+    if not MIN_CHOICES <= count <= MAX_CHOICES:
+        raise ChoiceError(f"a question has {MIN_CHOICES} to {MAX_CHOICES} choices, not {count}")
+    return tuple(ANSWER_LETTERS[:count])
+
+
+DEFAULT_ANSWERS = choices_of(DEFAULT_CHOICES)
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionSpec:
+    """What a question accepts as an answer."""
+
+    kind: QuestionKind = QuestionKind.MULTIPLE_CHOICE
+    choices: int = DEFAULT_CHOICES
+
+    def __post_init__(self) -> None:
+        choices_of(self.choices)  # refuses an impossible number of choices
+
+    @property
+    def answers(self) -> tuple[str, ...]:
+        return choices_of(self.choices)
+
+    def parse_answer(self, text: str) -> str:
+        """An answer typed by a person (``b``, ``B``); ChoiceError if not a choice."""
+        answer = text.strip().upper()
+        if answer not in self.answers:
+            raise ChoiceError(f"{text!r} is not one of {', '.join(self.answers)}")
+        return answer
+
+
+def correct_answers(text: str | None) -> tuple[str, ...]:
+    """A stored key (``B``, or several: ``AC``) as a tuple of answers."""
+    return tuple(letter for letter in (text or "") if letter in ANSWER_LETTERS)
+
+
+class Vote(NamedTuple):
+    """One accepted vote: who, what, heard by which receiver, when.
+
+    ``receiver_time_us`` is the receiver's own clock in microseconds (None when the
+    receiver has none); ``base_seq`` is a USB base's record sequence number (None
+    for receivers that do not number their records).
+    """
+
+    handset: Handset
+    answer: str
+    receiver: str
+    host_time: float
+    receiver_time_us: int | None = None
+    base_seq: int | None = None

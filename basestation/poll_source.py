@@ -1,0 +1,89 @@
+"""What the Textual apps depend on: an immutable :class:`LiveState` and two small
+protocols, so that the dashboard and the TA's view never see a concrete station,
+store or database (harlequin and posting pass their backends in the same way)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from basestation.domain import DEFAULT_ANSWERS
+
+
+@dataclass(frozen=True)
+class LiveState:
+    """One moment of a poll, published by whoever runs it."""
+
+    session_id: int | None
+    question: int | None
+    question_text: str | None
+    round: int | None
+    correct: str | None
+    poll_open: bool
+    rounds_of_question: int
+    counts: dict[str, int]
+    voters: int
+    handsets_seen: int
+    votes: int
+    duplicates: int
+    invalid: int
+    late: int
+    elapsed_s: float
+    remaining_s: float | None
+    receiver_state: str
+    receiver_name: str
+    packets_per_s: float
+    store_error: str | None
+    ended: bool
+    answers: tuple[str, ...] = DEFAULT_ANSWERS
+
+
+@dataclass(frozen=True)
+class RoundAnswers:
+    """A question's first and last round for the comparison screen."""
+
+    question: int
+    first: dict[str, str]
+    second: dict[str, str] | None
+    correct: str | None
+    answers: tuple[str, ...]
+
+
+class PollSource(Protocol):
+    """Anything that can say how the current poll stands (the TA's view reads one)."""
+
+    def state(self) -> LiveState: ...
+
+    @property
+    def label(self) -> str: ...
+
+
+class LiveControl(PollSource, Protocol):
+    """A poll source the instructor drives: commands are queued, never waited on."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def start_poll(self) -> None: ...
+
+    def stop_poll(self) -> None: ...
+
+    def next_question(self, text: str | None = None) -> None: ...
+
+    def revote(self) -> None: ...
+
+    def cycle_correct(self) -> None: ...
+
+    def take_messages(self) -> list[str]: ...
+
+    def take_instructor_presses(self) -> list[str]: ...
+
+    def live_rounds(self, question: int) -> RoundAnswers | None:
+        """The rounds of ``question`` played in this run (None if not polled yet)."""
+
+    def stored_polls(self) -> list[dict[str, Any]]:
+        """The session so far, one row per poll (``question``, ``round``, ``voters`` …)."""
+
+    def stored_rounds(self, question: int) -> RoundAnswers | None:
+        """A question of this session as stored."""

@@ -1,0 +1,19 @@
+"""Times as people read them: ISO 8601 with the local offset, and the wall clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def iso_time(epoch: float | None) -> str | None:
+    """``2026-12-01T09:10:05.123+01:00``: local time with its offset (exports, listings)."""
+    if epoch is None:
+        return None
+    return dt.datetime.fromtimestamp(epoch).astimezone().isoformat(timespec="milliseconds")
+
+
+def local_clock(epoch: float | None) -> str:
+    """``09:10:05`` in local time (screens)."""
+    if epoch is None:
+        return ""
+    return dt.datetime.fromtimestamp(epoch).astimezone().strftime("%H:%M:%S")
