@@ -67,35 +67,3 @@ def decode_air_payload(payload: bytes) -> AirPacket:
     if answer is None:
         raise AirPayloadError(f"unknown answer nibble 0x{byte3 & 0x0F:X}")
     return AirPacket(handset_id_from_bytes(*decode_id(e0, e1, e2, byte3)), answer)
-
-
-class CachedAirDecoder:
-    """:func:`decode_air_payload` behind a bounded memo.
-
-    A class of a thousand handsets sends at most a few thousand distinct
-    payloads, so nearly every retransmission decodes with one dict lookup.
-    """
-
-    def __init__(self, max_entries: int = 65_536) -> None:
-        self._max_entries = max_entries
-        self.memo: dict[bytes, AirPacket | str] = {}
-        """Payload -> packet or error; hot loops may read it directly before calling lookup."""
-
-    def lookup(self, payload: bytes) -> AirPacket | str:
-        """The decoded packet, or the reason it is invalid (no exception: hot path)."""
-        cached = self.memo.get(payload)
-        if cached is None:
-            try:
-                cached = decode_air_payload(payload)
-            except AirPayloadError as error:
-                cached = str(error)
-            if len(self.memo) >= self._max_entries:
-                self.memo.clear()
-            self.memo[bytes(payload)] = cached
-        return cached
-
-    def decode(self, payload: bytes) -> AirPacket:
-        cached = self.lookup(payload)
-        if isinstance(cached, str):
-            raise AirPayloadError(cached)
-        return cached

@@ -1,4 +1,5 @@
-"""Shared fixtures: a fresh database path, and a check that no test leaves threads behind."""
+"""Shared fixtures: a fresh database path, and checks that no test leaves threads,
+recorders or receiver registrations behind."""
 
 from __future__ import annotations
 
@@ -26,6 +27,17 @@ def no_leaked_threads() -> Iterator[None]:
             break
         time.sleep(0.02)
     assert not leaked, f"test left threads running: {[t.name for t in leaked]}"
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_receiver_registrations() -> Iterator[None]:
+    """A test that registers a receiver scheme must take it back (python-can's lesson:
+    a global registry without a leak check lets one test change the next)."""
+    from drivers.registry import registered_in_process
+
+    before = registered_in_process()
+    yield
+    assert registered_in_process() == before, "a test left a receiver scheme registered"
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,7 @@ from basestation.live_session import LiveSession
 from basestation.station import Station
 from drivers.registry import receiver_for_url
 from simulators.sim_receiver import SimReceiver
+from tests import oracle
 
 FIRST = {"h1": "A", "h2": "A", "h3": "B", "h4": "C", "h5": "B", "h6": "D"}
 SECOND = {"h1": "A", "h2": "B", "h3": "A", "h4": "D", "h5": "B", "h7": "A"}
@@ -120,8 +121,10 @@ def test_analyze_and_key_commands(tmp_path: Path) -> None:
                                 correct]).exit_code == 0
     result = runner.invoke(main, ["analyze", "--db", db, "--session", "1", "--json"])
     (question,) = json.loads(result.output)["questions"]
-    expected = compare_rounds(truth[0]["latest"], truth[1]["latest"], correct)
-    assert question["correct"] == correct and question["switches"] == expected.switches
-    assert question["gain"] == pytest.approx(expected.gain, abs=1e-3)
+    first, second = truth[0]["latest"], truth[1]["latest"]
+    assert question["correct"] == correct
+    assert question["switches"] == oracle.switch_classes(first, second, correct)
+    assert question["matrix"] == oracle.switching_matrix(first, second)
+    assert question["gain"] == pytest.approx(oracle.hake_gain(first, second, correct), abs=1e-3)
     bad = runner.invoke(main, ["key", "--db", db, "--session", "1", "--question", "9", "A"])
     assert bad.exit_code == 1 and "has no question 9" in bad.output

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import binascii
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -57,7 +55,7 @@ def test_frame_layout_and_known_bytes() -> None:
     raw = cobs_decode(wire[:-1])
     assert wire.endswith(b"\x00") and b"\x00" not in wire[:-1]
     assert raw[:2] == b"\x84\x07"
-    assert int.from_bytes(raw[2:], "big") == binascii.crc_hqx(b"\x84\x07", 0xFFFF)
+    assert int.from_bytes(raw[2:], "big") == reference_crc(b"\x84\x07")
 
 
 frame_strategy = st.builds(
@@ -101,14 +99,67 @@ def test_garbage_between_frames_loses_no_good_frame(items: list[LinkFrame | byte
     assert all(any(frame == other for other in good) for frame in expected)
 
 
+def reference_crc(data: bytes) -> int:
+    """CRC-16/CCITT-FALSE bit by bit, as the specification states it (no table, no
+    binascii): poly 0x1021, init 0xFFFF, not reflected, no final XOR."""
+    crc = 0xFFFF
+    for byte in data:
+        crc ^= byte << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else crc << 1
+            crc &= 0xFFFF
+    return crc
+
+
+def reference_cobs_decode(block: bytes) -> bytes | None:
+    """Cheshire and Baker's COBS, decoded the textbook way; None if malformed."""
+    out, index = bytearray(), 0
+    while index < len(block):
+        code = block[index]
+        if code == 0 or index + code > len(block):
+            return None
+        chunk = block[index + 1:index + code]
+        if len(chunk) != code - 1 or 0 in chunk:
+            return None
+        out += chunk
+        index += code
+        if code < 0xFF and index < len(block):
+            out.append(0)
+    return bytes(out)
+
+
+def reference_frames(stream: bytes) -> list[LinkFrame]:
+    """The frames the protocol page says a stream holds: each 0x00-ended block whose COBS
+    is sound, whose decoded length is 4..255 and whose last two bytes are its CRC."""
+    frames = []
+    for block in stream.split(b"\x00")[:-1]:
+        raw = reference_cobs_decode(block) if block else None
+        if raw is None or not 4 <= len(raw) <= 255:
+            continue
+        if reference_crc(raw[:-2]) == int.from_bytes(raw[-2:], "big"):
+            frames.append(LinkFrame(raw[0], raw[1], raw[2:-2]))
+    return frames
+
+
+def test_the_reference_crc_and_cobs_agree_with_the_specification() -> None:
+    assert reference_crc(b"123456789") == 0x29B1
+    assert reference_cobs_decode(bytes.fromhex("0311220233")) == bytes.fromhex("11220033")
+    assert reference_cobs_decode(bytes.fromhex("0102")) is None
+
+
+frame_streams = st.lists(st.one_of(
+    st.binary(max_size=40),
+    st.builds(lambda t, s, b: encode_frame(t, s, b), st.integers(0, 255), st.integers(0, 255),
+              st.binary(max_size=60))), max_size=12).map(b"".join)
+
+
 @settings(max_examples=500)
-@given(st.binary(max_size=2000))
+@given(st.one_of(st.binary(max_size=2000), frame_streams))
 def test_decoder_never_raises_and_only_yields_crc_valid_frames(data: bytes) -> None:
     decoder = LinkDecoder()
-    for frame in decoder.feed(data):
-        raw = bytes((frame.type, frame.seq)) + frame.body
-        assert len(raw) + 2 <= 255
-        assert decoder.stats.frames >= 1
+    frames = decoder.feed(data)
+    assert frames == reference_frames(data)
+    assert decoder.stats.frames == len(frames)
     assert decoder.buffered <= 257
 
 

@@ -6,6 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from basestation.decoding import PING as SEAM_PING
+from basestation.decoding import PacketDecodeError, PacketDecoder
+from drivers.packets import PacketKind, RawPacket
 from firmware_protocol.handset_id import (
     HandsetIdError,
     alternate_form,
@@ -17,7 +20,6 @@ from firmware_protocol.iclicker_air import (
     ANSWERS,
     PING,
     AirPayloadError,
-    CachedAirDecoder,
     decode_air_payload,
     encode_air_payload,
 )
@@ -76,14 +78,18 @@ def test_unknown_nibble_and_length_are_explained() -> None:
         decode_air_payload(b"\x01\x02\x03\x04")
 
 
-def test_cached_decoder_agrees_and_remembers_errors() -> None:
-    decoder = CachedAirDecoder(max_entries=2)
+def test_the_decode_seam_memo_agrees_remembers_errors_and_stays_bounded() -> None:
+    decoder = PacketDecoder(max_entries=2)
     good = encode_air_payload("428071B3", "C")
+    bad = good[:4] + bytes([good[4] ^ 1])
     for _ in range(3):
-        assert decoder.decode(good) == ("428071B3", "C")
-        with pytest.raises(AirPayloadError, match="checksum"):
-            decoder.decode(good[:4] + bytes([good[4] ^ 1]))
-    assert decoder.decode(encode_air_payload("FFFFFFFF", "E")) == ("FFFFFFFF", "E")
+        assert decoder.decode(RawPacket(PacketKind.ICLICKER_AIR, good, "r", 0.0)) == (
+            "428071B3", "C")
+        with pytest.raises(PacketDecodeError, match="checksum"):
+            decoder.decode(RawPacket(PacketKind.ICLICKER_AIR, bad, "r", 0.0))
+    assert decoder.lookup_air(encode_air_payload("FFFFFFFF", "E")) == ("FFFFFFFF", "E")
+    assert decoder.lookup_air(encode_air_payload("FFFFFFFF", "ping")) == ("FFFFFFFF", SEAM_PING)
+    assert len(decoder.memo) <= 2
 
 
 @pytest.mark.parametrize(("typed", "canonical"), [

@@ -7,8 +7,8 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from basestation.domain import DEFAULT_ANSWERS as ANSWERS
 from basestation.votes import Outcome, Vote, VoteBuffer
-from firmware_protocol.iclicker_air import ANSWERS
 
 H1, H2 = "A24653B7", "428071B3"
 
@@ -104,3 +104,61 @@ def test_invariants_hold_for_any_traffic(traffic: list[tuple[str, str, float, bo
         assert before is None or before.answer != vote.answer or \
             vote.host_time - before.host_time > window
         last[vote.handset] = vote
+
+
+def counting_rules_model(traffic: list[tuple[str, str, float, int | None, bool]],
+                         window: float, answers: str) -> tuple[list[str], dict[str, str]]:
+    """The README's counting rules, written out plainly: each packet's fate, and the
+    answer that counts per handset."""
+    fates, latest, last_copy, records = [], {}, {}, set()
+    for handset, answer, at, seq, is_open in traffic:
+        if not is_open:
+            fates.append("late")
+        elif answer not in answers:
+            fates.append("invalid")
+        elif seq is not None and (handset, answer, seq) in records:
+            fates.append("duplicate")  # a base's record sent again
+            last_copy[handset] = at
+        else:
+            if seq is not None:
+                records.add((handset, answer, seq))
+            if latest.get(handset) == answer and at - last_copy[handset] <= window:
+                fates.append("duplicate")
+            else:
+                fates.append("vote")
+                latest[handset] = answer
+            last_copy[handset] = at
+    return fates, latest
+
+
+FATES = {Outcome.ACCEPTED: "vote", Outcome.DUPLICATE: "duplicate", Outcome.LATE: "late",
+         Outcome.INVALID: "invalid"}
+packets = st.lists(st.tuples(st.sampled_from(["H0", "H1", "H2"]),
+                             st.sampled_from("ABCDEFGHIJZ"), st.floats(0, 3),
+                             st.one_of(st.none(), st.integers(0, 3))), max_size=60)
+
+
+@settings(max_examples=400)
+@given(packets, st.floats(0.05, 5), st.integers(2, 10), st.integers(0, 60))
+def test_the_buffer_follows_the_counting_rules(traffic: list[tuple[str, str, float, int | None]],
+                                               window: float, choices: int,
+                                               close_at: int) -> None:
+    answers = "ABCDEFGHIJ"[:choices]
+    stored: list[Vote] = []
+    buffer = VoteBuffer(window, on_accept=lambda _poll, vote: stored.append(vote))
+    buffer.open(1, tuple(answers))
+    now, timed = 0.0, []
+    fates = []
+    for index, (handset, answer, gap, seq) in enumerate(traffic):
+        now += gap
+        if index == close_at:
+            buffer.close()
+        timed.append((handset, answer, now, seq, buffer.is_open))
+        fates.append(FATES[buffer.offer(handset, answer, "r", now, None, seq)])
+    expected_fates, expected_latest = counting_rules_model(timed, window, answers)
+    assert fates == expected_fates
+    assert buffer.latest() == expected_latest
+    assert buffer.snapshot().counts == {a: list(expected_latest.values()).count(a)
+                                        for a in answers}
+    assert [vote.base_seq for vote in stored] == [
+        seq for (_, _, _, seq, _), fate in zip(timed, fates, strict=True) if fate == "vote"]
