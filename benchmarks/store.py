@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 
 from basestation.db import Store
+from basestation.db import commands as sql
+from basestation.domain import QuestionSpec
 from basestation.votes import Vote
 
 USB_BASE_CEILING_VOTES_PER_S = 2_000
@@ -25,13 +27,10 @@ TARGET_COMMIT_MS = 250
 
 
 def make_poll(store: Store) -> int:
-    def insert(db):  # type: ignore[no-untyped-def]
-        session = db.table("sessions").insert({"started_at": time.time()}).last_pk
-        question = db.table("questions").insert({"session_id": session, "number": 1}).last_pk
-        return db.table("polls").insert({"question_id": question, "round": 1,
-                                   "opened_at": time.time()}).last_pk
-    poll: int = store.call(insert)
-    return poll
+    session = store.call(sql.insert_session, time.time(), None, "bench", False)
+    question = store.call(sql.insert_question, session, None, None, QuestionSpec())
+    poll_id, _ = store.call(sql.insert_poll, question.id, time.time(), "bench")
+    return poll_id
 
 
 def burst(path: Path, votes: int) -> float:

@@ -13,9 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from basestation.db import Store
-from basestation.live_session import LiveSession
-from basestation.station import Station
+from basestation.assembly import live_session, open_station
 from drivers.registry import receiver_for_url
 from simulators.sim_receiver import SimReceiver
 from tests.conftest import cli_command, cli_env
@@ -114,10 +112,9 @@ def play_class(db: Path, anonymous: bool = False, url: str = CLASS_URL
     """Two questions, each with a revote, played through a live session into ``db``."""
     receiver = receiver_for_url(url)
     assert isinstance(receiver, SimReceiver)
-    with receiver, Store(db) as store:
-        station = Station(receiver, store)
+    with open_station(receiver, db) as station:
         station.polls.start_session(course="PHYS 101", anonymous=anonymous)
-        live = LiveSession(station)
+        live = live_session(station)
         steps = (live.start_poll, live.stop_poll, live.revote, live.stop_poll,
                  live.next_question, live.start_poll, live.stop_poll, live.revote,
                  live.stop_poll)

@@ -11,10 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from basestation.analysis import compare_rounds, discussion_hint, normalized_gain, round_figures
+from basestation.assembly import live_session, open_station
 from basestation.cli import main
-from basestation.db import Store
-from basestation.live_session import LiveSession
-from basestation.station import Station
 from drivers.registry import receiver_for_url
 from simulators.sim_receiver import SimReceiver
 from tests import oracle
@@ -99,10 +97,9 @@ def test_analyze_and_key_commands(tmp_path: Path) -> None:
     receiver = receiver_for_url(url)
     assert isinstance(receiver, SimReceiver)
     truth = receiver.scenario.truth()
-    with receiver, Store(tmp_path / "a.db") as store:
-        station = Station(receiver, store)
+    with open_station(receiver, tmp_path / "a.db") as station:
         station.polls.start_session()
-        live = LiveSession(station)
+        live = live_session(station)
         for command in (live.start_poll, live.stop_poll, live.revote, live.stop_poll):
             command()
             live.step()

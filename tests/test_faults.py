@@ -12,8 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from basestation.db import Store
-from basestation.station import Station
+from basestation.assembly import open_station
 from drivers.base import ReceiverState
 from drivers.registry import receiver_for_url
 from firmware_protocol.iclicker_air import AirPayloadError, decode_air_payload
@@ -108,8 +107,7 @@ def test_unplug_and_replug_on_the_serial_path_loses_no_vote(tmp_path: Path) -> N
     receiver = receiver_for_url(f"serial://{tmp_path / 'ttyCLICKER'}")
     receiver.reconnect_interval_s = 0.05  # type: ignore[misc]
     try:
-        with receiver, Store(tmp_path / "s.db") as store:
-            station = Station(receiver, store)
+        with open_station(receiver, tmp_path / "s.db") as station:
             station.polls.start_session()
             station.polls.add_question()
             station.open_poll()

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from basestation.assembly import open_station
 from basestation.cli import main
-from basestation.db import Store
 from basestation.doctor import diagnose, list_devices, udev_rule_text
 from basestation.station import Station
 from drivers.base import ReceiverState
@@ -48,12 +48,11 @@ def test_start_vote_stop_cycle_with_300_handsets(tmp_path: Path, variant: BaseVa
     scenario = ClassScenario(students=300, seed=21, loss=0.05, corrupt=0.02)
     truth = scenario.truth()[0]
     receiver, base, _ = make(variant, scenario)
-    with receiver, Store(tmp_path / "usb.db") as store:
+    with open_station(receiver, tmp_path / "usb.db") as station:
         assert base.channel == "AB" and base.commands[:9] == [
             bytes.fromhex(h) for h in ("012a214105", "0112", "0115", "0116", "012d",
                                        "0129a18f968d99978f80", "011704", "011703", "0116")]
         assert receiver.stats()["junk_records"] == (3 if variant is BaseVariant.PUSHED else 0)
-        station = Station(receiver, store)
         station.polls.start_session()
         station.polls.add_question()
         station.open_poll()
@@ -85,8 +84,7 @@ def test_unplug_and_replug_mid_poll_loses_nothing_and_reconnects_fast(tmp_path: 
     scenario = ClassScenario(students=300, seed=5)
     truth = scenario.truth()[0]
     receiver, base, backend = make(BaseVariant.PUSHED, scenario, speed=20)
-    with receiver, Store(tmp_path / "usb.db") as store:
-        station = Station(receiver, store)
+    with open_station(receiver, tmp_path / "usb.db") as station:
         station.polls.start_session()
         station.polls.add_question()
         station.open_poll()
@@ -106,7 +104,7 @@ def test_unplug_and_replug_mid_poll_loses_nothing_and_reconnects_fast(tmp_path: 
             station.pump(0.02)
         play(station, base)
         station.close_poll()
-        store.flush()
+        station.store.flush()
         assert receiver.reconnects == 1
         assert station.buffer.latest() == truth["latest"]
         assert station.buffer.snapshot().counts == truth["counts"]

@@ -7,11 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from basestation.assembly import live_session, open_station
 from basestation.cli import main
-from basestation.db import Store
-from basestation.live_session import LiveSession
 from basestation.pipeline import VotePipeline
-from basestation.station import Station
 from basestation.tui.widgets.status import poll_title
 from basestation.votes import VoteBuffer
 from drivers.packets import PacketKind, RawPacket
@@ -40,10 +38,9 @@ def test_instructor_presses_are_commands_once_per_press_and_never_votes() -> Non
 def test_countdown_closes_the_poll(tmp_path: Path) -> None:
     now = [100.0]
     receiver = receiver_for_url("sim://20?seed=1&speed=500&end=0")
-    with receiver, Store(tmp_path / "c.db") as store:
-        station = Station(receiver, store)
+    with open_station(receiver, tmp_path / "c.db") as station:
         station.polls.start_session()
-        live = LiveSession(station, clock=lambda: now[0], countdown_s=30)
+        live = live_session(station, clock=lambda: now[0], countdown_s=30)
         live.start_poll()
         live.step()
         assert live.state().poll_open and live.state().remaining_s == 30
@@ -57,11 +54,10 @@ def test_countdown_closes_the_poll(tmp_path: Path) -> None:
 
 def test_question_text_is_shown_literally_never_as_markup(tmp_path: Path) -> None:
     receiver = receiver_for_url("sim://5?end=0")
-    with receiver, Store(tmp_path / "m.db") as store:
-        station = Station(receiver, store)
+    with open_station(receiver, tmp_path / "m.db") as station:
         station.polls.start_session()
         station.polls.add_question("[bold red]x[/] & [link=http://a]y[/link]")
-        live = LiveSession(station)
+        live = live_session(station)
         assert "[bold red]x[/] & [link=http://a]y[/link]" in poll_title(live.state()).plain
         live.stop()
 

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from basestation.assembly import open_station
 from basestation.cli import main
-from basestation.db import Store
-from basestation.station import Station
 from drivers.capture import CaptureError, read_capture
 from drivers.registry import receiver_for_url
 from drivers.replay_receiver import ReplayReceiver
@@ -32,8 +31,7 @@ def replay_all(path: Path, db: Path) -> tuple[list[dict[str, object]], ReplayRec
     assert isinstance(receiver, ReplayReceiver)
     receiver.reconnect_interval_s = 0.01  # type: ignore[misc]
     results = []
-    with receiver, Store(db) as store:
-        station = Station(receiver, store)
+    with open_station(receiver, db) as station:
         station.polls.start_session()
         for index in range(len(receiver.polls)):
             if index == 0 or (station.polls.poll is None and index % 2 == 0):

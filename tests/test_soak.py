@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from basestation.db import Store
-from basestation.station import Station
+from basestation.assembly import open_station
 from drivers.registry import receiver_for_url
 from simulators.sim_receiver import SimReceiver
 from tests.helpers import query
@@ -30,8 +29,7 @@ def test_one_hour_lecture_compressed(tmp_path: Path) -> None:
     samples: list[int] = []
     tracemalloc.start()
     try:
-        with receiver, Store(db) as store:
-            station = Station(receiver, store)
+        with open_station(receiver, db) as station:
             station.polls.start_session()
             for index, truth in enumerate(truths):
                 if truth["round"] == 1:
@@ -44,7 +42,7 @@ def test_one_hour_lecture_compressed(tmp_path: Path) -> None:
                 station.pump(0.01)
                 assert station.buffer.latest() == truth["latest"], f"poll {index + 1}"
                 station.close_poll()
-                store.flush()
+                station.store.flush()
                 gc.collect()
                 samples.append(tracemalloc.get_traced_memory()[0])
     finally:
