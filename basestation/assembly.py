@@ -39,12 +39,12 @@ def open_station(receiver: str | Receiver, db_path: Path, *, instructor: str | N
     touched. ``capture`` also writes what the receiver hands on to that file.
     """
     receiver = receiver_from(receiver)
+    if instructor is not None:
+        receiver.set_instructor(instructor)  # some receivers name it while opening
     receiver.open()
     try:
         if channel:
             receiver.set_channel(channel)
-        if instructor is not None:
-            receiver.set_instructor(instructor)
         with Store(db_path, flush_interval_s=flush_interval_s) as store, \
                 _capture(capture, receiver) as writer:
             yield Station(receiver, store, instructor=instructor, capture=writer,

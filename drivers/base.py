@@ -45,6 +45,7 @@ class Receiver(ABC):
         self.state = ReceiverState.CLOSED
         self.reconnects = 0
         self.last_error: str = ""
+        self.instructor: str | None = None
         self._poll_open = False
         self._next_reconnect_at = 0.0
 
@@ -107,7 +108,9 @@ class Receiver(ABC):
 
     def set_instructor(self, handset: str) -> None:
         """Tell the receiver which handset is the instructor's remote (bases that know
-        about remotes treat its presses specially; others need not be told)."""
+        about remotes treat its presses specially; others need not be told). Before
+        :meth:`open`, it is part of opening."""
+        self.instructor = handset
         self._command(lambda: self._set_instructor(handset))
 
     @property

@@ -32,14 +32,13 @@ from drivers.packets import PacketKind, RawPacket
 from drivers.url import ReceiverUrl
 from drivers.usb_backends import backend_for_url
 from firmware_protocol.iclicker_base import (
-    INIT_COMMANDS,
     STOP_POLL_COMMANDS,
     BaseReportParser,
     BaseVariant,
     PolledBatch,
     VoteRecord,
-    instructor_remote_command,
     lcd_command,
+    open_commands,
     pad_report,
     poll_votes_command,
     set_channel_commands,
@@ -98,7 +97,7 @@ class IClickerReceiver(Receiver):
             self._device = device
             self.variant = variant_from_manufacturer(manufacturer)
             self._parser = BaseReportParser(self.variant)
-            for command in (*INIT_COMMANDS, *set_channel_commands(self.channel)):
+            for command in open_commands(self.channel, self.instructor):
                 self._send(command)
             self._drain()
             self._lcd_shown = ("", "")
@@ -162,8 +161,10 @@ class IClickerReceiver(Receiver):
             self._drain()
 
     def _set_instructor(self, handset: str) -> None:
+        """The vendor's software names the remote inside the open sequence: run it again."""
         with self._lock:
-            self._send(instructor_remote_command(handset))
+            for command in open_commands(self.channel, handset):
+                self._send(command)
             self._drain()
 
     def show_text(self, line1: str, line2: str = "") -> None:

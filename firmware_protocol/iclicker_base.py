@@ -17,7 +17,7 @@ from firmware_protocol.iclicker_air import ANSWERS
 
 REPORT_BYTES = 64
 RECORD_BYTES = 32
-LCD_LINE_CHARS = 16
+LCD_LINE_CHARS = 17
 ECHO_MARK = 0xAA
 PUSHED_VOTE = (0x02, 0x13)
 POLL_REPORT = (0x02, 0x18)
@@ -58,25 +58,32 @@ def pad_report(command: bytes) -> bytes:
     return command.ljust(REPORT_BYTES, b"\x00")
 
 
-def set_channel_commands(channel: str) -> list[bytes]:
+def channel_bytes(channel: str) -> tuple[int, int]:
+    """``c1 = 0x21 + f1``, ``c2 = 0x41 + f2`` for the letters A..D (AA = 21 41)."""
     channel = channel.upper()
     if len(channel) != 2 or any(letter not in CHANNEL_LETTERS for letter in channel):
         raise ValueError(f"channel {channel!r} is not one of AA..DD")
     first, second = (CHANNEL_LETTERS.index(letter) for letter in channel)
-    return [bytes((0x01, 0x10, 0x21 + first, 0x41 + second)), bytes((0x01, 0x16))]
+    return 0x21 + first, 0x41 + second
 
 
-INIT_COMMANDS: tuple[bytes, ...] = (
-    bytes.fromhex("012a214105"),
-    bytes.fromhex("0112"),
-    bytes.fromhex("0115"),
-    bytes.fromhex("0116"),
-    bytes.fromhex("012d"),  # selects the newer protocol
-    bytes.fromhex("0129a18f968d99978f80"),  # welcome text
-    bytes.fromhex("011704"),
-    bytes.fromhex("011703"),
-    bytes.fromhex("0116"),
-)
+def set_channel_commands(channel: str) -> list[bytes]:
+    """Tune the base: the first two commands of :func:`open_commands`."""
+    c1, c2 = channel_bytes(channel)
+    return [bytes((0x01, 0x10, c1, c2)), bytes((0x01, 0x2A, c1, c2, 0x05))]
+
+
+WELCOME_TEXT = bytes.fromhex("0129a18f968d99978f80")
+
+
+def open_commands(channel: str, instructor: str | None = None) -> list[bytes]:
+    """What the vendor's software sends to open a base, in its order: the channel,
+    ``01 12``, ``01 16``, the instructor remote if there is one, ``01 15``, the newer
+    protocol (``01 2d``), the welcome text, ``01 17 04``, ``01 17 03``, ``01 16``."""
+    remote = [instructor_remote_command(instructor)] if instructor else []
+    return [*set_channel_commands(channel), bytes.fromhex("0112"), bytes.fromhex("0116"),
+            *remote, bytes.fromhex("0115"), bytes.fromhex("012d"), WELCOME_TEXT,
+            bytes.fromhex("011704"), bytes.fromhex("011703"), bytes.fromhex("0116")]
 
 
 def poll_type_command(kind: PollKind = PollKind.LETTERS) -> bytes:
@@ -84,21 +91,23 @@ def poll_type_command(kind: PollKind = PollKind.LETTERS) -> bytes:
 
 
 def start_poll_commands(kind: PollKind = PollKind.LETTERS) -> list[bytes]:
-    return [bytes.fromhex("011703"), bytes.fromhex("011705"), poll_type_command(kind),
-            bytes.fromhex("0111")]
+    """The poll type, ``01 17 03``, ``01 17 05``, the poll type again, ``01 11``."""
+    return [poll_type_command(kind), bytes.fromhex("011703"), bytes.fromhex("011705"),
+            poll_type_command(kind), bytes.fromhex("0111")]
 
 
 STOP_POLL_COMMANDS: tuple[bytes, ...] = (
     bytes.fromhex("0112"),
     bytes.fromhex("0116"),
-    bytes.fromhex("011701"),
+    bytes.fromhex("0117010004"),
+    bytes.fromhex("0117010004"),  # the vendor's software sends this one twice
     bytes.fromhex("011703"),
     bytes.fromhex("011704"),
 )
 
 
 def lcd_command(line: int, text: str) -> bytes:
-    """Show ``text`` on line 1 or 2 of the base's display (16 ASCII characters)."""
+    """Show ``text`` on line 1 or 2 of the base's display: 17 ASCII bytes, space padded."""
     if line not in (1, 2):
         raise ValueError("the display has lines 1 and 2")
     shown = text.encode("ascii", errors="replace")[:LCD_LINE_CHARS].ljust(LCD_LINE_CHARS)

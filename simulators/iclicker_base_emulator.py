@@ -27,6 +27,7 @@ from firmware_protocol.iclicker_base import (
     encode_pushed_record,
     pad_report,
 )
+from simulators.iclicker_vendor_order import VendorOrder
 from simulators.link_receiver import ScheduledRound
 
 RESEND_PROBABILITY = 0.2
@@ -47,6 +48,8 @@ class EmulatedBase:
     plugged: bool = True
     resent_records: int = 0
     """Records of the current round that the base sends a second time."""
+    order: VendorOrder = field(default_factory=VendorOrder)
+    """The host's commands checked against the vendor's order."""
     _reports: deque[bytes] = field(default_factory=deque)
     _schedule: deque[tuple[float, VoteRecord]] = field(default_factory=deque)
     _held: list[VoteRecord] = field(default_factory=list)
@@ -74,6 +77,7 @@ class EmulatedBase:
         command = bytes(report).rstrip(b"\x00") or bytes(report[:2])
         with self._lock:
             self.commands.append(command)
+            self.order.take(command)
             self._reports.append(pad_report(bytes((report[0], report[1], 0xAA))))
             self._handle(command)
             self._lock.notify_all()
@@ -81,7 +85,10 @@ class EmulatedBase:
     def _handle(self, command: bytes) -> None:
         code = command[1] if len(command) > 1 else None
         if code == 0x11:  # start poll
-            if self._interrupted:  # back after an unplug: the handsets still retransmit
+            refusal = self.order.may_start()
+            if refusal is not None:
+                self.order.errors.append(f"poll refused: {refusal}")
+            elif self._interrupted:  # back after an unplug: the handsets still retransmit
                 self._interrupted = False
                 self._poll_open = True
             elif not self._poll_open:
@@ -177,6 +184,7 @@ class EmulatedBase:
         with self._lock:
             self.plugged = False
             self._interrupted = self._poll_open
+            self.order = VendorOrder(errors=self.order.errors)  # powered off: opened anew
             # votes the host had not read yet were never acknowledged: their handsets send
             # them again, so they still arrive after the replug; echoes are gone for good
             self._reports = deque(r for r in self._reports if r[:2] == bytes(PUSHED_VOTE))

@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from firmware_protocol.handset_id import handset_id_from_bytes
 from firmware_protocol.iclicker_base import (
-    INIT_COMMANDS,
     STOP_POLL_COMMANDS,
     BaseReportParser,
     BaseVariant,
@@ -22,6 +21,7 @@ from firmware_protocol.iclicker_base import (
     encode_pushed_record,
     instructor_remote_command,
     lcd_command,
+    open_commands,
     pad_report,
     poll_type_command,
     poll_votes_command,
@@ -35,16 +35,22 @@ def hexes(commands: object) -> list[str]:
     return [command.hex(" ") for command in commands]  # type: ignore[attr-defined]
 
 
-def test_init_sequence() -> None:
-    assert hexes(INIT_COMMANDS) == [
-        "01 2a 21 41 05", "01 12", "01 15", "01 16", "01 2d",
-        "01 29 a1 8f 96 8d 99 97 8f 80", "01 17 04", "01 17 03", "01 16"]
+# The vendor's order, byte for byte, from the reference page (its USB traffic).
+VENDOR_OPEN_AA = ["01 10 21 41", "01 2a 21 41 05", "01 12", "01 16", "01 15", "01 2d",
+                  "01 29 a1 8f 96 8d 99 97 8f 80", "01 17 04", "01 17 03", "01 16"]
 
 
-@pytest.mark.parametrize(("channel", "first"), [
-    ("AA", "01 10 21 41"), ("AB", "01 10 21 42"), ("DC", "01 10 24 43"), ("dd", "01 10 24 44")])
-def test_set_channel(channel: str, first: str) -> None:
-    assert hexes(set_channel_commands(channel)) == [first, "01 16"]
+def test_open_sequence_is_the_vendors() -> None:
+    assert hexes(open_commands("AA")) == VENDOR_OPEN_AA
+    with_remote = hexes(open_commands("BD", "A24653B7"))
+    assert with_remote == ["01 10 22 44", "01 2a 22 44 05", "01 12", "01 16", "01 1e a2 46 53",
+                           *VENDOR_OPEN_AA[4:]]
+
+
+@pytest.mark.parametrize(("channel", "c1c2"), [
+    ("AA", "21 41"), ("AB", "21 42"), ("DC", "24 43"), ("dd", "24 44"), ("BD", "22 44")])
+def test_set_channel_names_the_channel_twice(channel: str, c1c2: str) -> None:
+    assert hexes(set_channel_commands(channel)) == [f"01 10 {c1c2}", f"01 2a {c1c2} 05"]
 
 
 def test_bad_channel_is_refused() -> None:
@@ -56,14 +62,16 @@ def test_poll_commands() -> None:
     assert poll_type_command(PollKind.LETTERS).hex(" ") == "01 19 66 0a 01"
     assert poll_type_command(PollKind.NUMERIC).hex(" ") == "01 19 67 0a 01"
     assert poll_type_command(PollKind.ALPHANUMERIC).hex(" ") == "01 19 68 0a 01"
-    assert hexes(start_poll_commands()) == ["01 17 03", "01 17 05", "01 19 66 0a 01", "01 11"]
-    assert hexes(STOP_POLL_COMMANDS) == ["01 12", "01 16", "01 17 01", "01 17 03", "01 17 04"]
+    assert hexes(start_poll_commands()) == ["01 19 66 0a 01", "01 17 03", "01 17 05",
+                                            "01 19 66 0a 01", "01 11"]
+    assert hexes(STOP_POLL_COMMANDS) == ["01 12", "01 16", "01 17 01 00 04", "01 17 01 00 04",
+                                         "01 17 03", "01 17 04"]
     assert poll_votes_command(7).hex(" ") == "01 17 01 07 04"
 
 
 def test_lcd_and_instructor_remote() -> None:
-    assert lcd_command(1, "Poll open") == b"\x01\x13Poll open       "
-    assert lcd_command(2, "x" * 40) == b"\x01\x14" + b"x" * 16
+    assert lcd_command(1, "Poll open") == b"\x01\x13Poll open        "  # 17 bytes
+    assert lcd_command(2, "x" * 40) == b"\x01\x14" + b"x" * 17
     assert instructor_remote_command("A24653B7").hex(" ") == "01 1e a2 46 53"
     with pytest.raises(ValueError):
         lcd_command(3, "no")

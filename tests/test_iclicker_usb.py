@@ -49,18 +49,28 @@ def test_start_vote_stop_cycle_with_300_handsets(tmp_path: Path, variant: BaseVa
     truth = scenario.truth()[0]
     receiver, base, _ = make(variant, scenario)
     with open_station(receiver, tmp_path / "usb.db") as station:
-        assert base.channel == "AB" and base.commands[:9] == [
-            bytes.fromhex(h) for h in ("012a214105", "0112", "0115", "0116", "012d",
-                                       "0129a18f968d99978f80", "011704", "011703", "0116")]
+        # the vendor's open sequence byte for byte (reference page), then the LCD lines
+        assert base.channel == "AB" and [c.hex(" ") for c in base.commands[:10]] == [
+            "01 10 21 42", "01 2a 21 42 05", "01 12", "01 16", "01 15", "01 2d",
+            "01 29 a1 8f 96 8d 99 97 8f 80", "01 17 04", "01 17 03", "01 16"]
+        assert all(c[:2] in (b"\x01\x13", b"\x01\x14") and len(c) == 19
+                   for c in base.commands[10:12])
+        before_start = len(base.commands)
         assert receiver.stats()["junk_records"] == (3 if variant is BaseVariant.PUSHED else 0)
         station.polls.start_session()
         station.polls.add_question()
         station.open_poll()
+        assert [c.hex(" ") for c in base.commands[before_start:before_start + 5]] == [
+            "01 19 66 0a 01", "01 17 03", "01 17 05", "01 19 66 0a 01", "01 11"]
         assert base.lcd[0] == "Poll open"
         play(station, base)
         snapshot = station.buffer.snapshot()
+        before_stop = len(base.commands)
         station.close_poll()
+        assert [c.hex(" ") for c in base.commands[before_stop:before_stop + 6]] == [
+            "01 12", "01 16", "01 17 01 00 04", "01 17 01 00 04", "01 17 03", "01 17 04"]
         assert base.lcd[0] == "Poll closed"
+        assert base.order.errors == []
     assert snapshot.counts == truth["counts"]
     assert station.buffer.latest() == truth["latest"]
     if variant is BaseVariant.PUSHED:
@@ -176,8 +186,41 @@ def test_decode_usb_reports() -> None:
                      {"error": "junk record (button outside A-E)"}]
 
 
-def test_the_instructor_remote_is_announced_to_the_base() -> None:
+def test_the_instructor_remote_is_announced_inside_the_open_sequence() -> None:
     receiver, base, _ = make(BaseVariant.PUSHED, ClassScenario(students=5, seed=1))
+    receiver.set_instructor("A24653B7")  # as `run --instructor` does, before opening
     with receiver:
-        receiver.set_instructor("A24653B7")
-    assert bytes.fromhex("011ea24653") in base.commands
+        pass
+    assert [c.hex(" ") for c in base.commands[:11]] == [
+        "01 10 21 42", "01 2a 21 42 05", "01 12", "01 16", "01 1e a2 46 53", "01 15", "01 2d",
+        "01 29 a1 8f 96 8d 99 97 8f 80", "01 17 04", "01 17 03", "01 16"]
+    assert base.order.opened and base.order.errors == []
+
+
+def test_the_emulated_base_refuses_a_poll_not_opened_the_vendors_way() -> None:
+    """The emulator checks the order itself, so a driver that drifts is caught."""
+    scenario = ClassScenario(students=20, seed=3)
+    out_of_order = EmulatedBase(scenario.rounds(), speed=200)
+    for command in ("012a214105", "0112", "0115", "0116", "012d",  # 0.1.0's order
+                    "0129a18f968d99978f80", "011704", "011703", "0116", "01102141",
+                    "011703", "011705", "0119660a01", "0111"):
+        out_of_order.command(bytes.fromhex(command))
+    assert out_of_order.order.errors == ["poll refused: the base was not opened in the "
+                                         "vendor's order"]
+    assert out_of_order.read_report(0.2) is not None  # echoes only
+    time.sleep(0.2)
+    while (report := out_of_order.read_report(0.01)) is not None:
+        # junk records follow a channel change; a vote has a button 0x81..0x85
+        assert not (report[:2] == b"\x02\x13" and 0x81 <= report[2] <= 0x85), \
+            "a refused poll delivered a vote"
+    vendor = EmulatedBase(scenario.rounds(), speed=200)
+    for command in ("01102141", "012a214105", "0112", "0116", "0115", "012d",
+                    "0129a18f968d99978f80", "011704", "011703", "0116",
+                    "0119660a01", "011703", "011705", "0119660a01", "0111"):
+        vendor.command(bytes.fromhex(command))
+    assert vendor.order.errors == []
+    time.sleep(0.3)
+    reports = []
+    while (report := vendor.read_report(0.01)) is not None:
+        reports.append(report)
+    assert any(report[:2] == b"\x02\x13" and 0x81 <= report[2] <= 0x85 for report in reports)
