@@ -97,6 +97,8 @@ class LiveSession:
         """One turn of the worker: queued commands, one read, then a fresh snapshot."""
         self._run_commands()
         self._read_once()
+        for notice in self.station.take_notices():
+            self.messages.put(notice)
         if (self.countdown_s is not None and self.station.polls.poll is not None
                 and self._elapsed() >= self.countdown_s):
             self._close_poll()

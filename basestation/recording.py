@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,10 @@ class RecordRequest:
     channel: str | None = None
 
 
-def record_poll(request: RecordRequest, stop: threading.Event) -> dict[str, Any]:
-    """Run one poll and return its summary; the poll is closed whatever happens."""
+def record_poll(request: RecordRequest, stop: threading.Event,
+                on_notice: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Run one poll and return its summary; the poll is closed whatever happens.
+    ``on_notice`` hears what the user should be told about the receiver meanwhile."""
     with open_station(request.receiver_url, request.db_path, capture=request.capture,
                       channel=request.channel) as station:
         store, receiver = station.store, station.receiver
@@ -44,7 +47,7 @@ def record_poll(request: RecordRequest, stop: threading.Event) -> dict[str, Any]
         poll_opener()
         deadline = None if request.duration is None else time.monotonic() + request.duration
         try:
-            reason = station.run_until(stop, deadline)
+            reason = station.run_until(stop, deadline, on_notice)
         finally:
             poll = polls.poll
             station.close_poll()

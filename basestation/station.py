@@ -15,7 +15,7 @@ from basestation.domain import Vote
 from basestation.pipeline import VotePipeline
 from basestation.polls import PollController
 from basestation.votes import DEFAULT_WINDOW_S, VoteBuffer
-from drivers.base import Receiver, ReceiverState
+from drivers.base import OPEN_STATES, Receiver, ReceiverState
 from drivers.capture import CaptureWriter
 from drivers.errors import ReceiverEnded
 from drivers.packets import RawPacket
@@ -50,6 +50,13 @@ class Station:
         self.pipeline = VotePipeline(self.buffer)
         self.polls = PollController(store, self.buffer)
         self.ended = False
+        self._notices: list[str] = []
+
+    def take_notices(self) -> list[str]:
+        """What the user should be told since the last call: a receiver that does not
+        acknowledge handsets or does not answer, a poll opened while it is away."""
+        notices, self._notices = [*self._notices, *self.receiver.take_notices()], []
+        return notices
 
     def ingest(self, packets: Sequence[RawPacket]) -> None:
         self.pipeline.ingest(packets)
@@ -58,7 +65,7 @@ class Station:
         """Read and ingest once; False once the receiver has ended."""
         if self.ended:
             return False
-        was_connected = self.receiver.state is ReceiverState.CONNECTED
+        was_connected = self.receiver.state in OPEN_STATES
         try:
             packets = self.receiver.read(timeout)
         except ReceiverEnded:
@@ -66,7 +73,7 @@ class Station:
             return False
         if self.capture is not None:
             self.capture.packets(packets)
-            connected = self.receiver.state is ReceiverState.CONNECTED
+            connected = self.receiver.state in OPEN_STATES
             if connected != was_connected:
                 self.capture.event("back" if connected else "gone")
         if packets:
@@ -82,6 +89,10 @@ class Station:
         self._receiver_poll_opened()
 
     def _receiver_poll_opened(self) -> None:
+        state = self.receiver.state
+        if state is not ReceiverState.CONNECTED and state is not ReceiverState.CHECKING:
+            self._notices.append(f"the poll is open but {self.receiver.describe()} is {state}: "
+                                 "its votes count once it answers")
         if self.capture is not None:
             self.capture.event("poll-open")
         self.receiver.open_poll()
@@ -92,10 +103,14 @@ class Station:
             self.capture.event("poll-close")
         self.polls.close_poll()
 
-    def run_until(self, stop: threading.Event, deadline: float | None = None) -> str:
+    def run_until(self, stop: threading.Event, deadline: float | None = None,
+                  on_notice: Callable[[str], None] | None = None) -> str:
         """Pump until ``stop`` is set, ``deadline`` (monotonic) passes or the receiver ends;
         return which of "stopped", "duration" or "ended" it was."""
         while not stop.is_set():
+            if on_notice is not None:
+                for notice in self.take_notices():
+                    on_notice(notice)
             if deadline is not None and time.monotonic() >= deadline:
                 return "duration"
             if not self.pump():

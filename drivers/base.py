@@ -27,10 +27,18 @@ log = logging.getLogger(__name__)
 
 class ReceiverState(StrEnum):
     CLOSED = "closed"
+    CHECKING = "checking"
+    """The port is open; the receiver has not yet proven it is one."""
     CONNECTED = "connected"
+    """The receiver proved itself (a HELLO, a handshake, an echo, a valid vote line)."""
+    SILENT = "silent"
+    """Open, but nothing recognisable came within ``answer_timeout_s``."""
     RECONNECTING = "reconnecting"
     GONE = "gone"
     ENDED = "ended"
+
+
+OPEN_STATES = (ReceiverState.CHECKING, ReceiverState.CONNECTED, ReceiverState.SILENT)
 
 
 class Receiver(ABC):
@@ -38,6 +46,7 @@ class Receiver(ABC):
 
     scheme: ClassVar[str] = ""
     reconnect_interval_s: ClassVar[float] = 0.25
+    answer_timeout_s: ClassVar[float] = 3.0
 
     def __init__(self, url: ReceiverUrl, *, auto_reconnect: bool = True) -> None:
         self.url = url
@@ -48,15 +57,18 @@ class Receiver(ABC):
         self.instructor: str | None = None
         self._poll_open = False
         self._next_reconnect_at = 0.0
+        self._opened_at = 0.0
+        self._notices: list[str] = []
 
     # -- public behaviour -------------------------------------------------
     def open(self) -> None:
-        """Open the device; raises NoSuchDevice, PermissionDenied or ReceiverError."""
+        """Open the device; raises NoSuchDevice, PermissionDenied or ReceiverError.
+        The receiver is CONNECTED once it has proven itself, CHECKING until then."""
         self._open()
-        self.state = ReceiverState.CONNECTED
+        self._opened()
 
     def close(self) -> None:
-        if self.state in (ReceiverState.CONNECTED, ReceiverState.ENDED):
+        if self.state in (*OPEN_STATES, ReceiverState.ENDED):
             self._close_quietly()
         self.state = ReceiverState.CLOSED
 
@@ -71,13 +83,15 @@ class Receiver(ABC):
             raise ReceiverError("the receiver is not open")
         if self.state is ReceiverState.ENDED:
             raise ReceiverEnded(f"{self.describe()} has ended")
-        if self.state is not ReceiverState.CONNECTED and not self._try_reconnect():
+        if self.state not in OPEN_STATES and not self._try_reconnect():
             time.sleep(min(timeout, self.reconnect_interval_s))
             return []
         deadline = time.monotonic() + timeout
         try:
             while True:
                 packets = self._read(max(0.0, deadline - time.monotonic()))
+                if self.state is not ReceiverState.CONNECTED:
+                    self._check_answer()
                 if packets or time.monotonic() >= deadline:
                     return packets
         except DeviceGone as error:
@@ -116,6 +130,16 @@ class Receiver(ABC):
     @property
     def poll_open(self) -> bool:
         return self._poll_open
+
+    def take_notices(self) -> list[str]:
+        """What the user should be told about this receiver since the last call (it does
+        not acknowledge handsets, it does not answer, …)."""
+        notices, self._notices = [*self._notices, *self._device_notices()], []
+        return notices
+
+    def expected_answer(self) -> str:
+        """What this receiver proves itself with (for the "no answer" message)."""
+        return "a first message"
 
     def describe(self) -> str:
         return self.url.text or self.scheme
@@ -162,9 +186,35 @@ class Receiver(ABC):
         """Receivers without a notion of a remote ignore it."""
         return None
 
+    def _proven(self) -> bool:
+        """Whether what the device sent so far shows it is this kind of receiver."""
+        return True
+
+    def _device_notices(self) -> list[str]:
+        return []
+
+    # -- proving itself --------------------------------------------------------
+    def _opened(self) -> None:
+        self._opened_at = time.monotonic()
+        self.state = ReceiverState.CHECKING
+        self._check_answer()
+
+    def _check_answer(self) -> None:
+        if self._proven():
+            if self.state is ReceiverState.SILENT:
+                log.warning("%s answers now", self.describe())
+            self.state = ReceiverState.CONNECTED
+        elif self.state is ReceiverState.CHECKING and \
+                time.monotonic() - self._opened_at >= self.answer_timeout_s:
+            self.state = ReceiverState.SILENT
+            self.last_error = (f"no receiver answers on {self.describe()}: is it the right "
+                               f"protocol? (expected {self.expected_answer()} within "
+                               f"{self.answer_timeout_s:g} s)")
+            self._notices.append(self.last_error)
+
     # -- reconnecting --------------------------------------------------------
     def _command(self, step: Callable[[], None]) -> None:
-        if self.state is not ReceiverState.CONNECTED:
+        if self.state not in OPEN_STATES:
             return  # replayed by _try_reconnect
         try:
             step()
@@ -194,7 +244,7 @@ class Receiver(ABC):
             self.last_error = str(error)
             self._close_quietly()
             return False
-        self.state = ReceiverState.CONNECTED
+        self._opened()
         self.reconnects += 1
         log.warning("%s is back", self.describe())
         return True

@@ -35,6 +35,7 @@ from firmware_protocol.iclicker_base import (
     STOP_POLL_COMMANDS,
     BaseReportParser,
     BaseVariant,
+    CommandEcho,
     PolledBatch,
     VoteRecord,
     lcd_command,
@@ -80,6 +81,7 @@ class IClickerReceiver(Receiver):
         self._pending: list[RawPacket] = []
         self._lcd_shown: tuple[str, str] = ("", "")
         self._lcd_at = 0.0
+        self._echoed = False
 
     # -- opening ------------------------------------------------------------------------
     def _open(self) -> None:
@@ -95,6 +97,7 @@ class IClickerReceiver(Receiver):
                 usb.util.dispose_resources(device)
                 raise _translate(error, "opening the iClicker base") from error
             self._device = device
+            self._echoed = False
             self.variant = variant_from_manufacturer(manufacturer)
             self._parser = BaseReportParser(self.variant)
             for command in open_commands(self.channel, self.instructor):
@@ -215,7 +218,9 @@ class IClickerReceiver(Receiver):
         packets = []
         for event in self._parser.parse(report):
             records: tuple[VoteRecord, ...] = ()
-            if isinstance(event, VoteRecord):
+            if isinstance(event, CommandEcho):
+                self._echoed = True
+            elif isinstance(event, VoteRecord):
                 records = (event,)
             elif isinstance(event, PolledBatch):
                 self._batches += 1
@@ -256,6 +261,12 @@ class IClickerReceiver(Receiver):
 
     def describe(self) -> str:
         return f"iClicker USB base ({self.variant}, channel {self.channel})"
+
+    def _proven(self) -> bool:
+        return self._echoed
+
+    def expected_answer(self) -> str:
+        return "an echo of its commands"
 
     def stats(self) -> dict[str, int]:
         return {"records": self.records,

@@ -37,6 +37,11 @@ class LinkSession:
         self._seq = 0
 
     @property
+    def proven(self) -> bool:
+        """A HELLO came: this is a link v1 receiver."""
+        return self.hello is not None
+
+    @property
     def receiver(self) -> str:
         return f"link:{self.hello.receiver_id:08X}" if self.hello else self.label
 

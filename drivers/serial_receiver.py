@@ -29,6 +29,10 @@ from firmware_protocol.link import FrameType
 from firmware_protocol.link_messages import encode_channel
 
 PROTOCOLS = ("link", "iskipper")
+EXPECTED_ANSWERS = {
+    "link": "a link v1 HELLO",
+    "iskipper": "an iSkipper prompt, banner or Captured line",
+}
 DEFAULT_BAUD = 115_200
 PORT_TIMEOUT_S = 0.02
 """How long one read of the port blocks; the base class loops to the caller's deadline."""
@@ -91,7 +95,12 @@ class SerialReceiver(Receiver):
                 data += port.read(port.in_waiting)
         except serial.SerialException as error:
             raise DeviceGone(f"{self.port} stopped answering: {error}") from error
-        return self._session.on_bytes(data, time.time()) if data else []
+        if not data:
+            return []
+        packets = self._session.on_bytes(data, time.time())
+        if isinstance(self._session, IskipperSession):
+            self._write(self._session.take_outgoing())
+        return packets
 
     def _open_poll(self) -> None:
         self._link_command(FrameType.OPEN_POLL)
@@ -100,13 +109,30 @@ class SerialReceiver(Receiver):
         self._link_command(FrameType.CLOSE_POLL)
 
     def _set_channel(self, channel: str) -> None:
+        if isinstance(self._session, IskipperSession):
+            self._session.set_channel(channel)
+            self._write(self._session.take_outgoing())
         self._link_command(FrameType.SET_CHANNEL, encode_channel(channel))
+
+    def _proven(self) -> bool:
+        return self._session.proven
+
+    def _device_notices(self) -> list[str]:
+        if isinstance(self._session, IskipperSession):
+            notices, self._session.notices = self._session.notices, []
+            return notices
+        return []
+
+    def expected_answer(self) -> str:
+        return EXPECTED_ANSWERS[self.protocol]
 
     def _link_command(self, frame_type: FrameType, body: bytes = b"") -> None:
         if isinstance(self._session, LinkSession) and self._serial is not None:
             self._write(self._session.command(frame_type, body))
 
     def _write(self, data: bytes) -> None:
+        if not data:
+            return
         try:
             self._serial.write(data)
         except (serial.SerialException, OSError) as error:

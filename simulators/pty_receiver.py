@@ -1,5 +1,10 @@
-"""Run a :class:`LinkReceiverEmulator` on a pseudo-terminal, so the real serial
-driver talks to it through pyserial exactly as to a USB receiver."""
+"""Run a receiver's firmware emulator on a pseudo-terminal, so the real serial driver
+talks to it through pyserial exactly as to a USB receiver.
+
+Opening a real Arduino's port resets the board. A pseudo-terminal has no DTR line,
+so the server notices an open by the serial settings the host applies (pyserial
+sets the speed) and tells the emulator, which resets like the board would.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +16,23 @@ import threading
 import time
 import tty
 from pathlib import Path
+from typing import Protocol
 
 from simulators.faults import ByteFaults
-from simulators.link_receiver import LinkReceiverEmulator
 
 IDLE_WAKE_S = 0.05
+IDLE_SPEED = termios.B9600
+"""What the server sets; a host that opens the port sets its own (115200)."""
+
+
+class FirmwareEmulator(Protocol):
+    def power_on(self, now: float) -> None: ...
+
+    def receive(self, data: bytes, now: float) -> None: ...
+
+    def transmit(self, now: float) -> bytes: ...
+
+    def next_due(self) -> float | None: ...
 
 
 class PtyReceiver:
@@ -26,7 +43,7 @@ class PtyReceiver:
     the old pty vanishes, and a new one appears under the same name.
     """
 
-    def __init__(self, emulator: LinkReceiverEmulator, link_path: Path | None = None,
+    def __init__(self, emulator: FirmwareEmulator, link_path: Path | None = None,
                  faults: ByteFaults | None = None) -> None:
         self.emulator = emulator
         self.link_path = link_path
@@ -40,6 +57,7 @@ class PtyReceiver:
     def _open_pty(self) -> None:
         self._master, self._slave = os.openpty()
         tty.setraw(self._slave, termios.TCSANOW)
+        self._set_idle_speed()
         self.path = os.ttyname(self._slave)
         os.set_blocking(self._master, False)
         if self.link_path is not None:
@@ -73,8 +91,22 @@ class PtyReceiver:
                 if self._plugged.is_set():
                     self._serve_once()
 
+    def _set_idle_speed(self) -> None:
+        attributes = termios.tcgetattr(self._slave)
+        attributes[4] = attributes[5] = IDLE_SPEED
+        termios.tcsetattr(self._slave, termios.TCSANOW, attributes)
+
+    def _notice_host_open(self, now: float) -> None:
+        host_opened = getattr(self.emulator, "host_opened", None)
+        if host_opened is None:
+            return
+        if termios.tcgetattr(self._slave)[4] != IDLE_SPEED:
+            self._set_idle_speed()  # so that the next open is noticed too
+            host_opened(now)
+
     def _serve_once(self) -> None:
         now = time.monotonic()
+        self._notice_host_open(now)
         due = self.emulator.next_due()
         wait = IDLE_WAKE_S if due is None else max(0.0, min(due - now, IDLE_WAKE_S))
         writers = [self._master] if self._outgoing else []

@@ -89,6 +89,9 @@ class SimReceiver(Receiver):
         command = self._session.command(FrameType.SET_CHANNEL, encode_channel(channel))
         self.emulator.receive(command, time.monotonic())
 
+    def _proven(self) -> bool:
+        return self._session.proven
+
     @property
     def round_finished(self) -> bool:
         """The round that the open poll started has been fully sent."""

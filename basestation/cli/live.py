@@ -14,6 +14,9 @@ from basestation.cli.options import db_option, resolve_db, stop_on_signals
 from basestation.db import StoreError
 from drivers.errors import ReceiverError
 
+FIRMWARES = ("link", "iskipper-capture", "iskipper-in-one-package")
+"""Receiver firmwares ``simulate --pty`` can behave like (simulators/firmwares.py)."""
+
 
 @click.command()
 @click.option("--receiver", "receiver_url", required=True,
@@ -45,7 +48,8 @@ def record(receiver_url: str, db_path: Path | None, question: str | None, sessio
     if not as_json:
         click.echo(f"recording from {receiver_url} into {request.db_path}; Ctrl-C stops", err=True)
     try:
-        result = record_poll(request, stop)
+        result = record_poll(request, stop,
+                             on_notice=lambda notice: click.echo(f"note: {notice}", err=True))
     except (ReceiverError, StoreError, PollStateError) as error:
         raise click.ClickException(str(error)) from error
     if as_json:
@@ -79,12 +83,13 @@ def record(receiver_url: str, db_path: Path | None, question: str | None, sessio
               help="Play class time this many times faster.")
 @click.option("--truth", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the ground truth of every round here as JSON.")
+@click.option("--firmware", type=click.Choice(list(FIRMWARES)), default="link",
+              show_default=True, help="With --pty: which receiver firmware to behave like.")
 def simulate(use_pty: bool, capture: Path | None, unplug: str | None, students: int, seed: int,
              questions: int, revote: bool, loss: float, corrupt: float, speed: float,
-             truth: Path | None) -> None:
+             truth: Path | None, firmware: str) -> None:
     """Play a class on a pseudo-terminal (a round each time a poll opens), or write it
     to a capture file."""
-    from simulators.link_receiver import LinkReceiverEmulator
     from simulators.pty_receiver import PtyReceiver
     from simulators.scenario import ClassScenario
 
@@ -100,12 +105,16 @@ def simulate(use_pty: bool, capture: Path | None, unplug: str | None, students: 
         written = write_scenario_capture(capture, scenario, _parse_unplug(unplug))
         click.echo(f"wrote {written} packets in {len(scenario.rounds())} polls to {capture}")
         return
+    from simulators.firmwares import firmware_emulator
+
     rounds = scenario.rounds()
-    receiver = PtyReceiver(LinkReceiverEmulator(rounds, speed=speed))
+    emulator, protocol = firmware_emulator(firmware, rounds, speed)
+    receiver = PtyReceiver(emulator)
     click.echo(receiver.path)
     sys.stdout.flush()
     click.echo(f"serving {students} handsets, {len(rounds)} rounds on {receiver.path}; "
-               f"open serial://{receiver.path} and start a poll; Ctrl-C stops", err=True)
+               f"open serial://{receiver.path}?protocol={protocol} and start a poll; "
+               "Ctrl-C stops", err=True)
     stop = stop_on_signals()
     try:
         receiver.run(until=stop)

@@ -1,0 +1,78 @@
+"""The public DIY receivers' firmwares, emulated on a pseudo-terminal and read by the real
+serial driver through ``basestation record``: tallies equal the simulated class."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from simulators.firmwares import firmware_emulator
+from simulators.pty_receiver import PtyReceiver
+from simulators.scenario import ClassScenario
+from tests.helpers import finish, one_json, run_cli, start_record
+
+SPEED = 30.0
+
+
+@contextmanager
+def served(firmware: str, scenario: ClassScenario) -> Iterator[tuple[str, object]]:
+    emulator, _ = firmware_emulator(firmware, scenario.rounds(), SPEED)
+    receiver = PtyReceiver(emulator)
+    stop = threading.Event()
+    thread = threading.Thread(target=receiver.run, kwargs={"until": stop}, daemon=True)
+    thread.start()
+    try:
+        yield receiver.path, emulator
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        receiver.close()
+
+
+@pytest.mark.parametrize("firmware", ["iskipper-capture", "iskipper-in-one-package"])
+def test_300_handsets_through_each_iskipper_firmware(tmp_path: Path, firmware: str) -> None:
+    scenario = ClassScenario(students=300, seed=17, loss=0.05, corrupt=0.02)
+    truth = scenario.truth()[0]
+    with served(firmware, scenario) as (path, emulator):
+        result = run_cli("record", "--receiver", f"serial://{path}?protocol=iskipper",
+                         "--db", str(tmp_path / "class.db"), "--duration", "7", "--json")
+    assert result.returncode == 0, result.stderr
+    summary = one_json(result.stdout)
+    assert summary["counts"] == truth["counts"]
+    assert summary["voters"] == truth["voters"] > 250
+    assert summary["invalid"] == 0  # pings and debug lines are not packets that failed
+    events = emulator.events  # type: ignore[attr-defined]
+    assert events[0] == "reset" and "vote" in events
+    if firmware == "iskipper-in-one-package":
+        # the firmware prints nothing before its handshake: I, then C
+        assert events.index("got I") < events.index("got C") < events.index("vote")
+        assert "does not acknowledge handsets" in result.stderr
+    else:
+        assert "does not acknowledge" not in result.stderr
+
+
+def test_a_wrong_protocol_on_a_live_port_is_reported_within_5_s(tmp_path: Path) -> None:
+    """A link v1 receiver opened as if it were an iSkipper: the port opens, nothing
+    recognisable comes; record says so while it runs."""
+    scenario = ClassScenario(students=20, seed=2)
+    with served("link", scenario) as (path, _):
+        process = start_record("--receiver", f"serial://{path}?protocol=iskipper",
+                               "--db", str(tmp_path / "class.db"), "--duration", "30")
+        started = time.monotonic()
+        assert process.stderr is not None
+        line = ""
+        while "no receiver answers" not in line:
+            line = process.stderr.readline()
+            assert line, "record ended without saying so"
+        elapsed = time.monotonic() - started
+        process.send_signal(signal.SIGTERM)
+        finish(process)
+    assert elapsed < 5.0
+    assert f"serial:{path}" in line or path in line
+    assert "is it the right protocol?" in line and "iSkipper" in line
