@@ -11,6 +11,8 @@ from firmware_protocol.iclicker_air import PING as ICLICKER_PING
 from firmware_protocol.iclicker_air import AirPayloadError, decode_air_payload
 from firmware_protocol.iclicker_base import decode_record
 from firmware_protocol.iskipper import IskipperLineError, parse_iskipper_line
+from firmware_protocol.turningpoint import KEY_LABELS as TURNINGPOINT_KEYS
+from firmware_protocol.turningpoint import TurningPointFrameError, decode_frame
 
 PING = "ping"
 """A handset's presence beacon: not an answer, never counted."""
@@ -18,6 +20,9 @@ PING = "ping"
 ICLICKER_ANSWERS = {button: ANSWER_LETTERS[index]
                     for index, button in enumerate(ICLICKER_BUTTONS)} | {ICLICKER_PING: PING}
 """An iClicker's five buttons are choices A-E."""
+
+TURNINGPOINT_ANSWERS = {key: ANSWER_LETTERS[index] for index, key in enumerate(TURNINGPOINT_KEYS)}
+"""A ResponseCard's keys 1/A .. 0/J are choices A-J; its question key is no answer."""
 
 Decoded = tuple[str, str]
 """(handset, answer or PING)."""
@@ -62,11 +67,17 @@ class PacketDecoder:
             if packet.kind is PacketKind.BASE_RECORD:
                 handset, button = decode_record(packet.payload)
                 return handset, ICLICKER_ANSWERS[button]
+            if packet.kind is PacketKind.TURNINGPOINT_FRAME:
+                frame = decode_frame(packet.payload)
+                answer = TURNINGPOINT_ANSWERS.get(frame.key)
+                if answer is None:
+                    raise PacketDecodeError(f"key {frame.key!r} is not an answer")
+                return frame.handset, answer
             if packet.kind is PacketKind.ISKIPPER_LINE:
                 line = parse_iskipper_line(packet.payload)
                 if line is None:
                     raise PacketDecodeError(f"not a vote line: {packet.payload!r}")
                 return line.handset, ICLICKER_ANSWERS[line.answer]
-        except (AirPayloadError, IskipperLineError, ValueError) as error:
+        except (AirPayloadError, IskipperLineError, TurningPointFrameError, ValueError) as error:
             raise PacketDecodeError(str(error)) from error
         raise PacketDecodeError(f"no decoder for packets of kind {packet.kind}")

@@ -17,7 +17,13 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 
-from firmware_protocol.handset_id import HandsetIdError, alternate_form, parse_handset_id
+from firmware_protocol.handset_id import (
+    HandsetIdError,
+    alternate_form,
+    is_valid_handset_id,
+    parse_handset_id,
+)
+from firmware_protocol.turningpoint import reversed_id
 
 STUDENT_ID_HEADERS = ("student id", "student_id", "studentid", "sis id", "sis user id",
                       "username", "user id", "id", "id number")
@@ -49,10 +55,19 @@ class RosterEntry:
     handsets: list[str] = field(default_factory=list)
 
 
+HEX_DIGITS = set("0123456789abcdefABCDEF")
+TURNINGPOINT_DIGITS = 6
+
+
 def normalise_typed_id(text: str) -> str:
-    """A handset ID as students and old files write it: ``#``, lower case, zeros dropped."""
+    """A handset ID as students and old files write it: ``#``, lower case, zeros dropped.
+    Six hex digits without ``#`` are a TurningPoint ResponseCard's ID."""
+    marked = text.strip().startswith("#")
     cleaned = text.strip().lstrip("#").strip()
-    if 0 < len(cleaned) < 8 and all(c in "0123456789abcdefABCDEF" for c in cleaned):
+    compact = cleaned.replace("-", "").replace(" ", "")
+    if not marked and len(compact) == TURNINGPOINT_DIGITS and set(compact) <= HEX_DIGITS:
+        return compact.upper()
+    if 0 < len(cleaned) < 8 and set(cleaned) <= HEX_DIGITS:
         cleaned = cleaned.rjust(8, "0")
     return parse_handset_id(cleaned)
 
@@ -77,10 +92,23 @@ def with_alternate_forms(entries: list[RosterEntry]) -> dict[str, tuple[str, str
     mapping = {h: (e.student_id, "registered") for e in entries for h in e.handsets}
     for entry in entries:
         for handset in entry.handsets:
-            alternate = alternate_form(handset)
-            if alternate is not None and alternate not in mapping:
-                mapping[alternate] = (entry.student_id, "alternate")
+            for alternate, form in _other_forms(handset):
+                if alternate not in mapping:
+                    mapping[alternate] = (entry.student_id, form)
     return mapping
+
+
+def _other_forms(handset: str) -> list[tuple[str, str]]:
+    """IDs the same handset may send: an LMS's ``0…`` form of an iClicker ID; a
+    TurningPoint ID read the other way round (labels do not settle the byte order),
+    or an iClicker ID whose two leading zeros were dropped."""
+    if len(handset) != TURNINGPOINT_DIGITS:
+        alternate = alternate_form(handset)
+        return [] if alternate is None else [(alternate, "alternate")]
+    forms = [(reversed_id(handset), "reversed")]
+    if is_valid_handset_id("00" + handset):
+        forms.append(("00" + handset, "zeros dropped"))
+    return forms
 
 
 def _classic_rows(rows: list[tuple[int, list[str]]]) -> tuple[list[RosterEntry], list[str]]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from basestation.db import Store, StoreError
 from basestation.db import roster as sql
-from basestation.roster import RosterEntry, with_alternate_forms
-from firmware_protocol.handset_id import HandsetIdError, parse_handset_id
+from basestation.roster import RosterEntry, normalise_typed_id, with_alternate_forms
+from firmware_protocol.handset_id import HandsetIdError
 
 
 def import_roster(store: Store, entries: list[RosterEntry]) -> dict[str, int]:
@@ -24,7 +24,7 @@ def assign_handset(store: Store, handset: str, student_id: str,
     already sent (kept though it was unregistered) count for that student from now on.
     Returns the handset ID as stored."""
     try:
-        handset = parse_handset_id(handset)
+        handset = normalise_typed_id(handset)
     except HandsetIdError as error:
         raise StoreError(str(error)) from error
     store.call(sql.assign_handset, handset, student_id, session_id)

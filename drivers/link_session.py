@@ -9,6 +9,7 @@ from drivers.packets import PacketKind, RawPacket
 from firmware_protocol.link import FrameType, LinkDecoder, encode_frame
 from firmware_protocol.link_messages import (
     RADIO_HEADER,
+    RADIO_TURNINGPOINT,
     RSSI_UNKNOWN,
     Hello,
     LinkBodyError,
@@ -37,6 +38,13 @@ class LinkSession:
         self._seq = 0
 
     @property
+    def radio_kind(self) -> PacketKind:
+        """What the receiver's radio hears, as its HELLO says (iClicker until then)."""
+        if self.hello is not None and self.hello.radio == RADIO_TURNINGPOINT:
+            return PacketKind.TURNINGPOINT_FRAME
+        return PacketKind.ICLICKER_AIR
+
+    @property
     def proven(self) -> bool:
         """A HELLO came: this is a link v1 receiver."""
         return self.hello is not None
@@ -55,7 +63,7 @@ class LinkSession:
         packets: list[RawPacket] = []
         receiver = self.receiver
         unpack = RADIO_HEADER.unpack_from
-        air = PacketKind.ICLICKER_AIR
+        air = self.radio_kind
         new_tuple = tuple.__new__
         radio, shortest, unknown_rssi = RADIO_PACKET, _RADIO_MIN_FRAME, RSSI_UNKNOWN
         for raw in self.decoder.feed_raw(data):
@@ -72,7 +80,7 @@ class LinkSession:
                     None if rssi == unknown_rssi else rssi, None)))
             else:
                 self._control_frame(raw[0], raw[2:-2])
-                receiver = self.receiver
+                receiver, air = self.receiver, self.radio_kind
         return packets
 
     def _control_frame(self, frame_type: int, body: bytes) -> None:

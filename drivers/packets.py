@@ -13,6 +13,9 @@ class PacketKind(StrEnum):
     """Five bytes heard after the sync word; decoded by firmware_protocol.iclicker_air."""
     ISKIPPER_LINE = "iskipper-line"
     """One ``Captured,<answer>,<id>`` text line; decoded by firmware_protocol.iskipper."""
+    TURNINGPOINT_FRAME = "turningpoint-frame"
+    """A ResponseCard's six bytes after the address: ID, key, CRC
+    (firmware_protocol.turningpoint)."""
     BASE_RECORD = "iclicker-base-record"
     """One vote record of a USB base, its bytes as the base sent them
     (firmware_protocol.iclicker_base.decode_record)."""

@@ -1,7 +1,8 @@
 """Serial receivers through pyserial's ``serial_for_url``.
 
-``serial:///dev/ttyACM0?baud=115200&protocol=link`` (our firmware, default) or
-``protocol=iskipper`` (text lines of the public RFM69 sketch). Any URL pyserial
+``serial:///dev/ttyACM0?baud=115200&protocol=link`` (our firmware, default),
+``protocol=iskipper`` (both public iSkipper firmwares) or ``protocol=turningpoint``
+(the public turning-clicker sketch). Any URL pyserial
 opens works too: ``loop://``, ``socket://host:port``, ``rfc2217://host:port``.
 """
 
@@ -24,15 +25,18 @@ from drivers.errors import (
 from drivers.iskipper_session import IskipperSession
 from drivers.link_session import LinkSession
 from drivers.packets import RawPacket
+from drivers.turning_session import TurningSketchSession
 from drivers.url import ReceiverUrl
 from firmware_protocol.link import FrameType
 from firmware_protocol.link_messages import encode_channel
 
-PROTOCOLS = ("link", "iskipper")
+PROTOCOLS = ("link", "iskipper", "turningpoint")
 EXPECTED_ANSWERS = {
     "link": "a link v1 HELLO",
     "iskipper": "an iSkipper prompt, banner or Captured line",
+    "turningpoint": "the turning-clicker boot banner or an incoming: line",
 }
+Session = LinkSession | IskipperSession | TurningSketchSession
 DEFAULT_BAUD = 115_200
 PORT_TIMEOUT_S = 0.02
 """How long one read of the port blocks; the base class loops to the caller's deadline."""
@@ -53,11 +57,15 @@ class SerialReceiver(Receiver):
         if not url.target:
             raise ReceiverUrlError(f"{url.text}: no port given, e.g. serial:///dev/ttyACM0")
         self._serial: Any = None
-        self._session: LinkSession | IskipperSession = self._new_session()
+        self._session: Session = self._new_session()
 
-    def _new_session(self) -> LinkSession | IskipperSession:
+    def _new_session(self) -> Session:
         label = f"serial:{self.url.target}"
-        return LinkSession(label) if self.protocol == "link" else IskipperSession(label)
+        if self.protocol == "link":
+            return LinkSession(label)
+        if self.protocol == "iskipper":
+            return IskipperSession(label)
+        return TurningSketchSession(label)
 
     @property
     def transport(self) -> Any:
@@ -65,7 +73,7 @@ class SerialReceiver(Receiver):
         return self._serial
 
     @property
-    def session(self) -> LinkSession | IskipperSession:
+    def session(self) -> Session:
         return self._session
 
     def _open(self) -> None:

@@ -40,7 +40,9 @@ def write_scenario_capture(path: Path, scenario: ClassScenario,
                 times = [back if unplug.at <= t < back else t for t in times]
                 writer.event("gone", clock + unplug.at)
                 writer.event("back", clock + back)
-            packets = [RawPacket(PacketKind.ICLICKER_AIR, t.payload, RECEIVER_LABEL,
+            kind = (PacketKind.TURNINGPOINT_FRAME if scenario.radio == "turningpoint"
+                    else PacketKind.ICLICKER_AIR)
+            packets = [RawPacket(kind, t.payload, RECEIVER_LABEL,
                                  clock + at, int(at * 1e6)) for t, at in
                        zip(scheduled.transmissions, times, strict=True)]
             packets.sort(key=lambda packet: packet.host_time)

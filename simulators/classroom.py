@@ -47,6 +47,8 @@ class ClassroomModel:
     change_of_mind: float = 0.1
     median_reaction_s: float = 15.0
     round_length_s: float = 60.0
+    radio: str = "iclicker"
+    """``turningpoint``: ResponseCards, whose IDs have six hex digits."""
     handsets: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -54,6 +56,8 @@ class ClassroomModel:
             raise ValueError("students must be zero or more")
         self._rng = random.Random(self.seed)
         self.handsets = make_handset_ids(self.students, self._rng)
+        if self.radio == "turningpoint":
+            self.handsets = [handset[:6] for handset in self.handsets]  # three random bytes
         self._ability = [self._rng.gauss(0.0, 1.0) for _ in self.handsets]
 
     def script(self, questions: int, revote: bool = True) -> list[RoundScript]:

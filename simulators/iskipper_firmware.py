@@ -35,7 +35,9 @@ CHANNELS = {a + b for a in "ABCD" for b in "ABCD"}
 
 
 @dataclass
-class _Firmware:
+class LineFirmware:
+    """A receiver firmware that prints text lines; one round per reset or capture."""
+
     rounds: list[ScheduledRound]
     speed: float = 1.0
     events: list[str] = field(default_factory=list)
@@ -78,9 +80,10 @@ class _Firmware:
             return
         scheduled = self.rounds[self._next_round]
         self._next_round += 1
-        heard = [t for t in scheduled.transmissions if t.intact and t.handset != "rogue"]
-        self._queue = deque((now + t.time / self.speed, self._line(index, t.handset, t.answer))
-                            for index, t in enumerate(heard))
+        heard = [t for t in scheduled.transmissions if self._heard(t.payload, t.intact)]
+        self._queue = deque(
+            (now + t.time / self.speed, self._line(index, t.handset, t.answer, t.payload))
+            for index, t in enumerate(heard))
 
     def _reset(self, now: float) -> None: ...
 
@@ -89,12 +92,16 @@ class _Firmware:
     def _timer(self) -> float | None:
         return None
 
-    def _line(self, index: int, handset: str, answer: str) -> bytes:
+    def _heard(self, payload: bytes, intact: bool) -> bool:
+        """What the firmware prints: the radio library drops packets that fail its check."""
+        return intact
+
+    def _line(self, index: int, handset: str, answer: str, payload: bytes) -> bytes:
         raise NotImplementedError
 
 
 @dataclass
-class CaptureSketch(_Firmware):
+class CaptureSketch(LineFirmware):
     _banner_due: float | None = None
 
     def receive(self, data: bytes, now: float) -> None:
@@ -112,14 +119,14 @@ class CaptureSketch(_Firmware):
     def _timer(self) -> float | None:
         return self._banner_due
 
-    def _line(self, index: int, handset: str, answer: str) -> bytes:
+    def _line(self, index: int, handset: str, answer: str, payload: bytes) -> bytes:
         pairs = ", ".join(handset[i:i + 2] for i in range(0, 8, 2))
         debug = f"{index * 37 % 256:02X}\r\n".encode() if index % DEBUG_LINE_EVERY == 3 else b""
         return debug + f"Captured: {answer} ({pairs}) \n\r\n".encode("ascii")
 
 
 @dataclass
-class InOnePackage(_Firmware):
+class InOnePackage(LineFirmware):
     state: str = "off"
     channel: str = "AA"
     _command: bytearray = field(default_factory=bytearray)
@@ -182,5 +189,5 @@ class InOnePackage(_Firmware):
     def _timer(self) -> float | None:
         return None if self.state == "capturing" else self._prompt_at
 
-    def _line(self, index: int, handset: str, answer: str) -> bytes:
+    def _line(self, index: int, handset: str, answer: str, payload: bytes) -> bytes:
         return f"Captured,{answer},{handset}\n".encode("ascii")

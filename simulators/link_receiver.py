@@ -16,6 +16,7 @@ from firmware_protocol.link import FrameType, LinkDecoder, encode_frame
 from firmware_protocol.link_messages import (
     PROTOCOL_VERSION,
     RADIO_ICLICKER,
+    RADIO_TURNINGPOINT,
     Hello,
     RadioPacket,
     Reply,
@@ -29,6 +30,8 @@ RESULT_OK = 0
 RESULT_BAD_COMMAND = 1
 RESULT_NO_ROUND = 2
 VALID_CHANNEL_LETTERS = "ABCD"
+RADIO_CODES = {"iclicker": RADIO_ICLICKER, "turningpoint": RADIO_TURNINGPOINT}
+"""HELLO's radio byte (1 = iClicker 900 MHz, 2 = TurningPoint 2.4 GHz)."""
 
 
 @dataclass
@@ -50,6 +53,7 @@ class LinkReceiverEmulator:
     channel: str = "AA"
     speed: float = 1.0
     rssi: int = -55
+    radio: int = RADIO_ICLICKER
     _decoder: LinkDecoder = field(default_factory=LinkDecoder)
     _outbox: bytearray = field(default_factory=bytearray)
     _queue: deque[tuple[float, bytes]] = field(default_factory=deque)
@@ -143,7 +147,7 @@ class LinkReceiverEmulator:
         self._reply(seq, RESULT_OK, f"question {scheduled.question} round {scheduled.round}")
 
     def _hello(self) -> Hello:
-        return Hello(PROTOCOL_VERSION, FIRMWARE_VERSION, self.receiver_id, RADIO_ICLICKER,
+        return Hello(PROTOCOL_VERSION, FIRMWARE_VERSION, self.receiver_id, self.radio,
                      self.channel)
 
     def _reply(self, seq: int, result: int, text: str = "") -> None:

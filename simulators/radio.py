@@ -1,12 +1,26 @@
-"""The 900 MHz radio between handsets and a receiver: retransmissions, loss, corruption."""
+"""The radio between handsets and a receiver (iClicker 900 MHz or TurningPoint 2.4 GHz):
+retransmissions, loss, corruption, devices that are no handset."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
 
-from firmware_protocol.iclicker_air import encode_air_payload
+from firmware_protocol import turningpoint
+from firmware_protocol.iclicker_air import ANSWERS, encode_air_payload
 from simulators.classroom import Press
+
+ICLICKER = "iclicker"
+TURNINGPOINT = "turningpoint"
+RADIOS = (ICLICKER, TURNINGPOINT)
+
+
+def payload_for(radio: str, handset: str, answer: str) -> bytes:
+    """What the handset sends for ``answer`` (A-E): an iClicker air payload, or a
+    ResponseCard frame of key 1..5."""
+    if radio == TURNINGPOINT:
+        return turningpoint.encode_frame(handset, turningpoint.KEY_LABELS[ANSWERS.index(answer)])
+    return encode_air_payload(handset, answer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +49,7 @@ class RadioModel:
     rogue: float = 0.0
     """Share of extra packets from devices that are no valid handset: the checksum
     is right but the answer nibble means nothing (counted as invalid, never a vote)."""
+    radio: str = ICLICKER
 
     def transmit(self, presses: tuple[Press, ...] | list[Press], seed: int) -> list[Transmission]:
         """Every copy the receiver hears, in time order."""
@@ -42,7 +57,7 @@ class RadioModel:
         next_press_time = _next_press_times(presses)
         heard: list[Transmission] = []
         for index, press in enumerate(presses):
-            payload = encode_air_payload(press.handset, press.answer)
+            payload = payload_for(self.radio, press.handset, press.answer)
             stop = next_press_time[index]
             for copy in range(rng.randint(1, self.max_copies)):
                 at = press.time + copy * self.spacing_s * rng.uniform(0.7, 1.3)
@@ -56,7 +71,7 @@ class RadioModel:
                 else:
                     heard.append(Transmission(at, press.handset, press.answer, payload, True))
         for _ in range(round(len(presses) * self.rogue)):
-            heard.append(_rogue_transmission(rng, presses))
+            heard.append(_rogue_transmission(rng, presses, self.radio))
         heard.sort(key=lambda t: t.time)
         return heard
 
@@ -87,9 +102,13 @@ def _flip_one_bit(payload: bytes, rng: random.Random) -> bytes:
     return bytes(corrupted)
 
 
-def _rogue_transmission(rng: random.Random, presses: tuple[Press, ...] | list[Press]
-                        ) -> Transmission:
+def _rogue_transmission(rng: random.Random, presses: tuple[Press, ...] | list[Press],
+                        radio: str = ICLICKER) -> Transmission:
     last = max((p.time for p in presses), default=1.0)
+    if radio == TURNINGPOINT:  # a question key, or a key byte no handset sends; CRC right
+        body = rng.randbytes(3) + bytes((rng.choice((ord("?"), ord("K"), 0x00)),))
+        frame = body + turningpoint.crc16(turningpoint.BASE_ADDRESS + body).to_bytes(2, "big")
+        return Transmission(rng.uniform(0, last), "rogue", "?", frame, False)
     raw = bytearray(rng.randbytes(4))
     raw[3] = (raw[3] & 0xF0) | rng.choice((0x0, 0x3, 0x4, 0x7, 0x9))  # no answer has these
     payload = bytes(raw) + bytes(((raw[0] + raw[1] + raw[2] + raw[3]) & 0xFF,))

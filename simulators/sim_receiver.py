@@ -19,7 +19,8 @@ from drivers.packets import RawPacket
 from drivers.url import ReceiverUrl
 from firmware_protocol.link import FrameType
 from firmware_protocol.link_messages import encode_channel
-from simulators.link_receiver import LinkReceiverEmulator
+from simulators.link_receiver import RADIO_CODES, LinkReceiverEmulator
+from simulators.radio import ICLICKER, RADIOS
 from simulators.scenario import ClassScenario
 
 
@@ -33,7 +34,15 @@ def scenario_from_url(url: ReceiverUrl, students: int) -> ClassScenario:
         loss=url.float_param("loss", 0.0),
         corrupt=url.float_param("corrupt", 0.0),
         rogue=url.float_param("rogue", 0.0),
+        radio=radio_from_url(url),
     )
+
+
+def radio_from_url(url: ReceiverUrl) -> str:
+    radio = url.param("radio", ICLICKER)
+    if radio not in RADIOS:
+        raise ReceiverUrlError(f"{url.text}: radio must be one of {', '.join(RADIOS)}")
+    return radio
 
 
 def speed_from_url(url: ReceiverUrl) -> float:
@@ -56,7 +65,8 @@ class SimReceiver(Receiver):
         self.scenario = scenario_from_url(url, students)
         self.speed = speed_from_url(url)
         self.ends = url.int_param("end", 1) == 1
-        self.emulator = LinkReceiverEmulator(self.scenario.rounds(), speed=self.speed)
+        self.emulator = LinkReceiverEmulator(self.scenario.rounds(), speed=self.speed,
+                                             radio=RADIO_CODES[self.scenario.radio])
         self._session = LinkSession(f"sim:{students}")
 
     def _open(self) -> None:

@@ -15,7 +15,7 @@ import pytest
 from simulators.firmwares import firmware_emulator
 from simulators.pty_receiver import PtyReceiver
 from simulators.scenario import ClassScenario
-from tests.helpers import finish, one_json, run_cli, start_record
+from tests.helpers import finish, one_json, query, run_cli, simulated_pty, start_record
 
 SPEED = 30.0
 
@@ -76,3 +76,43 @@ def test_a_wrong_protocol_on_a_live_port_is_reported_within_5_s(tmp_path: Path) 
     assert elapsed < 5.0
     assert f"serial:{path}" in line or path in line
     assert "is it the right protocol?" in line and "iSkipper" in line
+
+
+def test_300_responsecards_through_the_turning_clicker_sketch(tmp_path: Path) -> None:
+    scenario = ClassScenario(students=300, seed=23, loss=0.05, corrupt=0.03, rogue=0.02,
+                             radio="turningpoint")
+    truth = scenario.truth()[0]
+    with served("turning-clicker", scenario) as (path, emulator):
+        result = run_cli("record", "--receiver", f"serial://{path}?protocol=turningpoint",
+                         "--db", str(tmp_path / "class.db"), "--duration", "7", "--json")
+    assert result.returncode == 0, result.stderr
+    summary = one_json(result.stdout)
+    assert summary["counts"] == truth["counts"]
+    assert summary["voters"] == truth["voters"] > 250
+    # the sketch drops frames that fail the CRC; rogue frames pass it but carry no answer
+    rogue = sum(t.handset == "rogue" for t in scenario.rounds()[0].transmissions)
+    assert summary["invalid"] == rogue > 0
+    handsets = query(tmp_path / "class.db", "SELECT DISTINCT handset FROM votes")
+    assert all(len(handset) == 6 for (handset,) in handsets)
+
+
+def test_responsecards_through_a_link_v1_receiver_that_reports_radio_2(tmp_path: Path) -> None:
+    scenario = ClassScenario(students=120, seed=5, corrupt=0.02, radio="turningpoint")
+    truth = scenario.truth()[0]
+    with simulated_pty("--students", "120", "--seed", "5", "--corrupt", "0.02",
+                       "--radio", "turningpoint", "--speed", "30") as path:
+        result = run_cli("record", "--receiver", f"serial://{path}", "--db",
+                         str(tmp_path / "class.db"), "--duration", "5", "--json")
+    assert result.returncode == 0, result.stderr
+    summary = one_json(result.stdout)
+    assert summary["counts"] == truth["counts"] and summary["voters"] == truth["voters"]
+    assert summary["invalid"] == truth["copies_corrupted"]
+
+
+def test_sim_url_plays_a_turningpoint_class(tmp_path: Path) -> None:
+    url = "sim://80?seed=3&speed=200&radio=turningpoint"
+    truth = ClassScenario(students=80, seed=3, radio="turningpoint").truth()[0]
+    result = run_cli("record", "--receiver", url, "--db", str(tmp_path / "c.db"), "--json")
+    assert result.returncode == 0, result.stderr
+    summary = one_json(result.stdout)
+    assert summary["counts"] == truth["counts"] and summary["voters"] == truth["voters"]

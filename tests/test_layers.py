@@ -16,7 +16,8 @@ SQL = re.compile(r"\b(SELECT\b.+\bFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s
                  r"CREATE\s+(TABLE|INDEX|VIEW)|DROP\s+TABLE|PRAGMA\s+\w+|ALTER\s+TABLE)\b",
                  re.IGNORECASE | re.DOTALL)
 DATABASE_CALLS = {"execute", "executemany", "query", "table", "rows_where", "upsert"}
-VENDOR_CONSTANTS = {"ANSWERS", "PING", "PUSHED_BUTTONS", "POLLED_BUTTONS", "ANSWER_NIBBLES"}
+VENDOR_CONSTANTS = {"ANSWERS", "PING", "PUSHED_BUTTONS", "POLLED_BUTTONS", "ANSWER_NIBBLES",
+                    "KEY_LABELS", "QUESTION_KEY"}
 SEAM = REPO / "basestation" / "decoding.py"
 LONGEST_MODULE = 320
 

@@ -64,3 +64,12 @@ def test_a_bad_file_imports_nothing(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "line 3 (s3)" in result.output
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT student_id FROM students").fetchall() == [("s1",)]
+
+
+def test_turningpoint_ids_match_in_either_byte_order() -> None:
+    """No source settles whether a ResponseCard's label prints its ID in air order."""
+    entries = parse_roster("student id,clicker id\ns1,090FD3\ns2,d3-0f-0a\n")
+    assert [e.handsets for e in entries] == [["090FD3"], ["D30F0A"]]
+    mapping = with_alternate_forms(entries)
+    assert mapping["090FD3"] == ("s1", "registered") and mapping["D30F09"] == ("s1", "reversed")
+    assert mapping["0A0FD3"] == ("s2", "reversed")

@@ -14,8 +14,10 @@ from basestation.cli.options import db_option, resolve_db, stop_on_signals
 from basestation.db import StoreError
 from drivers.errors import ReceiverError
 
-FIRMWARES = ("link", "iskipper-capture", "iskipper-in-one-package")
-"""Receiver firmwares ``simulate --pty`` can behave like (simulators/firmwares.py)."""
+FIRMWARES = {"link": None, "iskipper-capture": "iclicker",
+             "iskipper-in-one-package": "iclicker", "turning-clicker": "turningpoint"}
+"""Receiver firmwares ``simulate --pty`` can behave like (simulators/firmwares.py), and
+the one radio each hears (None: either)."""
 
 
 @click.command()
@@ -85,9 +87,11 @@ def record(receiver_url: str, db_path: Path | None, question: str | None, sessio
               help="Write the ground truth of every round here as JSON.")
 @click.option("--firmware", type=click.Choice(list(FIRMWARES)), default="link",
               show_default=True, help="With --pty: which receiver firmware to behave like.")
+@click.option("--radio", type=click.Choice(["iclicker", "turningpoint"]),
+              help="The handsets: iClicker (default) or TurningPoint ResponseCards.")
 def simulate(use_pty: bool, capture: Path | None, unplug: str | None, students: int, seed: int,
              questions: int, revote: bool, loss: float, corrupt: float, speed: float,
-             truth: Path | None, firmware: str) -> None:
+             truth: Path | None, firmware: str, radio: str | None) -> None:
     """Play a class on a pseudo-terminal (a round each time a poll opens), or write it
     to a capture file."""
     from simulators.pty_receiver import PtyReceiver
@@ -95,8 +99,13 @@ def simulate(use_pty: bool, capture: Path | None, unplug: str | None, students: 
 
     if use_pty == (capture is not None):
         raise click.UsageError("choose one of --pty and --capture FILE")
+    heard_by_firmware = FIRMWARES[firmware]
+    if radio is not None and heard_by_firmware is not None and radio != heard_by_firmware:
+        raise click.UsageError(f"the {firmware} firmware hears {heard_by_firmware} handsets, "
+                               f"not {radio}")
+    radio = radio or heard_by_firmware or "iclicker"
     scenario = ClassScenario(students=students, seed=seed, questions=questions, revote=revote,
-                             loss=loss, corrupt=corrupt)
+                             loss=loss, corrupt=corrupt, radio=radio)
     if truth is not None:
         truth.write_text(json.dumps(scenario.truth(), indent=1))
     if capture is not None:
@@ -108,7 +117,7 @@ def simulate(use_pty: bool, capture: Path | None, unplug: str | None, students: 
     from simulators.firmwares import firmware_emulator
 
     rounds = scenario.rounds()
-    emulator, protocol = firmware_emulator(firmware, rounds, speed)
+    emulator, protocol = firmware_emulator(firmware, rounds, speed, radio)
     receiver = PtyReceiver(emulator)
     click.echo(receiver.path)
     sys.stdout.flush()
