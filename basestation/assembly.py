@@ -18,18 +18,24 @@ from basestation.live_session import LiveSession
 from basestation.station import Station, VoteListener
 from drivers.base import Receiver
 from drivers.capture import CaptureWriter
-from drivers.registry import receiver_for_url
+from drivers.registry import receiver_for_urls
 
 if TYPE_CHECKING:
     from basestation.tui.app import DashboardApp
 
 
-def receiver_from(receiver: str | Receiver) -> Receiver:
-    return receiver_for_url(receiver) if isinstance(receiver, str) else receiver
+ReceiverSpec = str | Sequence[str] | Receiver
+"""A URL, several URLs (read as one group), or a receiver already made."""
+
+
+def receiver_from(receiver: ReceiverSpec) -> Receiver:
+    if isinstance(receiver, Receiver):
+        return receiver
+    return receiver_for_urls([receiver] if isinstance(receiver, str) else list(receiver))
 
 
 @contextmanager
-def open_station(receiver: str | Receiver, db_path: Path, *, instructor: str | None = None,
+def open_station(receiver: ReceiverSpec, db_path: Path, *, instructor: str | None = None,
                  capture: Path | None = None, channel: str | None = None,
                  flush_interval_s: float = 0.1,
                  listeners: Sequence[VoteListener] = ()) -> Iterator[Station]:
@@ -82,7 +88,7 @@ def _capture(path: Path | None, receiver: Receiver) -> Iterator[CaptureWriter | 
         writer.close()
 
 
-def run_dashboard(receiver: str | Receiver, db_path: Path, *, course: str | None = None,
+def run_dashboard(receiver: ReceiverSpec, db_path: Path, *, course: str | None = None,
                   instructor: str | None = None, countdown: float | None = None,
                   hide_results: bool = False, start_poll: bool = False,
                   anonymous: bool = False, capture: Path | None = None) -> None:

@@ -264,6 +264,8 @@ class LiveSession:
             store_error=station.store.error,
             ended=self.ended,
             answers=station.buffer.answers,
+            receivers=tuple((m.name, m.state) for m in receiver.members())
+            if receiver.members()[1:] else (),
         )
 
 

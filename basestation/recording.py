@@ -15,7 +15,7 @@ from basestation.votes import BufferSnapshot
 
 @dataclass(frozen=True)
 class RecordRequest:
-    receiver_url: str
+    receiver_urls: tuple[str, ...]
     db_path: Path
     question: str | None = None
     session: int | None = None
@@ -28,10 +28,11 @@ class RecordRequest:
 
 
 def record_poll(request: RecordRequest, stop: threading.Event,
-                on_notice: Callable[[str], None] | None = None) -> dict[str, Any]:
+                on_notice: Callable[[str], None] | None = None,
+                on_progress: Callable[[BufferSnapshot], None] | None = None) -> dict[str, Any]:
     """Run one poll and return its summary; the poll is closed whatever happens.
     ``on_notice`` hears what the user should be told about the receiver meanwhile."""
-    with open_station(request.receiver_url, request.db_path, capture=request.capture,
+    with open_station(request.receiver_urls, request.db_path, capture=request.capture,
                       channel=request.channel) as station:
         store, receiver = station.store, station.receiver
         polls = station.polls
@@ -47,7 +48,9 @@ def record_poll(request: RecordRequest, stop: threading.Event,
         poll_opener()
         deadline = None if request.duration is None else time.monotonic() + request.duration
         try:
-            reason = station.run_until(stop, deadline, on_notice)
+            progress = None if on_progress is None else (
+                lambda: on_progress(station.buffer.snapshot()))
+            reason = station.run_until(stop, deadline, on_notice, progress)
         finally:
             poll = polls.poll
             station.close_poll()

@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable, Sequence
 
 from basestation.db import Store
+from basestation.db import commands as sql
+from basestation.db.commands import ReceiverCounters
 from basestation.domain import Vote
 from basestation.pipeline import VotePipeline
 from basestation.polls import PollController
@@ -21,6 +23,9 @@ from drivers.errors import ReceiverEnded
 from drivers.packets import RawPacket
 
 READ_TIMEOUT_S = 0.05
+PROGRESS_EVERY_S = 0.5
+ROUND_TAIL_S = 0.3
+"""After a scripted round's last packet: time for copies still on their way."""
 VoteListener = Callable[[int, Vote], None]
 """Told of every accepted vote (poll id, vote), after the store has queued it."""
 
@@ -51,6 +56,7 @@ class Station:
         self.polls = PollController(store, self.buffer)
         self.ended = False
         self._notices: list[str] = []
+        self._packets_at_open: dict[str, int] = {}
 
     def take_notices(self) -> list[str]:
         """What the user should be told since the last call: a receiver that does not
@@ -95,24 +101,43 @@ class Station:
                                  "its votes count once it answers")
         if self.capture is not None:
             self.capture.event("poll-open")
+        self._packets_at_open = {m.name: m.packets for m in self.receiver.members()}
         self.receiver.open_poll()
 
     def close_poll(self) -> None:
         self.receiver.close_poll()
         if self.capture is not None:
             self.capture.event("poll-close")
+        poll = self.polls.poll
         self.polls.close_poll()
+        if poll is not None:
+            counters = [ReceiverCounters(m.name, m.packets - self._packets_at_open.get(m.name, 0),
+                                         m.state, m.error) for m in self.receiver.members()]
+            self.store.call(sql.record_poll_receivers, poll.id, counters)
 
     def run_until(self, stop: threading.Event, deadline: float | None = None,
-                  on_notice: Callable[[str], None] | None = None) -> str:
-        """Pump until ``stop`` is set, ``deadline`` (monotonic) passes or the receiver ends;
-        return which of "stopped", "duration" or "ended" it was."""
+                  on_notice: Callable[[str], None] | None = None,
+                  on_progress: Callable[[], None] | None = None) -> str:
+        """Pump until ``stop`` is set, ``deadline`` (monotonic) passes, the receiver ends
+        or a scripted receiver has played the whole round; return which of "stopped",
+        "duration", "ended" or "round" it was. ``on_progress`` is called about twice
+        a second."""
+        round_done_at: float | None = None
+        next_progress = 0.0
         while not stop.is_set():
+            now = time.monotonic()
             if on_notice is not None:
                 for notice in self.take_notices():
                     on_notice(notice)
-            if deadline is not None and time.monotonic() >= deadline:
+            if on_progress is not None and now >= next_progress:
+                on_progress()
+                next_progress = now + PROGRESS_EVERY_S
+            if deadline is not None and now >= deadline:
                 return "duration"
+            if self.receiver.round_finished:
+                round_done_at = round_done_at or now
+                if now - round_done_at >= ROUND_TAIL_S:
+                    return "round"
             if not self.pump():
                 return "ended"
         return "stopped"

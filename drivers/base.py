@@ -14,6 +14,7 @@ import logging
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from types import TracebackType
 from typing import ClassVar
@@ -41,6 +42,16 @@ class ReceiverState(StrEnum):
 OPEN_STATES = (ReceiverState.CHECKING, ReceiverState.CONNECTED, ReceiverState.SILENT)
 
 
+@dataclass(frozen=True)
+class MemberStatus:
+    """How one physical receiver is doing, for the screen and the database."""
+
+    name: str
+    state: str
+    packets: int
+    error: str
+
+
 class Receiver(ABC):
     """A source of :class:`RawPacket` objects."""
 
@@ -59,6 +70,7 @@ class Receiver(ABC):
         self._next_reconnect_at = 0.0
         self._opened_at = 0.0
         self._notices: list[str] = []
+        self.packets_read = 0
 
     # -- public behaviour -------------------------------------------------
     def open(self) -> None:
@@ -93,6 +105,7 @@ class Receiver(ABC):
                 if self.state is not ReceiverState.CONNECTED:
                     self._check_answer()
                 if packets or time.monotonic() >= deadline:
+                    self.packets_read += len(packets)
                     return packets
         except DeviceGone as error:
             self._lost(error)
@@ -140,6 +153,17 @@ class Receiver(ABC):
     def expected_answer(self) -> str:
         """What this receiver proves itself with (for the "no answer" message)."""
         return "a first message"
+
+    @property
+    def round_finished(self) -> bool:
+        """A scripted source (a simulator, a capture) has sent all of the round its open
+        poll started; a real receiver never knows, so False."""
+        return False
+
+    def members(self) -> list[MemberStatus]:
+        """Each physical receiver behind this one (itself, unless it is a group)."""
+        return [MemberStatus(self.describe(), self.state.value, self.packets_read,
+                             self.last_error)]
 
     def describe(self) -> str:
         return self.url.text or self.scheme

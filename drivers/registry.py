@@ -7,7 +7,7 @@ imports them.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib.metadata import entry_points
 
@@ -75,6 +75,17 @@ def receiver_for_url(text: str) -> Receiver:
     """An unopened receiver for ``text``; use it as a context manager to open it."""
     url = parse_receiver_url(text)
     return receiver_class_for(url.scheme)(url)
+
+
+def receiver_for_urls(texts: Sequence[str]) -> Receiver:
+    """One receiver, or several read as one (:class:`~drivers.group.ReceiverGroup`)."""
+    if not texts:
+        raise ReceiverUrlError("no receiver given")
+    if len(texts) == 1:
+        return receiver_for_url(texts[0])
+    from drivers.group import ReceiverGroup
+
+    return ReceiverGroup([receiver_for_url(text) for text in texts])
 
 
 def _load(reference: str) -> type[Receiver]:

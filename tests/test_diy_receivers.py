@@ -82,7 +82,7 @@ def test_300_responsecards_through_the_turning_clicker_sketch(tmp_path: Path) ->
     scenario = ClassScenario(students=300, seed=23, loss=0.05, corrupt=0.03, rogue=0.02,
                              radio="turningpoint")
     truth = scenario.truth()[0]
-    with served("turning-clicker", scenario) as (path, emulator):
+    with served("turning-clicker", scenario) as (path, _):
         result = run_cli("record", "--receiver", f"serial://{path}?protocol=turningpoint",
                          "--db", str(tmp_path / "class.db"), "--duration", "7", "--json")
     assert result.returncode == 0, result.stderr

@@ -21,7 +21,7 @@ the one radio each hears (None: either)."""
 
 
 @click.command()
-@click.option("--receiver", "receiver_url", required=True,
+@click.option("--receiver", "receiver_urls", required=True, multiple=True,
               help="Receiver URL: serial:///dev/ttyACM0, sim://300?seed=7, …")
 @db_option
 @click.option("--question", help="Text of the question (for the record).")
@@ -35,23 +35,27 @@ the one radio each hears (None: either)."""
               help="A new session whose votes are never linked to students.")
 @click.option("--channel", help="Radio channel AA..DD (the handsets' setting).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def record(receiver_url: str, db_path: Path | None, question: str | None, session: int | None,
-           revote: bool, duration: float | None, course: str | None, capture: Path | None,
-           anonymous: bool, channel: str | None, as_json: bool) -> None:
+def record(receiver_urls: tuple[str, ...], db_path: Path | None, question: str | None,
+           session: int | None, revote: bool, duration: float | None, course: str | None,
+           capture: Path | None, anonymous: bool, channel: str | None, as_json: bool) -> None:
     """Record one poll until DURATION ends, the receiver ends, or Ctrl-C / SIGTERM."""
     from basestation.polls import PollStateError
     from basestation.recording import RecordRequest, record_poll
 
     if revote and session is None:
         raise click.UsageError("--revote needs --session ID")
-    request = RecordRequest(receiver_url, resolve_db(db_path), question, session, revote,
+    request = RecordRequest(receiver_urls, resolve_db(db_path), question, session, revote,
                             duration, course, capture, anonymous, channel)
     stop = stop_on_signals()
     if not as_json:
-        click.echo(f"recording from {receiver_url} into {request.db_path}; Ctrl-C stops", err=True)
+        click.echo(f"recording from {' + '.join(receiver_urls)} into {request.db_path}; "
+                   "Ctrl-C stops", err=True)
     try:
-        result = record_poll(request, stop,
-                             on_notice=lambda notice: click.echo(f"note: {notice}", err=True))
+        live = LiveCount() if sys.stderr.isatty() else None
+        result = record_poll(request, stop, on_notice=lambda notice: click.echo(
+            f"\nnote: {notice}" if live else f"note: {notice}", err=True), on_progress=live)
+        if live is not None:
+            live.done()
     except (ReceiverError, StoreError, PollStateError) as error:
         raise click.ClickException(str(error)) from error
     if as_json:
@@ -131,6 +135,18 @@ def simulate(use_pty: bool, capture: Path | None, unplug: str | None, students: 
         receiver.close()
 
 
+class LiveCount:
+    """``record``'s running count on a terminal's stderr, one line rewritten in place."""
+
+    def __call__(self, snapshot: Any) -> None:
+        click.echo(f"\r  {snapshot.voters} voters, {snapshot.votes} votes, "
+                   f"{snapshot.duplicates} duplicates, {snapshot.invalid} invalid   ",
+                   err=True, nl=False)
+
+    def done(self) -> None:
+        click.echo("", err=True)
+
+
 def _parse_unplug(text: str | None) -> Any:
     from simulators.capture_scenario import Unplug
 
@@ -177,7 +193,8 @@ def doctor() -> None:
 
 
 @click.command()
-@click.option("--receiver", "receiver_url", help="Receiver URL (default: the first one found).")
+@click.option("--receiver", "receiver_urls", multiple=True,
+              help="Receiver URL, once per receiver (default: the first one found).")
 @db_option
 @click.option("--course", help="Course name of the session.")
 @click.option("--instructor", help="Handset ID of the instructor remote (never counted).")
@@ -187,7 +204,7 @@ def doctor() -> None:
               "students.")
 @click.option("--capture", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write what the receiver sent to this capture file (.gz compresses).")
-def run(receiver_url: str | None, db_path: Path | None, course: str | None,
+def run(receiver_urls: tuple[str, ...], db_path: Path | None, course: str | None,
         instructor: str | None, countdown: float | None, hide_results: bool,
         anonymous: bool, capture: Path | None) -> None:
     """Open the live dashboard on a receiver."""
@@ -195,15 +212,15 @@ def run(receiver_url: str | None, db_path: Path | None, course: str | None,
     from drivers.discovery import NOTHING_FOUND, find_receiver
     from firmware_protocol.handset_id import HandsetIdError, parse_handset_id
 
-    if receiver_url is None:
+    if not receiver_urls:
         from basestation.doctor import usb_bases
 
         ready = [base.url for base in usb_bases() or [] if base.problem is None]
         found = find_receiver()
         if ready:
-            receiver_url = ready[0]
+            receiver_urls = (ready[0],)
         elif found is not None:
-            receiver_url = found.url
+            receiver_urls = (found.url,)
         else:
             raise click.ClickException(NOTHING_FOUND)
     try:
@@ -211,7 +228,7 @@ def run(receiver_url: str | None, db_path: Path | None, course: str | None,
     except HandsetIdError as error:
         raise click.BadParameter(str(error), param_hint="--instructor") from error
     try:
-        run_dashboard(receiver_url, resolve_db(db_path), course=course, instructor=instructor_id,
+        run_dashboard(receiver_urls, resolve_db(db_path), course=course, instructor=instructor_id,
                       countdown=countdown, hide_results=hide_results, anonymous=anonymous,
                       capture=capture)
     except (ReceiverError, StoreError) as error:
@@ -242,18 +259,24 @@ def watch(db_path: Path | None, hide_results: bool) -> None:
 @click.option("--seed", type=int, default=7, show_default=True)
 @click.option("--speed", type=click.FloatRange(min=0.01), default=4.0, show_default=True)
 @click.option("--plain", is_flag=True, help="Print tallies as text instead of the dashboard.")
-def demo(db_path: Path | None, students: int, seed: int, speed: float, plain: bool) -> None:
+@click.option("--receiver", "receiver_urls", multiple=True,
+              help="Receivers to use instead of the simulated class (repeat for several).")
+def demo(db_path: Path | None, students: int, seed: int, speed: float, plain: bool,
+         receiver_urls: tuple[str, ...]) -> None:
     """The dashboard on a simulated class of 300 handsets (a private temporary database)."""
     from basestation.assembly import run_dashboard
     from basestation.demo import demo_db_path, demo_url, run_demo
 
     db = db_path or demo_db_path()
+    plain = plain or not sys.stdout.isatty()
+    if plain and receiver_urls:
+        raise click.UsageError("the plain demo plays its own class: drop --receiver")
     try:
-        if plain or not sys.stdout.isatty():
+        if plain:
             run_demo(db, students=students, seed=seed, speed=speed, stop=stop_on_signals())
         else:
-            run_dashboard(demo_url(students, seed, speed, questions=5), db, course="Demo",
-                          start_poll=True)
+            run_dashboard(receiver_urls or demo_url(students, seed, speed, questions=5), db,
+                          course="Demo", start_poll=True)
     except (ReceiverError, StoreError) as error:
         raise click.ClickException(str(error)) from error
 

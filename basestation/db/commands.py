@@ -130,3 +130,18 @@ def question_row(row: dict[str, object]) -> QuestionRow:
                        int(str(row["number"])),
                        None if row["text"] is None else str(row["text"]),
                        None if row["correct"] is None else str(row["correct"]), spec)
+
+
+@dataclass(frozen=True)
+class ReceiverCounters:
+    receiver: str
+    packets: int
+    state: str
+    error: str
+
+
+def record_poll_receivers(db: sqlite_utils.Database, poll_id: int,
+                          receivers: list[ReceiverCounters]) -> None:
+    db.table("poll_receivers").insert_all(
+        {"poll_id": poll_id, "receiver": r.receiver, "packets": r.packets, "state": r.state,
+         "error": r.error or None} for r in receivers)

@@ -111,6 +111,16 @@ def _readable_views(db: sqlite_utils.Database) -> None:
         {_readable('t_host')} AS heard_at, t_receiver_us, base_seq FROM votes""")
 
 
+@migrations(name="0006_poll_receivers")
+def _poll_receivers(db: sqlite_utils.Database) -> None:
+    """Per receiver of a poll: how many packets it handed on, its state at the close."""
+    db.table("poll_receivers").create(
+        {"id": int, "poll_id": int, "receiver": str, "packets": int, "state": str,
+         "error": str}, pk="id", not_null={"poll_id", "receiver"},
+        foreign_keys=[("poll_id", "polls", "id")])
+    db.table("poll_receivers").create_index(["poll_id"])
+
+
 def _adopt_legacy_records(db: sqlite_utils.Database) -> None:
     """Release 0.1.0's own migration records become ``sqlite_utils`` records."""
     if LEGACY_TABLE not in db.table_names():

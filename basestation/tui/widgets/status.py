@@ -7,7 +7,7 @@ from rich.text import Text
 from basestation.poll_source import LiveState
 
 RECEIVER_STYLES = {"connected": "green", "reconnecting": "bold yellow", "gone": "bold red",
-                   "ended": "dim", "closed": "dim"}
+                   "silent": "bold red", "checking": "yellow", "ended": "dim", "closed": "dim"}
 
 
 def poll_title(state: LiveState) -> Text:
@@ -34,9 +34,16 @@ def poll_figures(state: LiveState) -> Text:
 
 
 def receiver_line(state: LiveState) -> Text:
-    text = Text("receiver ")
-    text.append(state.receiver_state, style=RECEIVER_STYLES.get(state.receiver_state, ""))
-    text.append(f"  {state.receiver_name}", style="dim")
+    if state.receivers:
+        text = Text("receivers ")
+        for index, (name, member_state) in enumerate(state.receivers):
+            text.append(" · " if index else "")
+            text.append(f"{name} ", style="dim")
+            text.append(member_state, style=RECEIVER_STYLES.get(member_state, ""))
+    else:
+        text = Text("receiver ")
+        text.append(state.receiver_state, style=RECEIVER_STYLES.get(state.receiver_state, ""))
+        text.append(f"  {state.receiver_name}", style="dim")
     text.append(f"   {state.packets_per_s:,.0f} pkt/s   dup {state.duplicates}"
                 f"   invalid {state.invalid}   late {state.late}")
     if state.store_error:

@@ -1,0 +1,67 @@
+"""``record`` ends at the end of the round on a receiver whose script or capture holds
+more rounds, and shows a live count when stderr is a terminal."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+import time
+from pathlib import Path
+
+from simulators.scenario import ClassScenario
+from tests.conftest import cli_command, cli_env
+from tests.helpers import one_json, run_cli
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_record_ends_after_the_first_round_of_a_multi_round_sim(tmp_path: Path) -> None:
+    url = "sim://50?seed=8&speed=100&questions=2&revote=1&end=0"
+    started = time.monotonic()
+    result = run_cli("record", "--receiver", url, "--db", str(tmp_path / "c.db"), "--json",
+                     timeout=60)
+    elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stderr
+    summary = one_json(result.stdout)
+    truth = ClassScenario(students=50, seed=8, questions=2, revote=True).truth()[0]
+    assert summary["stopped_by"] == "round" and summary["counts"] == truth["counts"]
+    assert elapsed < 20
+
+
+def test_record_ends_after_the_first_poll_of_a_multi_poll_capture(tmp_path: Path) -> None:
+    capture = DATA / "lecture-300-revotes.cap.gz"
+    result = run_cli("record", "--receiver", f"replay://{capture}?speed=max",
+                     "--db", str(tmp_path / "c.db"), "--json", timeout=60)
+    assert result.returncode == 0, result.stderr
+    summary = one_json(result.stdout)
+    assert summary["stopped_by"] == "round" and summary["voters"] > 250
+
+
+def test_record_shows_a_live_count_on_a_terminal(tmp_path: Path) -> None:
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        cli_command("record", "--receiver", "sim://80?seed=2&speed=20", "--db",
+                    str(tmp_path / "c.db")), stdout=subprocess.PIPE, stderr=slave,
+        stdin=subprocess.DEVNULL, env=cli_env(), text=True)
+    os.close(slave)
+    screen = bytearray()
+    try:
+        out, _ = process.communicate(timeout=60)
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            screen += chunk
+    finally:
+        os.close(master)
+    assert process.returncode == 0
+    text = screen.decode(errors="replace")
+    counts = [part for part in text.split("\r") if "voters," in part]
+    assert len(counts) >= 2, text  # rewritten in place as votes come in
+    shown = [int(part.split()[0]) for part in counts]
+    final = int(out.split("voters ")[1].split(",")[0])  # the summary's "voters N, votes …"
+    assert shown == sorted(shown) and shown[0] < final and shown[-1] <= final
