@@ -78,8 +78,12 @@ def list_devices(say: Callable[[str], None], backend: Any = None) -> None:
         say("No receivers found: no iClicker USB base and no USB serial receiver is plugged in.")
 
 
-def diagnose(say: Callable[[str], None], backend: Any = None) -> None:
-    """Walk through what is needed and say plainly what is missing."""
+def diagnose(say: Callable[[str], None], backend: Any = None,
+             ports: list[str] | None = None, probe_s: float = 3.0) -> None:
+    """Walk through what is needed and say plainly what is missing; serial ports that
+    can be opened are asked which receiver firmware answers on them."""
+    from basestation.probe import probe_line
+
     bases = usb_bases(backend)
     if bases is None:
         say(f"✗ {LIBUSB_HINT}")
@@ -95,15 +99,15 @@ def diagnose(say: Callable[[str], None], backend: Any = None) -> None:
             say("  Save this as /etc/udev/rules.d/" + UDEV_RULE_NAME + ", then run "
                 "`sudo udevadm control --reload-rules && sudo udevadm trigger` and replug:")
             say("\n".join("    " + line for line in udev_rule_text().splitlines()))
-    ports = serial_candidates()
-    if not ports:
+    paths = ports if ports is not None else [
+        port.url.removeprefix("serial://") for port in serial_candidates()]
+    if not paths:
         say("- No USB serial receiver is plugged in (looked for ttyACM*, ttyUSB*, usbmodem).")
-    for port in ports:
-        path = port.url.removeprefix("serial://")
+    for path in paths:
         if os.access(path, os.R_OK | os.W_OK):
-            say(f"✓ {port.url} ({port.description}) can be opened")
+            say(probe_line(path, probe_s))
         else:
-            say(f"✗ {port.url}: permission denied; add yourself to its group "
+            say(f"✗ serial://{path}: permission denied; add yourself to its group "
                 "(usually `sudo usermod -aG dialout $USER`, then log in again)")
-    if not bases and not ports:
+    if not bases and not paths:
         say("To try everything without hardware: basestation demo")

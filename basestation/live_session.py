@@ -264,7 +264,7 @@ class LiveSession:
             store_error=station.store.error,
             ended=self.ended,
             answers=station.buffer.answers,
-            receivers=tuple((m.name, m.state) for m in receiver.members())
+            receivers=tuple((m.name, m.state, m.packets) for m in receiver.members())
             if receiver.members()[1:] else (),
         )
 

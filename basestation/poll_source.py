@@ -36,8 +36,8 @@ class LiveState:
     store_error: str | None
     ended: bool
     answers: tuple[str, ...] = DEFAULT_ANSWERS
-    receivers: tuple[tuple[str, str], ...] = ()
-    """(name, state) of each receiver when several are read as one."""
+    receivers: tuple[tuple[str, str, int], ...] = ()
+    """(name, state, packets handed on) of each receiver when several are read as one."""
 
 
 @dataclass(frozen=True)

@@ -116,3 +116,39 @@ def test_sim_url_plays_a_turningpoint_class(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     summary = one_json(result.stdout)
     assert summary["counts"] == truth["counts"] and summary["voters"] == truth["voters"]
+
+
+class _Silent:
+    """A port where something is attached that never says anything."""
+
+    def power_on(self, now: float) -> None: ...
+
+    def receive(self, data: bytes, now: float) -> None: ...
+
+    def transmit(self, now: float) -> bytes:
+        return b""
+
+    def next_due(self) -> float | None:
+        return None
+
+
+def test_doctor_names_the_protocol_that_answers_and_says_when_none_does() -> None:
+    from basestation.doctor import diagnose
+
+    scenario = ClassScenario(students=5, seed=1, radio="turningpoint")
+    lines: list[str] = []
+    with served("turning-clicker", scenario) as (path, _):
+        diagnose(lines.append, ports=[path], probe_s=1.5)
+    assert f"✓ {path} answers as protocol=turningpoint: serial://{path}?protocol=turningpoint" \
+        in lines
+    silent = PtyReceiver(_Silent())  # type: ignore[arg-type]
+    thread = threading.Thread(target=silent.run, daemon=True)
+    thread.start()
+    try:
+        lines.clear()
+        diagnose(lines.append, ports=[silent.path], probe_s=1.0)
+    finally:
+        silent.close()
+        thread.join(timeout=5)
+    assert any(line.startswith(f"✗ no receiver answers on {silent.path} (tried protocol "
+                               "link, iskipper, turningpoint)") for line in lines)

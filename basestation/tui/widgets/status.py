@@ -36,10 +36,11 @@ def poll_figures(state: LiveState) -> Text:
 def receiver_line(state: LiveState) -> Text:
     if state.receivers:
         text = Text("receivers ")
-        for index, (name, member_state) in enumerate(state.receivers):
+        for index, (name, member_state, packets) in enumerate(state.receivers):
             text.append(" · " if index else "")
             text.append(f"{name} ", style="dim")
             text.append(member_state, style=RECEIVER_STYLES.get(member_state, ""))
+            text.append(f" {packets:,} pkt", style="dim")
     else:
         text = Text("receiver ")
         text.append(state.receiver_state, style=RECEIVER_STYLES.get(state.receiver_state, ""))
