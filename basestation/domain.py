@@ -74,7 +74,8 @@ class Vote(NamedTuple):
 
     ``receiver_time_us`` is the receiver's own clock in microseconds (None when the
     receiver has none); ``base_seq`` is a USB base's record sequence number (None
-    for receivers that do not number their records).
+    for receivers that do not number their records). ``seq`` numbers the poll's
+    accepted votes 1, 2, 3 …: it, not the wall clock, says which came last.
     """
 
     handset: Handset
@@ -83,3 +84,4 @@ class Vote(NamedTuple):
     host_time: float
     receiver_time_us: int | None = None
     base_seq: int | None = None
+    seq: int = 0

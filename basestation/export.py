@@ -8,7 +8,7 @@ from typing import Any, TextIO
 from basestation.db import Reader
 from basestation.timefmt import iso_time
 
-VOTE_FIELDS = ("handset", "answer", "receiver", "t_receiver_us", "base_seq", "t_host")
+VOTE_FIELDS = ("seq", "handset", "answer", "receiver", "t_receiver_us", "base_seq", "t_host")
 CSV_FIELDS = ("session", "question", "round", "poll", *VOTE_FIELDS, "heard_at")
 
 

@@ -6,6 +6,7 @@ worker and the demo all pump it, so a capture works wherever a poll runs.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -22,8 +23,10 @@ from drivers.capture import CaptureWriter
 from drivers.errors import ReceiverEnded
 from drivers.packets import RawPacket
 
+log = logging.getLogger(__name__)
 READ_TIMEOUT_S = 0.05
 PROGRESS_EVERY_S = 0.5
+CLOCK_STEP_S = 1.0
 ROUND_TAIL_S = 0.3
 """After a scripted round's last packet: time for copies still on their way."""
 VoteListener = Callable[[int, Vote], None]
@@ -45,7 +48,8 @@ class Station:
                  instructor: str | None = None,
                  on_instructor: Callable[[str], None] | None = None,
                  capture: CaptureWriter | None = None,
-                 listeners: Sequence[VoteListener] = ()) -> None:
+                 listeners: Sequence[VoteListener] = (),
+                 wall_clock: Callable[[], float] = time.time) -> None:
         self.receiver = receiver
         self.capture = capture
         self.store = store
@@ -57,6 +61,8 @@ class Station:
         self.ended = False
         self._notices: list[str] = []
         self._packets_at_open: dict[str, int] = {}
+        self._wall_clock = wall_clock
+        self._clock_offset = wall_clock() - time.monotonic()
 
     def take_notices(self) -> list[str]:
         """What the user should be told since the last call: a receiver that does not
@@ -84,7 +90,20 @@ class Station:
                 self.capture.event("back" if connected else "gone")
         if packets:
             self.ingest(packets)
+        self._watch_wall_clock()
         return True
+
+    def _watch_wall_clock(self) -> None:
+        """A wall clock that steps (NTP, a suspended laptop, a user) changes no vote's
+        order, which the poll's own numbering keeps; it is logged and told."""
+        offset = self._wall_clock() - time.monotonic()
+        step = offset - self._clock_offset
+        if abs(step) >= CLOCK_STEP_S:
+            message = (f"the wall clock stepped {'back' if step < 0 else 'forward'} by "
+                       f"{abs(step):.1f} s; votes keep their order")
+            log.warning("%s", message)
+            self._notices.append(message)
+        self._clock_offset = offset
 
     def open_poll(self) -> None:
         self.polls.open_poll(self.receiver.describe())

@@ -142,7 +142,7 @@ class VoteBuffer:
         if self.on_accept is not None:
             assert self.poll_id is not None
             self.on_accept(self.poll_id, Vote(handset, answer, receiver, host_time,
-                                              receiver_time_us, base_seq))
+                                              receiver_time_us, base_seq, self.votes))
         return Outcome.ACCEPTED
 
     def _instructor_press(self, answer: str, host_time: float) -> Outcome:

@@ -48,7 +48,7 @@ def test_migrations_apply_once(db_path: Path) -> None:
             "SELECT name FROM _sqlite_migrations WHERE migration_set = 'basestation' ORDER BY id")]
     assert names == ["0001_initial", "0002_interrupted_polls", "0003_roster",
                      "0004_question_kinds_and_base_seq", "0005_readable_views",
-                     "0006_poll_receivers"]
+                     "0006_poll_receivers", "0007_vote_order"]
 
 
 def test_votes_are_committed_without_being_asked(db_path: Path) -> None:
@@ -89,7 +89,7 @@ def test_a_failed_commit_is_retried_on_a_fresh_connection(db_path: Path) -> None
         poll = make_poll(store)
         pages = store.call(lambda db: db.execute("PRAGMA page_count").fetchone()[0])
         store.call(lambda db: db.execute(f"PRAGMA max_page_count = {pages}"))
-        store.add_rows([(poll, f"{i:08X}", "C", "r", None, float(i), None) for i in range(5000)])
+        store.add_rows([(poll, f"{i:08X}", "C", "r", None, float(i), i + 1) for i in range(5000)])
         store.flush()
         assert store.write_failures >= 1 and store.error is None
     assert count_votes(db_path) == 5000

@@ -32,5 +32,6 @@ def insert_imported_session(db: sqlite_utils.Database, started_at: float, course
              "votes": len(poll.votes)}))
         db.table("votes").insert_all(
             {"poll_id": poll_id, "handset": handset, "answer": answer, "receiver": receiver,
-             "t_host": started_at} for handset, answer in poll.votes)
+             "t_host": started_at, "seq": seq}
+            for seq, (handset, answer) in enumerate(poll.votes, start=1))
     return session_id

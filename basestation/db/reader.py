@@ -75,8 +75,8 @@ class Reader:
     # -- polls and votes ------------------------------------------------------------
     def poll_votes(self, poll_id: int) -> list[Row]:
         """Every accepted vote of a poll, in the order it was accepted."""
-        return self._rows("SELECT handset, answer, receiver, t_receiver_us, base_seq, t_host "
-                          "FROM votes WHERE poll_id = ? ORDER BY t_host, id", [poll_id])
+        return self._rows("SELECT handset, answer, receiver, t_receiver_us, base_seq, t_host, seq "
+                          "FROM votes WHERE poll_id = ? ORDER BY seq, id", [poll_id])
 
     def latest_answers(self, poll_id: int) -> dict[str, str]:
         """The answer that counts for each handset in a poll: its last accepted vote."""
@@ -88,10 +88,12 @@ class Reader:
         rounds = []
         for poll in self._rows("SELECT id, round, opened_at FROM polls WHERE question_id = ? "
                                "ORDER BY round", [question_id]):
-            first = {row["handset"]: row["t"] for row in self._rows(
-                "SELECT handset, MIN(t_host) AS t FROM votes WHERE poll_id = ? "
-                "GROUP BY handset", [poll["id"]])}
-            rounds.append({**poll, "latest": self.latest_answers(poll["id"]), "first": first})
+            latest: dict[str, str] = {}
+            first: dict[str, float] = {}
+            for vote in self.poll_votes(poll["id"]):
+                latest[vote["handset"]] = vote["answer"]
+                first.setdefault(vote["handset"], vote["t_host"])
+            rounds.append({**poll, "latest": latest, "first": first})
         return rounds
 
     # -- the TA's view ----------------------------------------------------------------
@@ -123,4 +125,4 @@ class Reader:
         return self._rows("""
             SELECT q.number, q.correct, p.round, p.opened_at, v.handset, v.answer, v.t_host
             FROM votes v JOIN polls p ON p.id = v.poll_id JOIN questions q ON q.id = p.question_id
-            WHERE q.session_id = ? ORDER BY q.number, p.round, v.t_host, v.id""", [session_id])
+            WHERE q.session_id = ? ORDER BY q.number, p.round, v.seq, v.id""", [session_id])

@@ -121,6 +121,18 @@ def _poll_receivers(db: sqlite_utils.Database) -> None:
     db.table("poll_receivers").create_index(["poll_id"])
 
 
+@migrations(name="0007_vote_order")
+def _vote_order(db: sqlite_utils.Database) -> None:
+    """Each poll numbers its accepted votes: the number, not the wall clock (which can
+    step back), says which vote of a handset came last. Older votes are numbered in
+    the order they were stored."""
+    db.table("votes").add_column("seq", int)
+    db.execute("""UPDATE votes SET seq = (SELECT n FROM (SELECT id, ROW_NUMBER() OVER (
+        PARTITION BY poll_id ORDER BY t_host, id) AS n FROM votes) ordered
+        WHERE ordered.id = votes.id)""")
+    db.table("votes").create_index(["poll_id", "seq"], unique=True)
+
+
 def _adopt_legacy_records(db: sqlite_utils.Database) -> None:
     """Release 0.1.0's own migration records become ``sqlite_utils`` records."""
     if LEGACY_TABLE not in db.table_names():

@@ -31,17 +31,17 @@ from basestation.paths import create_private_file
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-VOTE_COLUMNS = ("poll_id", "handset", "answer", "receiver", "t_receiver_us", "t_host",
+VOTE_COLUMNS = ("poll_id", "handset", "answer", "receiver", "t_receiver_us", "t_host", "seq",
                 "base_seq")
 INSERT_VOTE = {
     # A row without a base sequence binds one parameter less: 15 % faster, and it is
     # the common row (every radio receiver)
     width: f"INSERT INTO votes ({', '.join(VOTE_COLUMNS[:width])}) "
            f"VALUES ({', '.join('?' * width)})"
-    for width in (6, 7)
+    for width in (7, 8)
 }
-VoteRow = tuple[int, str, str, str, int | None, float] | tuple[
-    int, str, str, str, int | None, float, int | None]
+VoteRow = tuple[int, str, str, str, int | None, float, int | None] | tuple[
+    int, str, str, str, int | None, float, int | None, int | None]
 CLOSE_RETRIES = 3
 
 
@@ -80,7 +80,7 @@ class Store:
     def add_vote(self, poll_id: int, vote: Vote) -> None:
         """Queue one accepted vote; committed within ``flush_interval_s``."""
         row: VoteRow = (poll_id, vote.handset, vote.answer, vote.receiver,
-                        vote.receiver_time_us, vote.host_time)
+                        vote.receiver_time_us, vote.host_time, vote.seq or None)
         if vote.base_seq is not None:
             row = (*row, vote.base_seq)
         with self._lock:
