@@ -51,7 +51,7 @@ def open_station(receiver: ReceiverSpec, db_path: Path, *, instructor: str | Non
     try:
         if channel:
             receiver.set_channel(channel)
-        with Store(db_path, flush_interval_s=flush_interval_s) as store, \
+        with Store(db_path, flush_interval_s=flush_interval_s, recorder=True) as store, \
                 _capture(capture, receiver) as writer:
             yield Station(receiver, store, instructor=instructor, capture=writer,
                           listeners=listeners)

@@ -9,7 +9,7 @@ question's choices only. Every step is written through the store's writer.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 from basestation.db import Store, StoreError
 from basestation.db import commands as sql
@@ -109,7 +109,9 @@ class PollController:
         snapshot = self.buffer.close()
         counters = PollCounters(snapshot.heard, snapshot.votes, snapshot.duplicates,
                                 snapshot.invalid, snapshot.late)
-        self.store.call(sql.close_poll, poll.id, self._require_session(), time.time(), counters)
+        # nobody waits for it: a failing disk must not keep a poll open on screen
+        self.store.submit("close_poll", poll_id=poll.id, session_id=self._require_session(),
+                          closed_at=time.time(), counters=asdict(counters))
         self.poll, self.last_poll = None, poll
         return snapshot
 
@@ -117,7 +119,7 @@ class PollController:
         """Packets that came after the last poll closed are counted against it."""
         poll, late, heard = self.last_poll, self.buffer.late, self.buffer.heard
         if poll is not None and late and not self.buffer.is_open:
-            self.store.call(sql.count_late, poll.id, late, heard)
+            self.store.submit("count_late", poll_id=poll.id, late=late, heard=heard)
 
     def finish(self) -> None:
         """Close any open poll and record late packets (call before exiting)."""

@@ -12,6 +12,10 @@ from typing import Any
 from basestation.assembly import open_station
 from basestation.votes import BufferSnapshot
 
+FLUSH_WAIT_S = 0.5
+"""How long a closing poll waits for the database before the rest goes to the rescue
+journal (SIGTERM and Ctrl-C must end ``record`` within 2 s)."""
+
 
 @dataclass(frozen=True)
 class RecordRequest:
@@ -35,6 +39,9 @@ def record_poll(request: RecordRequest, stop: threading.Event,
     with open_station(request.receiver_urls, request.db_path, capture=request.capture,
                       channel=request.channel) as station:
         store, receiver = station.store, station.receiver
+        for line in store.recovered:
+            if on_notice is not None:
+                on_notice(line)
         polls = station.polls
         if request.session is None:
             polls.start_session(course=request.course, anonymous=request.anonymous)
@@ -53,17 +60,18 @@ def record_poll(request: RecordRequest, stop: threading.Event,
             reason = station.run_until(stop, deadline, on_notice, progress)
         finally:
             poll = polls.poll
-            station.close_poll()
+            station.close_poll()  # queued: a failing disk cannot hold the poll open
             polls.finish()
         snapshot = station.buffer.snapshot()
-        store.flush()
-        store_error = store.error
+        store.flush(timeout=FLUSH_WAIT_S)
         assert poll is not None and polls.session_id is not None
         result = summary(polls.session_id, poll.id, poll.question.number, poll.round,
                          snapshot, reason, receiver.stats())
-        if store_error:
-            result["store_error"] = store_error
-        return result
+    # closed now: the store has committed everything, or says where the rest is
+    if store.problem:
+        result["store_error"] = store.problem
+    result["database"] = str(store.path)
+    return result
 
 
 def summary(session: int, poll: int, question: int, round_number: int,

@@ -10,9 +10,9 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 
 from basestation.db import Store
-from basestation.db import commands as sql
 from basestation.db.commands import ReceiverCounters
 from basestation.domain import Vote
 from basestation.pipeline import VotePipeline
@@ -130,9 +130,10 @@ class Station:
         poll = self.polls.poll
         self.polls.close_poll()
         if poll is not None:
-            counters = [ReceiverCounters(m.name, m.packets - self._packets_at_open.get(m.name, 0),
-                                         m.state, m.error) for m in self.receiver.members()]
-            self.store.call(sql.record_poll_receivers, poll.id, counters)
+            counters = [asdict(ReceiverCounters(
+                m.name, m.packets - self._packets_at_open.get(m.name, 0), m.state, m.error))
+                for m in self.receiver.members()]
+            self.store.submit("poll_receivers", poll_id=poll.id, receivers=counters)
 
     def run_until(self, stop: threading.Event, deadline: float | None = None,
                   on_notice: Callable[[str], None] | None = None,

@@ -44,7 +44,8 @@ def test_votes_are_saved_beside_the_database_if_it_never_recovers(tmp_path: Path
     assert report["failed"] is True and report["pending"] == 20
     rescued = list(tmp_path.glob("class.db.unsaved-*.jsonl"))
     assert len(rescued) == 1 and str(rescued[0]) in str(report["final_error"])
-    rows = [json.loads(line) for line in rescued[0].read_text().splitlines()]
-    assert [row["handset"] for row in rows] == [f"{i:08X}" for i in range(20)]
+    header, *rows = [json.loads(line) for line in rescued[0].read_text().splitlines()]
+    assert header["rescue"] == "basestation-rescue"
+    assert [row["vote"]["handset"] for row in rows] == [f"{i:08X}" for i in range(20)]
     assert stat.S_IMODE(rescued[0].stat().st_mode) == 0o600
     assert count_votes(db) == 0

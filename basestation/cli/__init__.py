@@ -16,7 +16,7 @@ def main() -> None:
 for command in (live.record, live.run, live.watch, live.demo, live.simulate, live.decode,
                 live.devices, live.doctor, after_class.sessions, after_class.export,
                 after_class.analyze, after_class.key, after_class.report, after_class.roster,
-                after_class.grading, after_class.import_classic_command):
+                after_class.grading, after_class.import_classic_command, after_class.recover):
     main.add_command(command)
 
 __all__ = ["main"]

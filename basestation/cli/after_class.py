@@ -235,3 +235,34 @@ def analyze(db_path: Path | None, session_id: int, as_json: bool) -> None:
                           f"WW {switches['WW_same']}+{switches['WW_diff']}")
                        + ("" if gain is None else f"; normalized gain {gain:.2f}"))
         click.echo(f"  {question.get('hint', '')}")
+
+
+@click.command()
+@click.argument("journal", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="The database to put the votes into (default: the one the file names).")
+def recover(journal: Path, db_path: Path | None) -> None:
+    """Put the votes of a rescue file (``<db>.unsaved-….jsonl``) into the database, once."""
+    from basestation.db.lock import holds_recorder
+    from basestation.db.rescue import mark_recovered, put_back, read_journal
+
+    try:
+        read_journal(journal)  # a clear error for a file that is not one
+        target = db_path or _journal_database(journal)
+        holder = holds_recorder(target)
+        if holder is not None:
+            raise StoreError(f"{holder.split(';')[0]}; the recorder puts rescue files back "
+                             "itself when it starts, or run this once it has stopped")
+        with Store(target) as store:
+            result = store.call(put_back, journal)
+        done = mark_recovered(journal)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"put {result.votes_added} votes into {target} ({result.votes_already_stored} "
+               f"were already there, {result.steps} poll updates, {result.polls_closed} polls "
+               f"closed, {result.unreadable_lines} unreadable lines); {journal} is now {done}")
+
+
+def _journal_database(journal: Path) -> Path:
+    name = journal.name.split(".unsaved-")[0]
+    return journal.with_name(name)

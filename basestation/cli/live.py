@@ -60,6 +60,8 @@ def record(receiver_urls: tuple[str, ...], db_path: Path | None, question: str |
         raise click.ClickException(str(error)) from error
     if as_json:
         click.echo(json.dumps(result))
+        if "store_error" in result:
+            raise click.ClickException(result["store_error"])
         return
     click.echo(f"session {result['session']}, question {result['question']}, "
                f"round {result['round']} (poll {result['poll']}), "
@@ -69,7 +71,7 @@ def record(receiver_urls: tuple[str, ...], db_path: Path | None, question: str |
     click.echo(f"voters {result['voters']}, votes {result['votes']}, duplicates "
                f"{result['duplicates']}, invalid {result['invalid']}, late {result['late']}")
     if "store_error" in result:
-        click.echo(f"WARNING: {result['store_error']}", err=True)
+        raise click.ClickException(result["store_error"])
 
 
 @click.command()

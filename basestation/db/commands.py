@@ -6,6 +6,7 @@ Each function takes the writer's connection first; callers run them through
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlite_utils
@@ -111,11 +112,10 @@ def polls_of_question(db: sqlite_utils.Database, question_id: int) -> int:
 
 
 def close_poll(db: sqlite_utils.Database, poll_id: int, session_id: int, closed_at: float,
-               counters: PollCounters) -> None:
-    db.table("polls").update(poll_id, {
-        "closed_at": closed_at, "heard": counters.heard, "votes": counters.votes,
-        "duplicates": counters.duplicates, "invalid": counters.invalid,
-        "late": counters.late})
+               counters: dict[str, int]) -> None:
+    """``counters``: heard, votes, duplicates, invalid, late (a :class:`PollCounters`
+    as a dict, so that the step can wait in a rescue journal)."""
+    db.table("polls").update(poll_id, {"closed_at": closed_at, **counters})
     db.table("sessions").update(session_id, {"ended_at": closed_at})
 
 
@@ -134,6 +134,8 @@ def question_row(row: dict[str, object]) -> QuestionRow:
 
 @dataclass(frozen=True)
 class ReceiverCounters:
+    """How one receiver did during a poll (stored as a dict by ``poll_receivers``)."""
+
     receiver: str
     packets: int
     state: str
@@ -141,7 +143,17 @@ class ReceiverCounters:
 
 
 def record_poll_receivers(db: sqlite_utils.Database, poll_id: int,
-                          receivers: list[ReceiverCounters]) -> None:
+                          receivers: list[dict[str, object]]) -> None:
+    """``receivers``: :class:`ReceiverCounters` as dicts. Running it again replaces."""
+    db.execute("DELETE FROM poll_receivers WHERE poll_id = ?", [poll_id])
     db.table("poll_receivers").insert_all(
-        {"poll_id": poll_id, "receiver": r.receiver, "packets": r.packets, "state": r.state,
-         "error": r.error or None} for r in receivers)
+        {"poll_id": poll_id, **r, "error": r.get("error") or None} for r in receivers)
+
+
+DEFERRED: dict[str, Callable[..., None]] = {
+    "close_poll": close_poll,
+    "count_late": count_late,
+    "poll_receivers": record_poll_receivers,
+}
+"""Steps that nobody waits for: the writer runs them in order with the votes, and keeps
+them in the rescue journal while the database takes no writes. Each may run twice."""

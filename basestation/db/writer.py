@@ -1,72 +1,82 @@
-"""The SQLite writer: one writer thread that batches votes into short transactions.
+"""The SQLite writer: one thread that batches votes into short transactions.
 
-Every write goes through the writer thread's single connection, so there is no
-lock contention and votes and poll updates are committed in the order they
-were made. Votes are committed at most ``flush_interval_s`` after they are
-accepted (default 0.1 s, well inside the 250 ms promise). If a commit fails
-(disk full, read-only file) the votes stay queued in memory, ``error`` says
-why, and the writer retries until the store works again.
+Every write goes through the writer thread's single connection, so there is no lock
+contention and votes and poll updates are committed in the order they were made.
+Votes are committed at most ``flush_interval_s`` after they are accepted.
+
+When a commit fails (disk full, read-only or failing file) the writer keeps the
+votes in memory, writes them at once to a rescue journal beside the database
+(:mod:`basestation.db.rescue`), says so in ``error`` and retries; closing never
+waits longer than its timeout. When the database file is deleted, moved or
+replaced while open (:mod:`basestation.db.takeover`), everything recorded so far
+is copied to a fresh file beside it and recording goes on there; ``warning`` says
+where.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
 import logging
+import signal
 import sqlite3
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlite_utils
 
+from basestation.db import takeover
+from basestation.db.batch import Call, Deferred, Item, VoteRow, commit_batch, give_up, keep
 from basestation.db.connection import StoreError, open_database
+from basestation.db.lock import RecorderLock
+from basestation.db.rescue import RescueJournal, put_back_all
 from basestation.db.schema import migrate
 from basestation.domain import Vote
 from basestation.paths import create_private_file
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-VOTE_COLUMNS = ("poll_id", "handset", "answer", "receiver", "t_receiver_us", "t_host", "seq",
-                "base_seq")
-INSERT_VOTE = {
-    # A row without a base sequence binds one parameter less: 15 % faster, and it is
-    # the common row (every radio receiver)
-    width: f"INSERT INTO votes ({', '.join(VOTE_COLUMNS[:width])}) "
-           f"VALUES ({', '.join('?' * width)})"
-    for width in (7, 8)
-}
-VoteRow = tuple[int, str, str, str, int | None, float, int | None] | tuple[
-    int, str, str, str, int | None, float, int | None, int | None]
-CLOSE_RETRIES = 3
-
-
-class _Call:
-    __slots__ = ("future", "step")
-
-    def __init__(self, step: Callable[[sqlite_utils.Database], Any]) -> None:
-        self.step = step
-        self.future: Future[Any] = Future()
+CALL_TIMEOUT_S = 10.0
+CLOSE_TIMEOUT_S = 1.0
+FILE_CHECK_EVERY_S = 0.5
 
 
 class Store:
-    """Owns the database file and the writer thread."""
+    """Owns the database file and the writer thread. ``recorder``: this process records
+    polls (one per database: :class:`~basestation.db.lock.RecorderLock`); it also puts
+    back rescue journals a failed recorder left."""
 
-    def __init__(self, path: Path | str, *, flush_interval_s: float = 0.1) -> None:
+    def __init__(self, path: Path | str, *, flush_interval_s: float = 0.1,
+                 recorder: bool = False) -> None:
         self.path = Path(path)
         self.flush_interval_s = flush_interval_s
         self.error: str | None = None
+        """Why writes fail right now (None once they work again)."""
+        self.warning: str | None = None
+        """Something the user must know that stays true (the file was replaced …)."""
+        self.recovered: list[str] = []
         self.write_failures = 0
         self.committed_votes = 0
         self.commit_latencies: deque[float] = deque(maxlen=10_000)
-        self._pending: list[VoteRow | _Call] = []
+        self._pending: list[Item] = []
         self._oldest_pending: float | None = None
         self._lock = threading.Condition()
         self._closing = False
+        self._close_deadline = 0.0
+        self._journal = RescueJournal(self.path)
+        self._journaled: set[int] = set()
+        self._in_flight = 0
+        self._identity: tuple[int, int] | None = None
+        self._next_file_check = 0.0
+        self._recorder_lock = RecorderLock(self.path) if recorder else None
+        _ignore_file_size_signal()
+        if self._recorder_lock is not None:
+            self._recorder_lock.acquire()
         self._ready: Future[None] = Future()
         self._thread = threading.Thread(target=self._run, name="store-writer", daemon=True)
         self._thread.start()
@@ -74,6 +84,9 @@ class Store:
             self._ready.result()
         except Exception as error:
             self._thread.join()
+            self._release_lock()
+            if isinstance(error, StoreError):
+                raise
             raise StoreError(f"cannot open the database {self.path}: {error}") from error
 
     # -- what the rest of the program calls ------------------------------
@@ -96,34 +109,63 @@ class Store:
             self._pending.extend(rows)
             self._lock.notify()
 
-    def call(self, step: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    def submit(self, step: str, **kwargs: Any) -> None:
+        """Queue a step of :data:`~basestation.db.commands.DEFERRED` that nobody waits
+        for (closing a poll, its counters): in order with the votes, kept in the rescue
+        journal if the database takes no writes."""
+        with self._lock:
+            self._pending.append(Deferred(step, kwargs))
+            self._lock.notify()
+
+    def call(self, step: Callable[..., T], *args: Any, timeout: float = CALL_TIMEOUT_S,
+             **kwargs: Any) -> T:
         """Run ``step(db, *args, **kwargs)`` on the writer's connection after the votes
         queued before it, in the same transaction; return its result once committed.
-        The steps are the functions of :mod:`basestation.db.commands`."""
-        work = _Call((lambda db: step(db, *args, **kwargs)) if args or kwargs else step)
+        StoreError if the database does not answer within ``timeout``."""
+        work = Call((lambda db: step(db, *args, **kwargs)) if args or kwargs else step)
         with self._lock:
             if self._closing:
                 raise StoreError("the store is closed")
             self._pending.append(work)
             self._lock.notify()
-        result: T = work.future.result()
+        try:
+            result: T = work.future.result(timeout)
+        except FutureTimeout:
+            work.future.cancel()
+            raise StoreError(self.error or f"the database {self.path} did not answer in "
+                             f"{timeout:g} s") from None
         return result
 
-    def flush(self) -> None:
-        """Return once everything queued so far is committed."""
-        self.call(lambda db: None)
+    def flush(self, timeout: float = CALL_TIMEOUT_S) -> bool:
+        """Wait until everything queued so far is committed; False if it is not within
+        ``timeout`` (the database is failing: see ``error``)."""
+        try:
+            self.call(lambda db: None, timeout=timeout)
+        except StoreError:
+            return False
+        return True
 
     @property
     def pending_votes(self) -> int:
+        """Votes not committed yet (queued, or in the batch being written)."""
         with self._lock:
-            return sum(1 for item in self._pending if not isinstance(item, _Call))
+            return self._in_flight + sum(1 for item in self._pending if isinstance(item, tuple))
 
-    def close(self) -> None:
-        """Commit what is queued and stop the writer."""
+    @property
+    def problem(self) -> str | None:
+        """What the user should be told now: a failure, or a lasting warning."""
+        return self.error or self.warning
+
+    def close(self, timeout: float = CLOSE_TIMEOUT_S) -> None:
+        """Commit what is queued and stop the writer; a database that takes no writes
+        keeps the writer at most ``timeout`` s, and what it did not take stays in the
+        rescue journal, whose path ``error`` gives."""
         with self._lock:
             self._closing = True
+            self._close_deadline = time.monotonic() + timeout
             self._lock.notify()
         self._thread.join()
+        self._release_lock()
 
     def __enter__(self) -> Store:
         return self
@@ -131,26 +173,39 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _release_lock(self) -> None:
+        if self._recorder_lock is not None:
+            self._recorder_lock.release()
+
     # -- the writer thread -------------------------------------------------
     def _run(self) -> None:
         try:
-            create_private_file(self.path)
-            db = open_database(self.path)
-            db.enable_wal()
-            db.execute("PRAGMA synchronous = FULL")
-            migrate(db)
+            self._db = self._open(self.path)
+            migrate(self._db)
+            if self._recorder_lock is not None:
+                self._put_back_journals()
         except Exception as error:  # handed to the constructor's caller
             self._ready.set_exception(error)
             return
         self._ready.set_result(None)
         try:
-            self._write_loop(db)
+            self._write_loop()
         finally:
             self._db.close()
 
-    def _write_loop(self, db: sqlite_utils.Database) -> None:
+    def _open(self, path: Path) -> sqlite_utils.Database:
+        create_private_file(path)
+        db = open_database(path)
+        db.enable_wal()
+        db.execute("PRAGMA synchronous = FULL")
+        self._identity = takeover.identity(path)
+        return db
+
+    def _put_back_journals(self) -> None:
+        self.recovered = put_back_all(self._db, self.path)
+
+    def _write_loop(self) -> None:
         failures = 0
-        self._db = db
         while True:
             with self._lock:
                 if not self._pending and not self._closing:
@@ -158,27 +213,58 @@ class Store:
                 batch, self._pending = self._pending, []
                 oldest, self._oldest_pending = self._oldest_pending, None
                 closing = self._closing
+                self._in_flight = sum(1 for item in batch if isinstance(item, tuple))
+            self._watch_file()
             if not batch:
                 if closing:
                     return
                 continue
-            if self._commit(self._db, batch, oldest):
+            if self._commit(batch, oldest):
                 failures = 0
+                with self._lock:
+                    self._in_flight = 0
                 continue
             failures += 1
-            self.write_failures += 1
+            self._keep_in_journal(batch)
             self._reopen()
-            if closing and failures >= CLOSE_RETRIES:
-                self._rescue(batch)
+            if closing and time.monotonic() >= self._close_deadline:
+                self._give_up(batch)
                 return
             with self._lock:
                 self._pending = batch + self._pending
                 self._oldest_pending = oldest
-            time.sleep(min(self.flush_interval_s * 2**failures, 2.0))
+                self._in_flight = 0
+            pause = 0.05 if closing else min(self.flush_interval_s * 2**failures, 2.0)
+            time.sleep(pause)
+
+    def _commit(self, batch: list[Item], oldest: float | None) -> bool:
+        try:
+            written = commit_batch(self._db, batch)
+        except sqlite3.Error as error:
+            self.write_failures += 1
+            self.error = f"cannot write to {self.path}: {error}"
+            log.error("%s", self.error)
+            return False
+        self.committed_votes += written
+        self.error = None
+        if oldest is not None:
+            self.commit_latencies.append(time.monotonic() - oldest)
+        self._journaled.difference_update(id(item) for item in batch)
+        if self._journal.path is not None and not self._journaled:
+            self._journal.discard()  # all of it is in the database now
+        return True
+
+    def _keep_in_journal(self, batch: list[Item]) -> None:
+        """Write what failed to the rescue journal at once, so even a killed process
+        loses nothing (each item once)."""
+        self.error = keep(self._journal, self._journaled, batch, self.error or "")
+
+    def _give_up(self, batch: list[Item]) -> None:
+        self.error = give_up(self._journal, batch, self.error or "")
+        log.error("%s", self.error)
 
     def _reopen(self) -> None:
-        """A fresh connection after a failed commit: whatever state the old one was in
-        (a failed transaction, a stale handle to a replaced file) is gone."""
+        """A fresh connection after a failed commit (no failed transaction left over)."""
         try:
             fresh = open_database(self.path)
             fresh.execute("PRAGMA synchronous = FULL")
@@ -188,75 +274,25 @@ class Store:
         self._db.close()
         self._db = fresh
 
-    def _commit(self, db: sqlite_utils.Database, batch: list[VoteRow | _Call],
-                oldest: float | None) -> bool:
-        outcomes: list[tuple[_Call, Any, BaseException | None]] = []
-        rows: list[VoteRow] = []
-        written = 0
-        try:
-            with db.atomic():
-                for item in batch:
-                    if not isinstance(item, _Call):
-                        rows.append(item)
-                        continue
-                    if rows:
-                        written += _insert_votes(db, rows)
-                        rows = []
-                    outcomes.append(self._run_call(db, item))
-                if rows:
-                    written += _insert_votes(db, rows)
-        except sqlite3.Error as error:
-            self.error = f"cannot write to {self.path}: {error}; votes are kept in memory"
-            log.error("%s", self.error)
-            return False
-        self.committed_votes += written
-        self.error = None
-        if oldest is not None:
-            self.commit_latencies.append(time.monotonic() - oldest)
-        for call, result, failure in outcomes:
-            if failure is None:
-                call.future.set_result(result)
-            else:
-                call.future.set_exception(failure)
-        return True
-
-    @staticmethod
-    def _run_call(db: sqlite_utils.Database,
-                  call: _Call) -> tuple[_Call, Any, BaseException | None]:
-        """Run one call in a savepoint, so that its own error undoes only its own work."""
-        try:
-            with db.atomic():
-                return call, call.step(db), None
-        except sqlite3.OperationalError:
-            raise  # the database itself is failing: retry the whole batch
-        except Exception as error:
-            return call, None, error
-
-    def _rescue(self, batch: list[VoteRow | _Call]) -> None:
-        """Closing with a database that will not take writes: save the votes beside it
-        as JSON lines, tell the user where, and fail the waiting calls."""
-        rows = [item for item in batch if not isinstance(item, _Call)]
-        if rows:
-            rescue = self.path.with_name(f"{self.path.name}.unsaved-{int(time.time())}.jsonl")
-            try:
-                create_private_file(rescue)
-                with rescue.open("a", encoding="utf-8") as handle:
-                    for row in rows:
-                        handle.write(json.dumps(dict(zip(VOTE_COLUMNS, row, strict=False))) + "\n")
-                self.error = f"{self.error}; {len(rows)} unsaved votes written to {rescue}"
-            except OSError as error:
-                self.error = f"{self.error}; {len(rows)} votes could not be saved anywhere: {error}"
-            log.error("%s", self.error)
-        for item in batch:
-            if isinstance(item, _Call) and not item.future.done():
-                item.future.set_exception(StoreError(self.error or "the store failed"))
+    def _watch_file(self) -> None:
+        now = time.monotonic()
+        if now < self._next_file_check:
+            return
+        self._next_file_check = now + FILE_CHECK_EVERY_S
+        moved = takeover.move_if_gone(self._db, self.path, self._identity)
+        if moved is None:
+            return
+        fresh, message = moved
+        log.error("%s", message)
+        if fresh is None:
+            self.error = message
+            return
+        self._db.close()
+        self.path, self._journal, self.warning = fresh, RescueJournal(fresh), message
+        self._db = self._open(fresh)
 
 
-def _insert_votes(db: sqlite_utils.Database, rows: list[VoteRow]) -> int:
-    """Insert in order: each run of rows of one width with one statement."""
-    start = 0
-    for index in range(1, len(rows) + 1):
-        if index == len(rows) or len(rows[index]) != len(rows[start]):
-            db.conn.executemany(INSERT_VOTE[len(rows[start])], rows[start:index])
-            start = index
-    return len(rows)
+def _ignore_file_size_signal() -> None:
+    """A file-size limit (``ulimit -f``) must fail a write, not kill the recorder."""
+    with contextlib.suppress(ValueError, AttributeError):  # not the main thread
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)

@@ -1,0 +1,156 @@
+"""The rescue journal: what the writer could not commit, kept on disk beside the database,
+and putting it back exactly once.
+
+While commits fail (a full disk, a failing file), every vote and deferred step that is
+not yet in the database is appended to ``<db>.unsaved-<time>.jsonl`` (mode 0600,
+fsync'ed), so that even a killed process loses nothing. When the database takes
+writes again the journal is deleted; if it never does, ``basestation recover FILE``
+(or the next recorder on that database) puts it back. Votes carry their poll and
+their number in it, so putting a journal back twice adds nothing twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from basestation.db.commands import DEFERRED, close_interrupted_polls
+from basestation.db.connection import StoreError
+from basestation.paths import create_private_file
+
+FORMAT = "basestation-rescue"
+VERSION = 1
+SUFFIX = ".unsaved-"
+RECOVERED_SUFFIX = ".recovered"
+
+
+def rescue_files(db_path: Path) -> list[Path]:
+    """Journals left beside ``db_path`` that have not been put back yet."""
+    return sorted(p for p in db_path.parent.glob(f"{db_path.name}{SUFFIX}*.jsonl"))
+
+
+class RescueJournal:
+    """Appends entries to one journal file, created (0600) on first use."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self.path: Path | None = None
+        self.entries = 0
+
+    def append(self, entries: Iterable[dict[str, Any]]) -> Path:
+        """Write and fsync ``entries``; OSError if the disk takes nothing at all."""
+        lines = [json.dumps(entry) + "\n" for entry in entries]
+        if self.path is None:
+            self.path = self._new_path()
+            create_private_file(self.path)
+            lines.insert(0, json.dumps({"rescue": FORMAT, "version": VERSION,
+                                        "database": str(self.db_path)}) + "\n")
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write("".join(lines))
+            handle.flush()
+            os.fsync(handle.fileno())
+        self.entries += len(lines)
+        return self.path
+
+    def discard(self) -> None:
+        """Everything in the journal is in the database now."""
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+        self.path, self.entries = None, 0
+
+    def _new_path(self) -> Path:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        candidate = self.db_path.with_name(f"{self.db_path.name}{SUFFIX}{stamp}.jsonl")
+        counter = 1
+        while candidate.exists():
+            counter += 1
+            candidate = self.db_path.with_name(
+                f"{self.db_path.name}{SUFFIX}{stamp}-{counter}.jsonl")
+        return candidate
+
+
+@dataclass(frozen=True)
+class Recovered:
+    votes_added: int
+    votes_already_stored: int
+    steps: int
+    unreadable_lines: int
+    polls_closed: int
+
+
+def read_journal(path: Path) -> tuple[list[dict[str, Any]], int]:
+    """The journal's entries and how many lines could not be read (a process killed
+    mid-write leaves its last line cut short)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as error:
+        raise StoreError(f"cannot read {path}: {error}") from error
+    entries, unreadable = [], 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            unreadable += 1
+            continue
+        if number == 1:
+            if not isinstance(entry, dict) or entry.get("rescue") != FORMAT:
+                raise StoreError(f"{path} is not a base station rescue file")
+            continue
+        if isinstance(entry, dict) and ("vote" in entry or "step" in entry):
+            entries.append(entry)
+        else:
+            unreadable += 1
+    return entries, unreadable
+
+
+def put_back(db: sqlite_utils.Database, path: Path) -> Recovered:
+    """Insert the journal's votes (each once) and run its steps, in one transaction."""
+    entries, unreadable = read_journal(path)
+    added = already = steps = 0
+    with db.atomic():
+        for entry in entries:
+            if "vote" in entry:
+                vote = entry["vote"]
+                try:
+                    cursor = db.execute(
+                        "INSERT OR IGNORE INTO votes (poll_id, handset, answer, receiver, "
+                        "t_receiver_us, t_host, seq, base_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        [vote.get(k) for k in ("poll_id", "handset", "answer", "receiver",
+                                               "t_receiver_us", "t_host", "seq", "base_seq")])
+                except sqlite3.IntegrityError:
+                    unreadable += 1  # a poll this database does not have
+                    continue
+                added += cursor.rowcount
+                already += 1 - cursor.rowcount
+            elif entry["step"] in DEFERRED:
+                DEFERRED[entry["step"]](db, **entry.get("kwargs", {}))
+                steps += 1
+        closed = close_interrupted_polls(db)
+    return Recovered(added, already, steps, unreadable, closed)
+
+
+def mark_recovered(path: Path) -> Path:
+    done = path.with_name(path.name + RECOVERED_SUFFIX)
+    path.replace(done)
+    return done
+
+
+def put_back_all(db: sqlite_utils.Database, db_path: Path) -> list[str]:
+    """Every journal left beside ``db_path``, put back and marked; what was done."""
+    done = []
+    for journal in rescue_files(db_path):
+        result = put_back(db, journal)
+        done.append(f"put back {result.votes_added} votes from {journal} "
+                    f"({result.votes_already_stored} were already stored)")
+        logging.getLogger(__name__).warning("%s", done[-1])
+        mark_recovered(journal)
+    return done
