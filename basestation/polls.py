@@ -42,13 +42,14 @@ class PollController:
         self.question: QuestionInfo | None = None
         self.poll: PollInfo | None = None
         self.last_poll: PollInfo | None = None
+        self.anonymous = False
 
     # -- sessions ----------------------------------------------------------
     def start_session(self, course: str | None = None, title: str | None = None,
                       anonymous: bool = False) -> int:
         self.close_interrupted_polls()
         session_id = self.store.call(sql.insert_session, time.time(), course, title, anonymous)
-        self.session_id, self.question = session_id, None
+        self.session_id, self.question, self.anonymous = session_id, None, anonymous
         return session_id
 
     def resume_session(self, session_id: int) -> None:
@@ -58,6 +59,7 @@ class PollController:
         except StoreError as error:
             raise PollStateError(str(error)) from error
         self.session_id = session_id
+        self.anonymous = self.store.call(sql.session_is_anonymous, session_id)
         self.close_interrupted_polls()
 
     def close_interrupted_polls(self) -> int:

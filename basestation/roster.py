@@ -188,7 +188,10 @@ def _numbered_rows(text: str) -> list[tuple[int, list[str]]]:
     rows = []
     for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
         if line.strip():
-            rows.append((number, next(csv.reader([line]))))
+            try:
+                rows.append((number, next(csv.reader([line]))))
+            except csv.Error as error:
+                raise RosterError([f"line {number}: {error}"]) from None
     return rows
 
 

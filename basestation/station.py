@@ -17,6 +17,7 @@ from basestation.db.commands import ReceiverCounters
 from basestation.domain import Vote
 from basestation.pipeline import VotePipeline
 from basestation.polls import PollController
+from basestation.pseudonyms import Pseudonyms
 from basestation.votes import DEFAULT_WINDOW_S, VoteBuffer
 from drivers.base import OPEN_STATES, Receiver, ReceiverState
 from drivers.capture import CaptureWriter
@@ -53,7 +54,9 @@ class Station:
         self.receiver = receiver
         self.capture = capture
         self.store = store
-        on_accept = store.add_vote if not listeners else _fan_out([store.add_vote, *listeners])
+        self._pseudonyms = Pseudonyms()
+        on_accept = self._store_vote if not listeners else _fan_out([self._store_vote,
+                                                                      *listeners])
         self.buffer = VoteBuffer(window_s, on_accept=on_accept, instructor=instructor,
                                  on_instructor=on_instructor)
         self.pipeline = VotePipeline(self.buffer)
@@ -63,6 +66,13 @@ class Station:
         self._packets_at_open: dict[str, int] = {}
         self._wall_clock = wall_clock
         self._clock_offset = wall_clock() - time.monotonic()
+
+    def _store_vote(self, poll_id: int, vote: Vote) -> None:
+        """Anonymous sessions store a keyed pseudonym, never the handset's ID; the buffer
+        still sees real IDs, so duplicates are recognised as ever."""
+        if self.polls.anonymous:
+            vote = vote._replace(handset=self._pseudonyms.of(vote.handset))
+        self.store.add_vote(poll_id, vote)
 
     def take_notices(self) -> list[str]:
         """What the user should be told since the last call: a receiver that does not

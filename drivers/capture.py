@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 import time
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,15 +99,20 @@ def read_capture(path: Path) -> tuple[dict[str, Any], list[CapturedPacket | Capt
         handle = _open(path, "r")
     except OSError as error:
         raise CaptureError(f"cannot open capture {path}: {error}") from error
-    with handle:
-        lines = _numbered(handle)
-        try:
-            _, first = next(lines)
-        except StopIteration:
-            raise CaptureError(f"{path} is empty") from None
-        if first.get("capture") != FORMAT_NAME or first.get("version") != FORMAT_VERSION:
-            raise CaptureError(f"{path}:1: not a version {FORMAT_VERSION} base station capture")
-        entries = [_entry(path, number, record) for number, record in lines]
+    try:
+        with handle:
+            lines = _numbered(handle)
+            try:
+                _, first = next(lines)
+            except StopIteration:
+                raise CaptureError(f"{path} is empty") from None
+            if first.get("capture") != FORMAT_NAME or first.get("version") != FORMAT_VERSION:
+                raise CaptureError(
+                    f"{path}:1: not a version {FORMAT_VERSION} base station capture")
+            entries = [_entry(path, number, record) for number, record in lines]
+    except (EOFError, OSError, zlib.error, UnicodeDecodeError) as error:
+        raise CaptureError(f"{path} is damaged or cut short ({error}): nothing was replayed"
+                           ) from None
     return first, entries
 
 
@@ -125,6 +132,8 @@ def _numbered(handle: IO[str]) -> Iterator[tuple[int, dict[str, Any]]]:
 def _entry(path: Path, number: int, record: dict[str, Any]) -> CapturedPacket | CaptureEvent:
     try:
         t = float(record["t"])
+        if not math.isfinite(t):
+            raise ValueError(f"time {record['t']!r} is not a finite number of seconds")
         if "event" in record:
             if record["event"] not in EVENTS:
                 raise ValueError(f"unknown event {record['event']!r}")

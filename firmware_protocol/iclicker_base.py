@@ -166,6 +166,9 @@ class BaseReportParser:
             return [CommandEcho((report[0], report[1]))]
         if (report[0], report[1]) == POLL_REPORT:
             if self.variant is BaseVariant.POLLED:
+                if len(report) < POLLED_HEADER_BYTES:
+                    self.short_reports += 1
+                    return []
                 return [self._polled(report)]
             if report[2] == SUMMARY_MARK:
                 return [PollSummary(bytes(report))]

@@ -6,11 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from basestation.cli import main
+from firmware_protocol.handset_id import alternate_form
 from simulators.classroom import ClassroomModel
 from tests.helpers import play_class
 
@@ -108,3 +110,27 @@ def test_anonymous_sessions_link_no_vote_to_a_student(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["export", "--db", str(db), "--session", "1",
                                        "--format", "students"])
     assert result.exit_code == 1 and "anonymous" in result.output
+
+
+def test_an_anonymous_sessions_database_holds_no_handset_id_anywhere(tmp_path: Path) -> None:
+    """Every column of every table, scanned for every handset of the class, in every
+    form a roster could match it by."""
+    db = tmp_path / "anonymous.db"
+    _, truth = play_class(db, anonymous=True)
+    latest: list[dict[str, str]] = [round_truth["latest"] for round_truth in truth]  # type: ignore[misc]
+    handsets = {h for answers in latest for h in answers}
+    assert len(handsets) > 30
+    forms = handsets | {a for h in handsets if (a := alternate_form(h)) is not None}
+    with sqlite3.connect(db) as connection:
+        tables = [row[0] for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")]
+        cells = [str(cell).upper() for table in tables
+                 for row in connection.execute(f"SELECT * FROM {table}") for cell in row]
+        stored = {row[0] for row in connection.execute("SELECT DISTINCT handset FROM votes")}
+    assert "votes" in tables and len(cells) > 1000
+    assert not [cell for cell in cells if any(form in cell for form in forms)]
+    assert all(h.startswith("ANON-") for h in stored) and len(stored) == len(handsets)
+    # within the run a handset keeps its pseudonym: the revote pairs with its first vote
+    result = CliRunner().invoke(main, ["analyze", "--db", str(db), "--session", "1", "--json"])
+    question = json.loads(result.output)["questions"][0]
+    assert question["paired"] == len(latest[0].keys() & latest[1].keys())

@@ -71,3 +71,25 @@ def test_run_without_a_receiver_says_what_it_looked_for() -> None:
     assert result.exit_code == 1
     assert "iClicker USB bases" in result.output and "serial" in result.output
     assert "sim://300" in result.output
+
+
+HOSTILE_QUESTION = "\x1b]0;pwned\x07Which\tforce?\x1b[2J\u202e"
+HOSTILE_COURSE = "\x1b[31mPHYS 101"
+
+
+def test_control_characters_never_reach_the_terminal(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    result = CliRunner().invoke(main, ["record", "--receiver", "sim://5?speed=500", "--db",
+                                       str(db), "--question", HOSTILE_QUESTION, "--course",
+                                       HOSTILE_COURSE])
+    assert result.exit_code == 0, result.output
+    listing = CliRunner().invoke(main, ["sessions", "--db", str(db)])
+    assert "\x1b" not in listing.output and "\\x1b[31mPHYS 101" in listing.output
+    with open_station("sim://5?end=0", tmp_path / "m.db") as station:
+        station.polls.start_session()
+        station.polls.add_question(HOSTILE_QUESTION)
+        live = live_session(station)
+        title = poll_title(live.state()).plain
+        live.stop()
+    assert not any(ord(c) < 0x20 or c == "\u202e" for c in title)
+    assert "\\x1b]0;pwned\\x07Which force?\\x1b[2J\\u202e" in title

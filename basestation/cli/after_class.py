@@ -11,6 +11,7 @@ import click
 
 from basestation.cli.options import db_option, resolve_db
 from basestation.db import Reader, Store, StoreError
+from basestation.textsafe import shown
 
 
 @click.command()
@@ -32,7 +33,7 @@ def sessions(db_path: Path | None, as_json: bool) -> None:
     if not rows:
         click.echo("no sessions yet")
     for row in rows:
-        label = " ".join(str(part) for part in (row["course"], row["title"]) if part)
+        label = shown(" ".join(str(part) for part in (row["course"], row["title"]) if part))
         click.echo(f"{row['session']:>4}  {row['started_at']}  {row['questions']:>3} questions  "
                    f"{row['votes']:>6} votes  {label}")
 
@@ -130,7 +131,10 @@ def report(db_path: Path | None, session_id: int, output: Path) -> None:
             analysis = analyze_session(reader, session_id)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
-    output.write_text(render_report(analysis, f"Session {session_id}"), encoding="utf-8")
+    try:
+        output.write_text(render_report(analysis, f"Session {session_id}"), encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror}") from error
     click.echo(f"wrote {output}")
 
 

@@ -44,6 +44,9 @@ def record(receiver_urls: tuple[str, ...], db_path: Path | None, question: str |
 
     if revote and session is None:
         raise click.UsageError("--revote needs --session ID")
+    if anonymous and capture is not None:
+        raise click.UsageError("a capture holds every handset's ID: it cannot be made of an "
+                               "--anonymous session")
     request = RecordRequest(receiver_urls, resolve_db(db_path), question, session, revote,
                             duration, course, capture, anonymous, channel)
     stop = stop_on_signals()
@@ -166,13 +169,14 @@ def _parse_unplug(text: str | None) -> Any:
 @click.option("--as", "kind", type=click.Choice(["link", "radio", "usb-report"]), required=True)
 @click.option("--variant", type=click.Choice(["pushed", "polled"]), default="pushed",
               show_default=True, help="For usb-report: newer (pushed) or older (polled) base.")
-@click.argument("source", type=click.File("r"), default="-")
+@click.argument("source", type=click.File("rb"), default="-")
 def decode(kind: str, variant: str, source: Any) -> None:
     """Decode hex bytes, one item per line, into JSON lines."""
     from basestation.hex_decode import decode_hex_line, usb_report_decoder
 
     decode_usb = usb_report_decoder(variant)
-    for line in source:
+    for raw in source:
+        line = raw.decode("utf-8", errors="replace")  # not text: an error line, no crash
         items = decode_usb(line) if kind == "usb-report" else decode_hex_line(kind, line)
         for item in items:
             click.echo(json.dumps(item))
@@ -225,6 +229,9 @@ def run(receiver_urls: tuple[str, ...], db_path: Path | None, course: str | None
             receiver_urls = (found.url,)
         else:
             raise click.ClickException(NOTHING_FOUND)
+    if anonymous and capture is not None:
+        raise click.UsageError("a capture holds every handset's ID: it cannot be made of an "
+                               "--anonymous session")
     try:
         instructor_id = parse_handset_id(instructor) if instructor else None
     except HandsetIdError as error:

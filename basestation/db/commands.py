@@ -51,6 +51,11 @@ def latest_question(db: sqlite_utils.Database, session_id: int) -> QuestionRow |
     return question_row(rows[0]) if rows else None
 
 
+def session_is_anonymous(db: sqlite_utils.Database, session_id: int) -> bool:
+    rows = list(db.query("SELECT anonymous FROM sessions WHERE id = ?", [session_id]))
+    return bool(rows and rows[0]["anonymous"])
+
+
 def close_interrupted_polls(db: sqlite_utils.Database) -> int:
     """Close polls that a killed process left open: at their last vote, marked
     interrupted, with their stored vote count."""

@@ -14,14 +14,29 @@ import sqlite_utils
 
 from basestation.db.connection import StoreError, open_existing
 from basestation.db.roster import grading_rules, session_owners
+from basestation.db.schema import migrations
 
 Row = dict[str, Any]
+
+
+def _upgrade(path: Path) -> None:
+    from basestation.db.writer import Store
+
+    try:
+        Store(path).close()
+    except StoreError as error:
+        raise StoreError(f"{path} was made by an older release and cannot be upgraded "
+                         f"here: {error}") from error
 
 
 class Reader:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._db: sqlite_utils.Database = open_existing(path)
+        if migrations.pending(self._db):  # made by an older release: upgrade it first
+            self._db.close()
+            _upgrade(path)
+            self._db = open_existing(path)
 
     def close(self) -> None:
         self._db.close()

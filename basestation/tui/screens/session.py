@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from basestation.poll_source import LiveControl
+from basestation.textsafe import shown
 from basestation.timefmt import local_clock
 from basestation.tui.screens.comparison import ComparisonScreen
 
@@ -36,7 +37,7 @@ class SessionScreen(Screen[None]):
             key = table.add_row(
                 str(poll["question"]), str(poll["round"]), str(poll["voters"]),
                 str(poll["votes"]), poll["correct"] or "-", local_clock(poll["opened_at"]),
-                Text(poll["text"] or ""),  # Text: a question's words are never markup
+                Text(shown(poll["text"])),  # Text: a question's words are never markup
             )
             self._rows[key.value or ""] = int(poll["question"])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from basestation.poll_source import LiveState
+from basestation.textsafe import shown
 
 RECEIVER_STYLES = {"connected": "green", "reconnecting": "bold yellow", "gone": "bold red",
                    "silent": "bold red", "checking": "yellow", "ended": "dim", "closed": "dim"}
@@ -18,7 +19,7 @@ def poll_title(state: LiveState) -> Text:
         label += " · vote 1" if state.round == 1 else f" · vote {state.round} (revote)"
     text = Text(label, style="bold")
     if state.question_text:
-        text.append(f"  {state.question_text}")
+        text.append(f"  {shown(state.question_text)}")
     status = "OPEN" if state.poll_open else "closed"
     text.append(f"   [{status}]", style="bold green" if state.poll_open else "dim")
     return text
@@ -44,7 +45,7 @@ def receiver_line(state: LiveState) -> Text:
     else:
         text = Text("receiver ")
         text.append(state.receiver_state, style=RECEIVER_STYLES.get(state.receiver_state, ""))
-        text.append(f"  {state.receiver_name}", style="dim")
+        text.append(f"  {shown(state.receiver_name)}", style="dim")
     text.append(f"   {state.packets_per_s:,.0f} pkt/s   dup {state.duplicates}"
                 f"   invalid {state.invalid}   late {state.late}")
     if state.store_error:
