@@ -10,6 +10,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from simulators.scenario import ClassScenario
 from tests.conftest import cli_command, cli_env
 from tests.helpers import count_rows, one_json, query, run_cli, simulated_pty, wait_for
@@ -134,3 +136,42 @@ def test_a_second_recorder_is_refused_while_watch_and_exports_keep_reading(
             _, err = first.communicate(timeout=30)
     assert first.returncode == 0, err
     assert query(db, "SELECT interrupted, closed_at IS NOT NULL FROM polls") == [(0, 1)]
+
+
+def test_a_really_full_disk_sends_the_journal_elsewhere(tmp_path: Path) -> None:
+    """A small tmpfs that fills up (ENOSPC): the journal cannot go beside the database,
+    so it goes to the user's data folder, and the path is printed."""
+    disk, data = tmp_path / "disk", tmp_path / "data"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(disk)],
+                             capture_output=True, check=False)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        db = disk / "class.db"
+        env = cli_env() | {"XDG_DATA_HOME": str(data)}
+        with simulated_pty("--students", "300", "--seed", "45", "--speed", "12") as path:
+            process = subprocess.Popen(cli_command("record", "--receiver", f"serial://{path}",
+                                                   "--db", str(db), "--json"),
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                       text=True, env=env)
+            rescue = data / "basestation" / "rescue"
+            wait_for(lambda: list(rescue.glob("class.db.unsaved-*.jsonl")), timeout=40,
+                     what="the journal in the user's data folder")
+            time.sleep(2)
+            process.send_signal(signal.SIGTERM)
+            out, err = process.communicate(timeout=30)
+        assert process.returncode == 1, err
+        summary = one_json(out)
+        journals = list(rescue.glob("class.db.unsaved-*.jsonl"))
+        assert any(str(journal) in summary["store_error"] for journal in journals)
+        copy = tmp_path / "copy.db"  # recover on a disk that has room: the file and its WAL
+        copy.write_bytes(db.read_bytes())
+        wal = db.with_name(db.name + "-wal")
+        if wal.exists():
+            copy.with_name(copy.name + "-wal").write_bytes(wal.read_bytes())
+        for journal in sorted(disk.glob("class.db.unsaved-*.jsonl")) + journals:
+            assert run_cli("recover", str(journal), "--db", str(copy)).returncode == 0
+        assert count_rows(copy, "votes") == summary["votes"]
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)

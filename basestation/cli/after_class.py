@@ -268,5 +268,8 @@ def recover(journal: Path, db_path: Path | None) -> None:
 
 
 def _journal_database(journal: Path) -> Path:
-    name = journal.name.split(".unsaved-")[0]
-    return journal.with_name(name)
+    """The database the journal's header names (it may lie in another folder)."""
+    from basestation.db.rescue import journal_database
+
+    named = journal_database(journal)
+    return Path(named) if named else journal.with_name(journal.name.split(".unsaved-")[0])

@@ -122,16 +122,17 @@ def keep(journal: RescueJournal, journaled: set[int], batch: list[Item], error: 
     journaled.update(id(item) for item in fresh)
     if journal.path is None:
         return error
-    return f"{error}; votes are kept in memory and in {journal.path}"
+    return f"{error}; votes are kept in memory and in {journal.described()}"
 
 
 def give_up(journal: RescueJournal, batch: list[Item], error: str) -> str:
     """Closing with a database that takes no writes: fail the waiting calls; the error
     to show, with what to run."""
     votes = sum(1 for item in batch if isinstance(item, tuple))
-    where = journal.path
+    where = journal.described()
+    command = "; ".join(f"basestation recover {path}" for path in journal.paths)
     message = (f"{error}; {votes} votes are not in the database but saved in {where}: run "
-               f"`basestation recover {where}`" if where is not None else
+               f"`{command}`" if journal.paths else
                f"{error}; {votes} votes could not be saved anywhere")
     for item in batch:
         if isinstance(item, Call) and not item.future.done():

@@ -15,17 +15,19 @@ import json
 import logging
 import os
 import sqlite3
+import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import platformdirs
 import sqlite_utils
 
 from basestation.db.commands import DEFERRED, close_interrupted_polls
 from basestation.db.connection import StoreError
-from basestation.paths import create_private_file
+from basestation.paths import APP_NAME, create_private_file
 
 FORMAT = "basestation-rescue"
 VERSION = 1
@@ -33,27 +35,61 @@ SUFFIX = ".unsaved-"
 RECOVERED_SUFFIX = ".recovered"
 
 
+def locations(db_path: Path) -> list[Path]:
+    """Where a journal may go, in order: beside the database, then (a full disk takes no
+    journal either) the user's data folder, then the temporary folder."""
+    data = Path(platformdirs.user_data_path(APP_NAME, appauthor=False)) / "rescue"
+    return [db_path.parent, data, Path(tempfile.gettempdir())]
+
+
 def rescue_files(db_path: Path) -> list[Path]:
-    """Journals left beside ``db_path`` that have not been put back yet."""
-    return sorted(p for p in db_path.parent.glob(f"{db_path.name}{SUFFIX}*.jsonl"))
+    """Journals of ``db_path`` that have not been put back yet, wherever they went."""
+    found = []
+    for index, folder in enumerate(locations(db_path)):
+        for path in sorted(folder.glob(f"{db_path.name}{SUFFIX}*.jsonl")):
+            if index == 0 or journal_database(path) == str(db_path):
+                found.append(path)
+    return found
+
+
+def journal_database(path: Path) -> str | None:
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            header = json.loads(handle.readline())
+    except (OSError, ValueError):
+        return None
+    return str(header.get("database")) if isinstance(header, dict) else None
 
 
 class RescueJournal:
-    """Appends entries to one journal file, created (0600) on first use."""
+    """Appends entries to a journal file, created (0600) on first use; if the disk takes
+    no more, the rest goes to the next of :func:`locations`."""
 
     def __init__(self, db_path: Path) -> None:
         self.db_path = db_path
         self.path: Path | None = None
+        self.paths: list[Path] = []
         self.entries = 0
+        self._location = 0
 
     def append(self, entries: Iterable[dict[str, Any]]) -> Path:
-        """Write and fsync ``entries``; OSError if the disk takes nothing at all."""
+        """Write and fsync ``entries``; OSError if no location takes them."""
         lines = [json.dumps(entry) + "\n" for entry in entries]
+        while True:
+            try:
+                return self._write(lines)
+            except OSError:
+                self._location += 1
+                self.path = None
+                if self._location >= len(locations(self.db_path)):
+                    raise
+
+    def _write(self, lines: list[str]) -> Path:
         if self.path is None:
-            self.path = self._new_path()
-            create_private_file(self.path)
-            lines.insert(0, json.dumps({"rescue": FORMAT, "version": VERSION,
-                                        "database": str(self.db_path)}) + "\n")
+            self.path = self._new_path(locations(self.db_path)[self._location])
+            self.paths.append(self.path)
+            lines = [json.dumps({"rescue": FORMAT, "version": VERSION,
+                                 "database": str(self.db_path)}) + "\n", *lines]
         with self.path.open("a", encoding="utf-8") as handle:
             handle.write("".join(lines))
             handle.flush()
@@ -61,20 +97,25 @@ class RescueJournal:
         self.entries += len(lines)
         return self.path
 
+    def described(self) -> str:
+        return " and ".join(str(path) for path in self.paths)
+
     def discard(self) -> None:
         """Everything in the journal is in the database now."""
-        if self.path is not None:
-            self.path.unlink(missing_ok=True)
-        self.path, self.entries = None, 0
+        for path in self.paths:
+            path.unlink(missing_ok=True)
+        self.path, self.paths, self.entries, self._location = None, [], 0, 0
 
-    def _new_path(self) -> Path:
+    def _new_path(self, folder: Path) -> Path:
+        if not folder.exists():
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        candidate = self.db_path.with_name(f"{self.db_path.name}{SUFFIX}{stamp}.jsonl")
+        candidate = folder / f"{self.db_path.name}{SUFFIX}{stamp}.jsonl"
         counter = 1
         while candidate.exists():
             counter += 1
-            candidate = self.db_path.with_name(
-                f"{self.db_path.name}{SUFFIX}{stamp}-{counter}.jsonl")
+            candidate = folder / f"{self.db_path.name}{SUFFIX}{stamp}-{counter}.jsonl"
+        create_private_file(candidate)
         return candidate
 
 
