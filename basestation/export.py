@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any, TextIO
 
 from basestation.db import Reader
+from basestation.outfiles import SafeCsvWriter
 from basestation.timefmt import iso_time
 
 VOTE_FIELDS = ("seq", "handset", "answer", "receiver", "t_receiver_us", "base_seq", "t_host")
@@ -46,12 +46,13 @@ def session_export(reader: Reader, session_id: int) -> dict[str, Any]:
 
 def write_votes_csv(export: dict[str, Any], stream: TextIO) -> int:
     """One row per accepted vote; returns the number of rows."""
-    writer = csv.DictWriter(stream, fieldnames=CSV_FIELDS, lineterminator="\n")
-    writer.writeheader()
+    writer = SafeCsvWriter(stream)
+    writer.writerow(CSV_FIELDS)
     count = 0
     for poll in export["polls"]:
         for vote in poll["votes"]:
-            writer.writerow({"session": export["session"], "question": poll["question"],
-                             "round": poll["round"], "poll": poll["poll"], **vote})
+            row = {"session": export["session"], "question": poll["question"],
+                   "round": poll["round"], "poll": poll["poll"], **vote}
+            writer.writerow(row.get(field) for field in CSV_FIELDS)
             count += 1
     return count

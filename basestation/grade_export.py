@@ -8,6 +8,7 @@ from typing import TextIO
 
 from basestation.db import StoreError
 from basestation.grading import SessionGrades
+from basestation.outfiles import SafeCsvWriter
 
 LMS_LAYOUTS = ("canvas", "moodle", "blackboard", "generic")
 
@@ -26,7 +27,7 @@ def write_students_csv(grades: SessionGrades, stream: TextIO) -> int:
         header += [f"q{number}_first", f"q{number}_final", f"q{number}_attempts",
                    f"q{number}_time_s", f"q{number}_score"]
     header += ["answered", "participation", "performance", "total"]
-    writer = csv.writer(stream, lineterminator="\n")
+    writer = SafeCsvWriter(stream)
     writer.writerow(header)
     for student in grades.students:
         row: list[object] = [student.student_id, student.name, student.email,
@@ -42,26 +43,79 @@ def write_students_csv(grades: SessionGrades, stream: TextIO) -> int:
     return len(grades.students)
 
 
-def write_gradebook_csv(grades: SessionGrades, stream: TextIO, lms: str, column: str) -> int:
-    """Points per registered student, in the column layout the LMS's grade import reads:
-    Canvas matches ``SIS User ID``, Moodle ``Email address``, Blackboard ``Username``."""
-    _refuse_anonymous(grades)
-    students = [s for s in grades.students if s.student_id]
-    writer = csv.writer(stream, lineterminator="\n")
+CANVAS_STUDENT_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+"""The student columns of Canvas's own gradebook export, which its importer requires."""
+
+
+def write_gradebook_csv(sessions: list[SessionGrades], stream: TextIO, lms: str,
+                        columns: list[str]) -> int:
+    """Points per registered student, one column per session (and a total when there
+    are several), in the layout the LMS's grade import reads:
+
+    - Canvas: ``Student, ID, SIS User ID, SIS Login ID, Section`` then the columns; the
+      Canvas user ID is left empty, so Canvas matches the SIS User ID;
+    - Blackboard: a ``Username`` column, every field quoted;
+    - Moodle: ``ID number`` and ``Email address`` to map one of, UTF-8.
+    """
+    for grades in sessions:
+        _refuse_anonymous(grades)
+    names, points = _term_table(sessions)
+    scores = columns + (["Total"] if len(sessions) > 1 else [])
+    writer = SafeCsvWriter(stream, quoting=csv.QUOTE_ALL) if lms == "blackboard" \
+        else SafeCsvWriter(stream)
     if lms == "canvas":
-        writer.writerow(["Student", "SIS User ID", column])
-        rows = [[s.name, s.student_id, s.total] for s in students]
+        writer.writerow(CANVAS_STUDENT_COLUMNS + scores)
     elif lms == "moodle":
-        writer.writerow(["Email address", "ID number", column])
-        rows = [[s.email, s.student_id, s.total] for s in students]
+        writer.writerow(["ID number", "Email address", "Name", *scores])
     elif lms == "blackboard":
-        writer.writerow(["Username", column])
-        rows = [[s.student_id, s.total] for s in students]
+        writer.writerow(["Username", "Name", *scores])
     else:
-        writer.writerow(["student_id", "email", "points"])
-        rows = [[s.student_id, s.email, s.total] for s in students]
-    writer.writerows(rows)
-    return len(rows)
+        writer.writerow(["student_id", "name", "email", *scores])
+    for student_id, (name, email) in sorted(names.items()):
+        row = points[student_id] + ([round(sum(points[student_id]), 3)]
+                                    if len(sessions) > 1 else [])
+        if lms == "canvas":
+            writer.writerow([name, "", student_id, "", "", *row])
+        elif lms == "moodle":
+            writer.writerow([student_id, email, name, *row])
+        elif lms == "blackboard":
+            writer.writerow([student_id, name, *row])
+        else:
+            writer.writerow([student_id, name, email, *row])
+    return len(names)
+
+
+def _term_table(sessions: list[SessionGrades]
+                ) -> tuple[dict[str, tuple[str, str]], dict[str, list[float]]]:
+    names: dict[str, tuple[str, str]] = {}
+    points: dict[str, list[float]] = {}
+    for index, grades in enumerate(sessions):
+        for student in grades.students:
+            if not student.student_id:
+                continue  # an unregistered handset has no gradebook row
+            names[student.student_id] = (student.name, student.email)
+            row = points.setdefault(student.student_id, [0.0] * len(sessions))
+            row[index] = student.total
+    return names, points
+
+
+def write_attendance_csv(sessions: list[SessionGrades], stream: TextIO,
+                         columns: list[str]) -> int:
+    """Which registered students answered in which session (questions answered)."""
+    writer = SafeCsvWriter(stream)
+    writer.writerow(["student_id", "name", *columns, "sessions attended"])
+    answered: dict[str, list[int]] = {}
+    names: dict[str, str] = {}
+    for index, grades in enumerate(sessions):
+        for student in grades.students:
+            if student.student_id:
+                names[student.student_id] = student.name
+                row = answered.setdefault(student.student_id, [0] * len(sessions))
+                row[index] = len(student.questions)
+    for student_id in sorted(names):
+        row = answered[student_id]
+        writer.writerow([student_id, names[student_id], *row, sum(1 for n in row if n)])
+    return len(names)
 
 
 def grades_json(grades: SessionGrades) -> list[dict[str, object]]:

@@ -17,3 +17,10 @@ def local_clock(epoch: float | None) -> str:
     if epoch is None:
         return ""
     return dt.datetime.fromtimestamp(epoch).astimezone().strftime("%H:%M:%S")
+
+
+def local_date(epoch: float | None) -> str:
+    """``2026-12-01`` in local time."""
+    if epoch is None:
+        return ""
+    return dt.datetime.fromtimestamp(epoch).astimezone().strftime("%Y-%m-%d")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import os
 import time
 import zlib
 from collections.abc import Iterator, Sequence
@@ -41,6 +42,9 @@ class CaptureError(ValueError):
 
 
 def _open(path: Path, mode: str) -> IO[str]:
+    if mode == "w":  # a capture holds every handset's ID: the owner's alone
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+        os.chmod(path, 0o600)
     if path.suffix == ".gz":
         return cast(IO[str], gzip.open(path, mode + "t", encoding="utf-8"))
     return path.open(mode, encoding="utf-8")

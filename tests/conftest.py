@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -13,6 +14,10 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+
+# What the program remembers between runs (which files it wrote) goes to a folder of
+# this test run, never into the home directory; subprocesses inherit it.
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="basestation-tests-state-")
 
 
 @pytest.fixture(autouse=True)

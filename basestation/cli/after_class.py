@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -40,39 +39,41 @@ def sessions(db_path: Path | None, as_json: bool) -> None:
 
 @click.command()
 @db_option
-@click.option("--session", "session_id", type=int, required=True)
+@click.option("--session", "session_ids", type=int, multiple=True,
+              help="A session (repeat for several; a gradebook then has a column each).")
+@click.option("--course", help="Every session of this course (a term's gradebook).")
 @click.option("--format", "output_format",
-              type=click.Choice(["csv", "json", "students", "gradebook"]), default="json",
-              show_default=True, help="csv/json: every vote; students: one row per student "
-              "and question; gradebook: points for an LMS import")
+              type=click.Choice(["csv", "json", "students", "gradebook", "attendance"]),
+              default="json", show_default=True, help="csv/json: every vote; students: one "
+              "row per student and question; gradebook: points for an LMS import; "
+              "attendance: questions answered per student and session")
 @click.option("--lms", type=click.Choice(["canvas", "moodle", "blackboard", "generic"]),
               default="generic", show_default=True, help="Gradebook layout.")
-@click.option("--column", help="Gradebook column name (default: clicker session N).")
-@click.option("-o", "--output", type=click.File("w"), default="-")
-def export(db_path: Path | None, session_id: int, output_format: str, lms: str,
-           column: str | None, output: Any) -> None:
-    """Export a session: its votes, per-student results, or a gradebook."""
-    from basestation.export import session_export, write_votes_csv
-    from basestation.grade_export import grades_json, write_gradebook_csv, write_students_csv
-    from basestation.grading import grade_session
+@click.option("--column", help="Gradebook column name of a single session.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="The file to write (mode 0600); default: standard output.")
+@click.option("--force", is_flag=True, help="Replace a file basestation did not write.")
+def export(db_path: Path | None, session_ids: tuple[int, ...], course: str | None,
+           output_format: str, lms: str, column: str | None, output: Path | None,
+           force: bool) -> None:
+    """Export sessions: their votes, per-student results, a gradebook or attendance."""
+    from basestation.export_command import run_export
+    from basestation.outfiles import OutputError
 
+    database = resolve_db(db_path)
     try:
-        with Reader(resolve_db(db_path)) as reader:
-            grades = grade_session(reader, session_id)
-            if output_format == "students":
-                write_students_csv(grades, output)
-                return
-            if output_format == "gradebook":
-                write_gradebook_csv(grades, output, lms, column or f"clicker session {session_id}")
-                return
-            data = session_export(reader, session_id)
-            data["students"] = grades_json(grades)
-    except StoreError as error:
+        with Reader(database) as reader:
+            text = run_export(reader, list(session_ids), course, output_format, lms, column)
+        if output is None:
+            click.echo(text, nl=False)
+            return
+        from basestation.outfiles import private_output
+
+        with private_output(output, database=database, force=force) as stream:
+            stream.write(text)
+    except (StoreError, OutputError, ValueError) as error:
         raise click.ClickException(str(error)) from error
-    if output_format == "json":
-        output.write(json.dumps(data, indent=1) + "\n")
-    else:
-        write_votes_csv(data, output)
+    click.echo(f"wrote {output}", err=True)
 
 
 @click.group()
@@ -120,8 +121,9 @@ def roster_assign(db_path: Path | None, handset: str, student_id: str,
 @db_option
 @click.option("--session", "session_id", type=int, required=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="The HTML file to write.")
-def report(db_path: Path | None, session_id: int, output: Path) -> None:
+              help="The HTML file to write (mode 0600).")
+@click.option("--force", is_flag=True, help="Replace a file basestation did not write.")
+def report(db_path: Path | None, session_id: int, output: Path, force: bool) -> None:
     """A self-contained HTML report of a session, with a chart per question."""
     from basestation.report import render_report
     from basestation.session_analysis import analyze_session
@@ -131,10 +133,13 @@ def report(db_path: Path | None, session_id: int, output: Path) -> None:
             analysis = analyze_session(reader, session_id)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
+    from basestation.outfiles import OutputError, private_output
+
     try:
-        output.write_text(render_report(analysis, f"Session {session_id}"), encoding="utf-8")
-    except OSError as error:
-        raise click.ClickException(f"cannot write {output}: {error.strerror}") from error
+        with private_output(output, database=resolve_db(db_path), force=force) as stream:
+            stream.write(render_report(analysis, f"Session {session_id}"))
+    except OutputError as error:
+        raise click.ClickException(str(error)) from error
     click.echo(f"wrote {output}")
 
 
