@@ -73,7 +73,7 @@ def normalise_typed_id(text: str) -> str:
 
 
 def parse_roster(text: str) -> list[RosterEntry]:
-    rows = _numbered_rows(text)
+    rows = _numbered_rows(text, _delimiter(text))
     if not rows:
         raise RosterError(["the file has no rows"])
     if rows[0][1][0].strip().startswith("#"):
@@ -112,7 +112,11 @@ def _other_forms(handset: str) -> list[tuple[str, str]]:
 
 
 def _classic_rows(rows: list[tuple[int, list[str]]]) -> tuple[list[RosterEntry], list[str]]:
+    """``#<ID>,<student id>`` rows of iClicker Classic's RemoteID.csv; a header line at
+    the top (``#Clicker ID,Student ID``) is no registration."""
     entries, problems = [], []
+    if rows and not set(rows[0][1][0].strip().lstrip("#").strip()) <= HEX_DIGITS:
+        rows = rows[1:]
     for number, row in rows:
         if len(row) < 2 or not row[1].strip():
             problems.append(f"line {number}: expected #<handset ID>,<student id>")
@@ -184,12 +188,21 @@ def _conflicts(entries: list[RosterEntry]) -> list[str]:
     return problems
 
 
-def _numbered_rows(text: str) -> list[tuple[int, list[str]]]:
+def _delimiter(text: str) -> str:
+    """``,`` or, as European Excel writes, ``;`` (or a tab)."""
+    sample = "\n".join(text.lstrip("\ufeff").splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
+def _numbered_rows(text: str, delimiter: str = ",") -> list[tuple[int, list[str]]]:
     rows = []
     for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
         if line.strip():
             try:
-                rows.append((number, next(csv.reader([line]))))
+                rows.append((number, next(csv.reader([line], delimiter=delimiter))))
             except csv.Error as error:
                 raise RosterError([f"line {number}: {error}"]) from None
     return rows

@@ -9,17 +9,18 @@ from basestation.roster import RosterEntry, normalise_typed_id, with_alternate_f
 from firmware_protocol.handset_id import HandsetIdError
 
 
-def import_roster(store: Store, entries: list[RosterEntry]) -> dict[str, int]:
+def import_roster(store: Store, entries: list[RosterEntry], move: bool = False
+                  ) -> dict[str, int]:
     """Add or update every student and (re)assign their handsets, in one transaction."""
     handsets = with_alternate_forms(entries)
     students = [{"student_id": e.student_id, "name": e.name, "email": e.email}
                 for e in entries]
-    store.call(sql.import_students, students, handsets)
+    store.call(sql.import_students, students, handsets, move)
     return {"students": len(entries), "handsets": len(handsets)}
 
 
 def assign_handset(store: Store, handset: str, student_id: str,
-                   session_id: int | None = None) -> str:
+                   session_id: int | None = None, move: bool = False) -> str:
     """Give a handset to a student: for good, or as a loaner for one session. Votes it
     already sent (kept though it was unregistered) count for that student from now on.
     Returns the handset ID as stored."""
@@ -27,5 +28,5 @@ def assign_handset(store: Store, handset: str, student_id: str,
         handset = normalise_typed_id(handset)
     except HandsetIdError as error:
         raise StoreError(str(error)) from error
-    store.call(sql.assign_handset, handset, student_id, session_id)
+    store.call(sql.assign_handset, handset, student_id, session_id, move)
     return handset

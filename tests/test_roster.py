@@ -73,3 +73,58 @@ def test_turningpoint_ids_match_in_either_byte_order() -> None:
     mapping = with_alternate_forms(entries)
     assert mapping["090FD3"] == ("s1", "registered") and mapping["D30F09"] == ("s1", "reversed")
     assert mapping["0A0FD3"] == ("s2", "reversed")
+
+
+def roster_cli(db: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["roster", *args, "--db", str(db)])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize(("encoding", "delimiter"), [
+    ("cp1252", ","), ("utf-8-sig", ";"), ("utf-16", ","), ("utf-8", "\t"), ("cp1252", ";")])
+def test_rosters_as_registrars_save_them(tmp_path: Path, encoding: str,
+                                         delimiter: str) -> None:
+    text = delimiter.join(["Student ID", "Name", "Clicker ID"]) + "\r\n" + "\r\n".join(
+        delimiter.join(row) for row in [["s1", "Zoë Brontë-Łukasiewicz" if encoding != "cp1252"
+                                         else "Zoë Brontë", "A24653B7"],
+                                        ["s2", "Ines Muñoz", "428071B3"]]) + "\r\n"
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(text.encode(encoding))
+    code, output = roster_cli(tmp_path / "c.db", "import", str(roster))
+    assert code == 0, output
+    with sqlite3.connect(tmp_path / "c.db") as connection:
+        names = dict(connection.execute("SELECT student_id, name FROM students"))
+    assert names["s2"] == "Ines Muñoz" and names["s1"].startswith("Zoë Brontë")
+
+
+def test_a_remoteid_file_with_a_header_line(tmp_path: Path) -> None:
+    roster = tmp_path / "RemoteID.csv"
+    roster.write_bytes(b'"#Clicker ID","Student ID"\r\n"#A24653B7","smith-jane  (HES)"\r\n'
+                       b"#428071B3,doe-john\r\n")
+    code, output = roster_cli(tmp_path / "c.db", "import", str(roster))
+    assert code == 0, output
+    assert "imported 2 students" in output
+
+
+def test_a_handset_of_another_student_is_refused_naming_both(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    first = tmp_path / "first.csv"
+    first.write_text("Student ID,Name,Clicker ID\ns1,Ann Lee,A24653B7\n")
+    assert roster_cli(db, "import", str(first))[0] == 0
+    second = tmp_path / "second.csv"
+    second.write_text("Student ID,Name,Clicker ID\ns2,Bo Chen,A24653B7\ns3,Cy Dee,428071B3\n")
+    code, output = roster_cli(db, "import", str(second))
+    assert code == 1
+    assert "handset A24653B7 belongs to s1 (Ann Lee), not s2 (Bo Chen)" in output
+    assert "nothing was imported" in output
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM students").fetchone()[0] == 1
+    code, output = roster_cli(db, "assign", "A24653B7", "s1")
+    assert code == 0
+    code, output = roster_cli(db, "import", str(second), "--move")
+    assert code == 0, output
+    code, output = roster_cli(db, "assign", "A24653B7", "s3")
+    assert code == 1 and "belongs to s2 (Bo Chen), not s3" in output
+    code, output = roster_cli(db, "assign", "A24653B7", "s3", "--session", "99")
+    assert code == 1 and "there is no session 99" in output and "Traceback" not in output

@@ -84,17 +84,19 @@ def roster() -> None:
 @roster.command("import")
 @db_option
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def roster_import(db_path: Path | None, source: Path) -> None:
+@click.option("--move", is_flag=True, help="Move handsets another student registered.")
+def roster_import(db_path: Path | None, source: Path, move: bool) -> None:
     """Import a roster CSV (all or nothing; each problem is named with its line)."""
     from basestation.roster import RosterError, parse_roster
+    from basestation.roster_file import read_roster_text
     from basestation.roster_store import import_roster
 
     try:
-        entries = parse_roster(source.read_text(encoding="utf-8-sig"))
-    except (RosterError, UnicodeDecodeError) as error:
+        entries = parse_roster(read_roster_text(source))
+        with Store(resolve_db(db_path)) as store:
+            counts = import_roster(store, entries, move)
+    except (RosterError, StoreError) as error:
         raise click.ClickException(str(error)) from error
-    with Store(resolve_db(db_path)) as store:
-        counts = import_roster(store, entries)
     click.echo(f"imported {counts['students']} students with {counts['handsets']} handset IDs")
 
 
@@ -103,15 +105,16 @@ def roster_import(db_path: Path | None, source: Path) -> None:
 @click.argument("handset")
 @click.argument("student_id")
 @click.option("--session", "session_id", type=int, help="A loaner for this session only.")
+@click.option("--move", is_flag=True, help="Take the handset from the student it belongs to.")
 def roster_assign(db_path: Path | None, handset: str, student_id: str,
-                  session_id: int | None) -> None:
+                  session_id: int | None, move: bool) -> None:
     """Give HANDSET to STUDENT_ID (its earlier votes count for them too)."""
     from basestation.roster_store import assign_handset
 
     try:
         Reader(resolve_db(db_path)).close()  # an existing database, never a new one
         with Store(resolve_db(db_path)) as store:
-            handset = assign_handset(store, handset, student_id, session_id)
+            handset = assign_handset(store, handset, student_id, session_id, move)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"{handset} -> {student_id}" + (f" in session {session_id}" if session_id else ""))

@@ -11,9 +11,10 @@ from basestation.db.connection import StoreError
 
 
 def import_students(db: sqlite_utils.Database, students: Sequence[Mapping[str, str | None]],
-                    handsets: Mapping[str, tuple[str, str]]) -> None:
-    """Add or update every student (``student_id``, ``name``, ``email``) and (re)assign
-    ``handsets`` (handset -> (student_id, form)), in one transaction."""
+                    handsets: Mapping[str, tuple[str, str]], move: bool = False) -> None:
+    """Add or update every student (``student_id``, ``name``, ``email``) and assign
+    ``handsets`` (handset -> (student_id, form)), in one transaction. A handset that
+    another student registered is refused (StoreError naming both) unless ``move``."""
     with db.atomic():
         ids: dict[str, Any] = {}
         for student in students:
@@ -27,18 +28,50 @@ def import_students(db: sqlite_utils.Database, students: Sequence[Mapping[str, s
                 db.table("students").update(existing[0]["id"], values)
             else:
                 ids[student_id] = db.table("students").insert(values).last_pk
-        db.table("handsets").upsert_all(
-            [{"handset": h, "student": ids[s], "form": form}
-             for h, (s, form) in handsets.items()], pk="handset")
+        owners = _owners(db)
+        conflicts, rows = [], []
+        for handset, (student_id, form) in handsets.items():
+            owner = owners.get(handset)
+            if owner is not None and owner[0] != student_id and owner[2] != "alternate":
+                if form != "registered":
+                    continue  # another form of someone else's handset: leave it theirs
+                if not move:
+                    conflicts.append(_conflict(handset, owner, student_id, students))
+                    continue
+            rows.append({"handset": handset, "student": ids[student_id], "form": form})
+        if conflicts:
+            raise StoreError("; ".join(conflicts) + ": nothing was imported (pass --move to "
+                             "move these handsets)")
+        db.table("handsets").upsert_all(rows, pk="handset")
+
+
+def _owners(db: sqlite_utils.Database) -> dict[str, tuple[str, str, str]]:
+    """Handset -> (student_id, name, form) of its registered owner."""
+    return {row["handset"]: (row["student_id"], row["name"] or "", row["form"] or "")
+            for row in db.query("SELECT h.handset, h.form, s.student_id, s.name FROM "
+                                "handsets h JOIN students s ON s.id = h.student")}
+
+
+def _conflict(handset: str, owner: tuple[str, str, str], student_id: str,
+              students: Sequence[Mapping[str, str | None]]) -> str:
+    names = {str(s["student_id"]): s.get("name") or "" for s in students}
+    new_name = names.get(student_id, "")
+    return (f"handset {handset} belongs to {owner[0]}" + (f" ({owner[1]})" if owner[1] else "")
+            + f", not {student_id}" + (f" ({new_name})" if new_name else ""))
 
 
 def assign_handset(db: sqlite_utils.Database, handset: str, student_id: str,
-                   session_id: int | None) -> None:
-    """For good, or as a loaner for one session."""
+                   session_id: int | None, move: bool = False) -> None:
+    """For good, or as a loaner for one session; another student's handset only with
+    ``move`` (a loaner for one session is no move)."""
     rows = list(db.query("SELECT id FROM students WHERE student_id = ?", [student_id]))
     if not rows:
         raise StoreError(f"no student {student_id!r} on the roster (import it first)")
     if session_id is None:
+        owner = _owners(db).get(handset)
+        if owner is not None and owner[0] != student_id and not move:
+            raise StoreError(_conflict(handset, owner, student_id, []) + ": pass --move to "
+                             "move it (its votes then count for the new student)")
         db.table("handsets").upsert({"handset": handset, "student": rows[0]["id"],
                                      "form": "assigned"}, pk="handset")
         return
