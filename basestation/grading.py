@@ -75,6 +75,7 @@ def grade_session(reader: Reader, session_id: int) -> SessionGrades:
             students[student].handsets.append(handset)
     unregistered: dict[str, StudentResult] = {}
     votes = reader.graded_votes(session_id)
+    pressed = reader.imported_attempts(session_id)
     by_key: dict[tuple[int | str, int], list[dict[str, object]]] = {}
     for vote in votes:
         owner = owners.get(vote["handset"])
@@ -90,8 +91,10 @@ def grade_session(reader: Reader, session_id: int) -> SessionGrades:
         first = answers[0]
         keys = correct_answers(str(first["correct"] or ""))
         score = rules.answer_points + (rules.correct_points if final["answer"] in keys else 0)
+        handsets = {str(a["handset"]) for a in answers}
+        imported = [pressed[(number, h)] for h in handsets if (number, h) in pressed]
         result.questions[number] = QuestionResult(
-            str(first["answer"]), str(final["answer"]), len(answers),
+            str(first["answer"]), str(final["answer"]), sum(imported) if imported else len(answers),
             round(float(str(first["t_host"])) - float(str(first["opened_at"])), 2), score)
     everyone = list(students.values()) + list(unregistered.values())
     for result in everyone:

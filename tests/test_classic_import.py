@@ -1,61 +1,144 @@
-"""Importing iClicker Classic session files."""
+"""Importing iClicker Classic session files shaped as the vendor writes them."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from basestation.cli import main
+from tests.helpers import query
 
 SESSION_XML = """<?xml version="1.0" encoding="UTF-8"?>
-<ssn ssnn="Lecture 3">
-  <p qn="Q1" cans="B" isDel="N">
-    <v id="#A24653B7" ans="B" scr="2"/>
-    <v id="#428071B3" ans="C" scr="1"/>
-    <v id="#3E81BE01" ans="" scr="0"/>
+<!-- ssn: session; ssnn: session name; perf: performance points; part: participation -->
+<!-- p: poll; cans: correct answer(s); isDel: deleted; isap: anonymous polling -->
+<!-- v: vote; ans: final answer; fans: first answer; att: attempts; tm: time;
+     fanst: final answer time; lto: loaned to -->
+<ssn ssnn="Session 18" part="1" perf="2" minrep="75" MinPart_S="1">
+  <p qn="Question 1" idx="1" strt="10:46:29" stp="10:48:12" cans="B" qType="MC" isDel="N"
+     isap="N" resp_a="0,0.00" resp_b="1,0.00" resp_c="1,0.00">
+    <v id="#A24653B7" ans="B" fans="C" att="3" tm="12.50" fanst="40.25" scr="2" lto=""/>
+    <v id="#428071B3" ans="C" fans="C" att="1" tm="8.00" fanst="8.00" scr="1" lto="s9"/>
+    <v id="#39DCE80D" ans="" fans="" att="0" tm="" fanst="" scr="0" lto=""/>
   </p>
-  <p qn="Q2" cans="" isDel="Y">
-    <v id="#A24653B7" ans="A" scr="2"/>
+  <p qn="Question 2" idx="2" strt="10:50:00" stp="10:51:00" cans="" isDel="Y" isap="N">
+    <v id="#A24653B7" ans="A" fans="A" att="1" tm="3.0" fanst="3.0"/>
   </p>
-  <p qn="Q3" cans="A" isDel="N">
-    <v id="#A24653B7" ans="A" scr="2"/>
-    <v id="#6E501DB3" ans="A" scr="2"/>
-    <v id="#81BE3F" ans="D" scr="1"/>
+  <p qn="Question 3" idx="3" strt="10:52:10" stp="10:53:40" cans="A|C" isDel="N" isap="N"
+     resp_a="1||0.00" resp_c="1||0.00">
+    <v id="#A24653B7" ans="A" fans="A" att="1" tm="5.5" fanst="5.5"/>
+    <v id="#6E501D23" ans="C" fans="A" att="2" tm="6.0" fanst="9.0"/>
+  </p>
+  <p qn="Question 4" idx="4" strt="10:55:00" stp="10:56:00" cans="D" isDel="N" isap="Y">
+    <v id="#A24653B7" ans="D" fans="D" att="1" tm="2.0" fanst="2.0"/>
   </p>
 </ssn>
 """
 
 
-def test_import_then_analyze(tmp_path: Path) -> None:
-    source = tmp_path / "L2609211005.xml"
+def cli(*args: str) -> Result:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return result
+
+
+def imported(tmp_path: Path, name: str = "L2609211005.xml") -> tuple[Path, Path]:
+    folder = tmp_path / "SessionData"
+    folder.mkdir(exist_ok=True)
+    source = folder / name
     source.write_text(SESSION_XML)
-    db = str(tmp_path / "c.db")
-    runner = CliRunner()
-    result = runner.invoke(main, ["import-classic", "--db", db, "--course", "PHYS", str(source)])
+    db = tmp_path / "c.db"
+    result = cli("import-classic", "--db", str(db), "--course", "PHYS", str(source))
     assert result.exit_code == 0, result.output
-    analysis = json.loads(runner.invoke(main, ["analyze", "--db", db, "--session", "1",
-                                               "--json"]).output)
-    first, second = analysis["questions"]
-    assert (first["correct"], second["correct"]) == ("B", "A")
-    assert first["rounds"][0]["counts"] == {"A": 0, "B": 1, "C": 1, "D": 0, "E": 0}
-    assert first["rounds"][0]["percent_correct"] == 50.0
-    assert second["rounds"][0]["counts"]["A"] == 2
-    sessions = json.loads(runner.invoke(main, ["sessions", "--db", db, "--json"]).output)
-    assert sessions[0]["started_at"].startswith("2026-09-21")
-    exported = json.loads(runner.invoke(main, ["export", "--db", db, "--session", "1"]).output)
-    handsets = {v["handset"] for p in exported["polls"] for v in p["votes"]}
-    # leading zeros the file dropped are put back
-    assert handsets == {"A24653B7", "428071B3", "6E501DB3", "0081BE3F"}
+    return source, db
+
+
+def test_what_a_vote_says_survives_import(tmp_path: Path) -> None:
+    _, db = imported(tmp_path)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student id,name,handset\ns1,Ann,A24653B7\ns2,Bo,428071B3\n"
+                      "s3,Cy,6E501D23\n")
+    assert cli("roster", "import", "--db", str(db), str(roster)).exit_code == 0
+    rows = {row["student_id"]: row for row in csv.DictReader(io.StringIO(cli(
+        "export", "--db", str(db), "--session", "1", "--format", "students").output))}
+    # question numbers: 1, then 3 (2 was deleted) as 2, then the anonymous 4 as 3
+    assert (rows["s1"]["q1_first"], rows["s1"]["q1_final"], rows["s1"]["q1_attempts"],
+            rows["s1"]["q1_time_s"]) == ("C", "B", "3", "12.5")
+    assert (rows["s2"]["q1_first"], rows["s2"]["q1_final"], rows["s2"]["q1_attempts"]) == (
+        "C", "C", "1")
+    assert (rows["s3"]["q2_first"], rows["s3"]["q2_final"], rows["s3"]["q2_attempts"]) == (
+        "A", "C", "2")
+    assert rows["s1"]["q3_final"] == ""  # anonymous polling: not linked to anybody
+    analysis = json.loads(cli("analyze", "--db", str(db), "--session", "1", "--json").output)
+    first, second, third = analysis["questions"]
+    assert (first["correct"], second["correct"], third["correct"]) == ("B", "AC", "D")
+    assert second["rounds"][0]["percent_correct"] == 100.0  # A and C both count
+    assert third["rounds"][0]["counts"]["D"] == 1
+    assert query(db, "SELECT title, course FROM sessions") == [("Session 18", "PHYS")]
+    scoring = json.loads(query(db, "SELECT source FROM sessions")[0][0])["scoring"]
+    assert scoring == {"perf": "2", "part": "1", "minrep": "75", "MinPart_S": "1"}
+    sessions = json.loads(cli("sessions", "--db", str(db), "--json").output)
+    assert sessions[0]["started_at"].startswith("2026-09-21T10:05")  # local lecture time
+    handsets = {h for (h,) in query(db, "SELECT handset FROM votes")}
+    assert {"A24653B7", "428071B3", "6E501D23"} < handsets
+    assert not [h for h in handsets if h not in {"A24653B7", "428071B3", "6E501D23"}
+                and not h.startswith("ANON-")]
+    assert query(db, "SELECT loaned_to FROM imported_votes WHERE handset = '428071B3'") == [
+        ("s9",)]
+
+
+def test_the_same_file_twice_is_one_session_unless_replaced(tmp_path: Path) -> None:
+    source, db = imported(tmp_path)
+    again = cli("import-classic", "--db", str(db), str(source))
+    assert again.exit_code == 0 and "already imported as session 1" in again.output
+    assert query(db, "SELECT COUNT(*) FROM sessions") == [(1,)]
+    votes = query(db, "SELECT COUNT(*) FROM votes")
+    replaced = cli("import-classic", "--db", str(db), "--replace", str(source))
+    assert replaced.exit_code == 0 and " -> session " in replaced.output
+    assert query(db, "SELECT COUNT(*) FROM sessions") == [(1,)]
+    assert query(db, "SELECT COUNT(*) FROM votes") == votes
+
+
+def test_a_whole_folder_with_a_deleted_session(tmp_path: Path) -> None:
+    folder = tmp_path / "SessionData"
+    folder.mkdir()
+    (folder / "L2609211005.xml").write_text(SESSION_XML)
+    (folder / "L2609231102.xml").write_text(SESSION_XML.replace("Session 18", "Session 19"))
+    (folder / "x2609251100.xml").write_text(SESSION_XML)
+    (folder / "RemoteID.csv").write_text("#A24653B7,s1\n")
+    db = tmp_path / "c.db"
+    result = cli("import-classic", "--db", str(db), str(folder))
+    assert result.exit_code == 0, result.output
+    assert "deleted in iClicker Classic, skipped" in result.output
+    assert query(db, "SELECT title FROM sessions ORDER BY id") == [("Session 18",),
+                                                                   ("Session 19",)]
+
+
+def test_bad_rows_are_named_and_nothing_is_imported(tmp_path: Path) -> None:
+    bad = SESSION_XML.replace('id="#428071B3"', 'id="#=HYPERLINK(1)"').replace(
+        'id="#6E501D23"', 'id="#6E501DB3"')
+    source = tmp_path / "L2609211005.xml"
+    source.write_text(bad)
+    result = cli("import-classic", "--db", str(tmp_path / "c.db"), str(source))
+    assert result.exit_code == 1
+    lines = bad.splitlines()
+    formula = 1 + next(i for i, line in enumerate(lines) if "HYPERLINK" in line)
+    mistyped = 1 + next(i for i, line in enumerate(lines) if "6E501DB3" in line)
+    assert f"line {formula}: handset '#=HYPERLINK(1)'" in result.output
+    assert f"line {mistyped}: handset '#6E501DB3'" in result.output
+    assert "check digit" in result.output
+    assert query(tmp_path / "c.db", "SELECT COUNT(*) FROM sessions") == [(0,)]
 
 
 def test_not_a_session_file_is_a_clear_error(tmp_path: Path) -> None:
-    for name, content in (("a.xml", "<ssn></ssn>"), ("b.xml", "<ssn><p")):
+    for name, content in (("a.xml", "<ssn></ssn>"), ("b.xml", "<ssn><p"),
+                          ("c.xml", '<!DOCTYPE x [<!ENTITY a "aaaa">]><ssn>&a;</ssn>')):
         path = tmp_path / name
         path.write_text(content)
-        result = CliRunner().invoke(main, ["import-classic", "--db", str(tmp_path / "c.db"),
-                                           str(path)])
+        result = cli("import-classic", "--db", str(tmp_path / "c.db"), str(path))
         assert result.exit_code == 1
         assert "not an iClicker Classic session" in result.output or "not readable XML" in \
             result.output

@@ -46,14 +46,17 @@ def test_upgrade_keeps_every_row_and_moves_the_usb_sequence(old_db: Path) -> Non
     before = snapshot(old_db)
     old_votes = query(old_db, "SELECT id, poll_id, handset, answer, receiver, t_receiver_us, "
                       "t_host FROM votes ORDER BY id")
-    result = run_cli("sessions", "--db", str(old_db), "--json")  # a reader: no upgrade
+    result = run_cli("sessions", "--db", str(old_db), "--json")  # reading upgrades it first
     assert result.returncode == 0, result.stderr
     result = run_cli("grading", "--db", str(old_db), "--course", "PHYS 101")  # the writer
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["participation_percent"] == 50.0
     after = snapshot(old_db)
-    for table in ("sessions", "polls", "students", "handsets", "grading"):
+    for table in ("polls", "students", "handsets", "grading"):
         assert after[table] == before[table], table
+    # sessions gained where an imported one came from (nothing, for these)
+    assert [row[:6] for row in after["sessions"]] == before["sessions"]
+    assert all(row[6:] == (None, None) for row in after["sessions"])
     # questions gained their kind and five choices, nothing else changed
     assert [row[:5] for row in after["questions"]] == before["questions"]
     assert all(row[5:] == ("multiple-choice", 5) for row in after["questions"])
@@ -71,7 +74,7 @@ def test_upgrade_keeps_every_row_and_moves_the_usb_sequence(old_db: Path) -> Non
         "ORDER BY id")]
     assert migrations == ["0001_initial", "0002_interrupted_polls", "0003_roster",
                           "0004_question_kinds_and_base_seq", "0005_readable_views",
-                     "0006_poll_receivers", "0007_vote_order"]
+                     "0006_poll_receivers", "0007_vote_order", "0008_imported_sessions"]
     assert not query(old_db, "SELECT name FROM sqlite_master WHERE name = 'schema_migrations'")
     assert query(old_db, "PRAGMA integrity_check") == [("ok",)]
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from basestation.classic_import import ClassicImportError, read_classic_polls
+from basestation.classic_import import ClassicImportError, read_classic_session
 from basestation.cli import main
 from basestation.roster import RosterError, parse_roster
 from drivers.capture import CaptureError, read_capture
@@ -113,7 +113,7 @@ def test_classic_reader_raises_only_import_errors(tmp_path: Path, data: bytes) -
     path = tmp_path / "L2612011005.xml"
     path.write_bytes(data)
     try:
-        read_classic_polls(path)
+        read_classic_session(path)
     except ClassicImportError as error:
         assert str(error)
 

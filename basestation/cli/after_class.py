@@ -4,6 +4,7 @@ grading rules and imports. They read and edit the database; no receiver involved
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -149,20 +150,28 @@ def report(db_path: Path | None, session_id: int, output: Path, force: bool) -> 
 @click.command("import-classic")
 @db_option
 @click.option("--course", help="Course name of the imported sessions.")
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_classic_command(db_path: Path | None, course: str | None, files: tuple[Path, ...]
-                           ) -> None:
-    """Import iClicker Classic session files (L*.xml) as sessions."""
-    from basestation.classic_import import ClassicImportError, import_classic
+@click.option("--replace", is_flag=True, help="Import a file already imported anew.")
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+def import_classic_command(db_path: Path | None, course: str | None, replace: bool,
+                           paths: tuple[Path, ...]) -> None:
+    """Import iClicker Classic session files (L*.xml), or a whole SessionData/ folder."""
+    from basestation.classic_import import ClassicImportError, classic_files, import_classic
 
-    with Store(resolve_db(db_path)) as store:
-        for path in files:
+    files = classic_files(list(paths))
+    problems = []
+    with Store(resolve_db(db_path)) as store, click.progressbar(
+            files, label="importing", file=sys.stderr, show_pos=True) as bar:
+        said = []
+        for path in bar:
             try:
-                session_id = import_classic(store, path, course)
-            except ClassicImportError as error:
-                raise click.ClickException(str(error)) from error
-            click.echo(f"{path} -> session {session_id}")
+                said.append(import_classic(store, path, course, replace)[1])
+            except (ClassicImportError, StoreError) as error:
+                problems.append(str(error))
+    for line in said:
+        click.echo(line)
+    if problems:
+        raise click.ClickException(" | ".join(problems))
 
 
 @click.command()

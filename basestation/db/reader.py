@@ -141,3 +141,10 @@ class Reader:
             SELECT q.number, q.correct, p.round, p.opened_at, v.handset, v.answer, v.t_host
             FROM votes v JOIN polls p ON p.id = v.poll_id JOIN questions q ON q.id = p.question_id
             WHERE q.session_id = ? ORDER BY q.number, p.round, v.seq, v.id""", [session_id])
+
+    def imported_attempts(self, session_id: int) -> dict[tuple[int, str], int]:
+        """(question number, handset) -> presses, as an imported vendor file says."""
+        return {(row["number"], row["handset"]): row["attempts"] for row in self._rows("""
+            SELECT q.number, i.handset, i.attempts FROM imported_votes i
+            JOIN polls p ON p.id = i.poll_id JOIN questions q ON q.id = p.question_id
+            WHERE q.session_id = ?""", [session_id])}

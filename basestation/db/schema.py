@@ -133,6 +133,20 @@ def _vote_order(db: sqlite_utils.Database) -> None:
     db.table("votes").create_index(["poll_id", "seq"], unique=True)
 
 
+@migrations(name="0008_imported_sessions")
+def _imported_sessions(db: sqlite_utils.Database) -> None:
+    """An imported file's fingerprint (so the same file is not imported twice) and what
+    the other program recorded of it; per imported vote, what the vendor file says."""
+    db.table("sessions").add_column("source_hash", str)
+    db.table("sessions").add_column("source", str)
+    db.table("sessions").create_index(["source_hash"])
+    db.table("imported_votes").create(
+        {"id": int, "poll_id": int, "handset": str, "attempts": int, "first_s": float,
+         "final_s": float, "loaned_to": str}, pk="id", not_null={"poll_id", "handset"},
+        foreign_keys=[("poll_id", "polls", "id")])
+    db.table("imported_votes").create_index(["poll_id", "handset"])
+
+
 def _adopt_legacy_records(db: sqlite_utils.Database) -> None:
     """Release 0.1.0's own migration records become ``sqlite_utils`` records."""
     if LEGACY_TABLE not in db.table_names():
