@@ -69,7 +69,7 @@ def grade_session(reader: Reader, session_id: int) -> SessionGrades:
     questions = [(row["number"], row["correct"]) for row in reader.questions(session_id)]
     owners = reader.session_owners(session_id)
     students = {row["id"]: StudentResult(row["student_id"], row["name"] or "",
-                                         row["email"] or "", []) for row in reader.students()}
+                                         row["email"] or "", []) for row in reader.students(course)}
     for handset, student in owners.items():
         if student in students:
             students[student].handsets.append(handset)
@@ -79,6 +79,8 @@ def grade_session(reader: Reader, session_id: int) -> SessionGrades:
     by_key: dict[tuple[int | str, int], list[dict[str, object]]] = {}
     for vote in votes:
         owner = owners.get(vote["handset"])
+        if owner not in students:
+            owner = None  # a student of another course: listed by handset here
         if owner is None:
             unregistered.setdefault(vote["handset"], StudentResult("", "", "",
                                                                    [vote["handset"]]))

@@ -9,13 +9,13 @@ from basestation.roster import RosterEntry, normalise_typed_id, with_alternate_f
 from firmware_protocol.handset_id import HandsetIdError
 
 
-def import_roster(store: Store, entries: list[RosterEntry], move: bool = False
-                  ) -> dict[str, int]:
+def import_roster(store: Store, entries: list[RosterEntry], move: bool = False,
+                  course: str | None = None) -> dict[str, int]:
     """Add or update every student and (re)assign their handsets, in one transaction."""
     handsets = with_alternate_forms(entries)
     students = [{"student_id": e.student_id, "name": e.name, "email": e.email}
                 for e in entries]
-    store.call(sql.import_students, students, handsets, move)
+    store.call(sql.import_students, students, handsets, move, course)
     return {"students": len(entries), "handsets": len(handsets)}
 
 

@@ -107,13 +107,13 @@ def one_json(text: str) -> dict[str, Any]:
 CLASS_URL = "sim://40?seed=12&speed=300&questions=2&revote=1&end=0"
 
 
-def play_class(db: Path, anonymous: bool = False, url: str = CLASS_URL
-               ) -> tuple[SimReceiver, list[dict[str, object]]]:
+def play_class(db: Path, anonymous: bool = False, url: str = CLASS_URL,
+               course: str = "PHYS 101") -> tuple[SimReceiver, list[dict[str, object]]]:
     """Two questions, each with a revote, played through a live session into ``db``."""
     receiver = receiver_for_url(url)
     assert isinstance(receiver, SimReceiver)
     with open_station(receiver, db) as station:
-        station.polls.start_session(course="PHYS 101", anonymous=anonymous)
+        station.polls.start_session(course=course, anonymous=anonymous)
         live = live_session(station)
         steps = (live.start_poll, live.stop_poll, live.revote, live.stop_poll,
                  live.next_question, live.start_poll, live.stop_poll, live.revote,

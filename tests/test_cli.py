@@ -66,6 +66,7 @@ def test_record_sessions_and_export(db_path: Path) -> None:
     code, out = run("sessions", "--db", str(db_path), "--json")
     assert json.loads(out) == [{"session": summary["session"],
                                 "started_at": json.loads(out)[0]["started_at"],
+                                "course": None, "title": None,
                                 "questions": 1, "votes": summary["votes"]}]
 
     code, out = run("export", "--db", str(db_path), "--session", str(summary["session"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import stat
 from pathlib import Path
 
@@ -127,3 +128,25 @@ def test_output_never_replaces_the_database_or_a_file_it_did_not_write(term: Pat
     assert again.returncode == 0
     onto_db = run_cli("report", "--db", str(term), "--session", "1", "-o", str(term))
     assert onto_db.returncode == 1 and "is the database" in onto_db.stderr
+
+
+def test_two_courses_in_one_database_keep_their_rosters_and_terms(tmp_path: Path) -> None:
+    db = tmp_path / "two.db"
+    play_class(db, course="PHYS 101")
+    play_class(db, course="CHEM 1")
+    ids = ClassroomModel(40, seed=12).handsets
+    for course, prefix, handsets in (("PHYS 101", "p", ids[:10]), ("CHEM 1", "c", ids[10:25])):
+        roster = tmp_path / f"{prefix}.csv"
+        roster.write_text("Student ID,Clicker ID\n" + "".join(
+            f"{prefix}{i},{h}\n" for i, h in enumerate(handsets)))
+        assert run_cli("roster", "import", "--db", str(db), "--course", course,
+                       str(roster)).returncode == 0
+    listed = run_cli("sessions", "--db", str(db), "--course", "CHEM 1", "--json")
+    assert [s["session"] for s in json.loads(listed.stdout)] == [2]
+    attendance = run_cli("export", "--db", str(db), "--course", "CHEM 1", "--format",
+                         "attendance")
+    rows = list(csv.reader(io.StringIO(attendance.stdout)))
+    assert len(rows) > 1, (attendance.stdout, attendance.stderr)
+    assert {row[0] for row in rows[1:]} == {f"c{i}" for i in range(15)}
+    assert all(row[-1] in ("0", "1") for row in rows[1:])
+    assert sum(row[-1] == "1" for row in rows[1:]) >= 10  # most of them voted

@@ -17,18 +17,21 @@ from basestation.textsafe import shown
 @click.command()
 @db_option
 @click.option("--json", "as_json", is_flag=True)
-def sessions(db_path: Path | None, as_json: bool) -> None:
+@click.option("--course", help="Only the sessions of this course.")
+def sessions(db_path: Path | None, as_json: bool, course: str | None) -> None:
     """List the recorded sessions."""
     from basestation.export import list_sessions
 
     try:
         with Reader(resolve_db(db_path)) as reader:
-            rows = list_sessions(reader)
+            rows = [row for row in list_sessions(reader)
+                    if course is None or row["course"] == course]
     except StoreError as error:
         raise click.ClickException(str(error)) from error
     if as_json:
-        click.echo(json.dumps([{key: row[key] for key in ("session", "started_at", "questions",
-                                                          "votes")} for row in rows]))
+        click.echo(json.dumps([{key: row[key] for key in ("session", "started_at", "course",
+                                                          "title", "questions", "votes")}
+                               for row in rows]))
         return
     if not rows:
         click.echo("no sessions yet")
@@ -86,7 +89,9 @@ def roster() -> None:
 @db_option
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--move", is_flag=True, help="Move handsets another student registered.")
-def roster_import(db_path: Path | None, source: Path, move: bool) -> None:
+@click.option("--course", help="The course this roster is of (its grades then list only "
+              "these students).")
+def roster_import(db_path: Path | None, source: Path, move: bool, course: str | None) -> None:
     """Import a roster CSV (all or nothing; each problem is named with its line)."""
     from basestation.roster import RosterError, parse_roster
     from basestation.roster_file import read_roster_text
@@ -95,7 +100,7 @@ def roster_import(db_path: Path | None, source: Path, move: bool) -> None:
     try:
         entries = parse_roster(read_roster_text(source))
         with Store(resolve_db(db_path)) as store:
-            counts = import_roster(store, entries, move)
+            counts = import_roster(store, entries, move, course)
     except (RosterError, StoreError) as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"imported {counts['students']} students with {counts['handsets']} handset IDs")

@@ -132,7 +132,11 @@ class Reader:
     def session_owners(self, session_id: int) -> dict[str, int]:
         return session_owners(self._db, session_id)
 
-    def students(self) -> list[Row]:
+    def students(self, course: str | None = None) -> list[Row]:
+        """The course's roster if it has one, else every student."""
+        if course and self._rows("SELECT 1 FROM enrolments WHERE course = ? LIMIT 1", [course]):
+            return self._rows("SELECT s.* FROM students s JOIN enrolments e ON e.student = s.id "
+                              "WHERE e.course = ? ORDER BY s.student_id", [course])
         return self._rows("SELECT * FROM students ORDER BY student_id")
 
     def graded_votes(self, session_id: int) -> list[Row]:

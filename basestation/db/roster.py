@@ -11,7 +11,8 @@ from basestation.db.connection import StoreError
 
 
 def import_students(db: sqlite_utils.Database, students: Sequence[Mapping[str, str | None]],
-                    handsets: Mapping[str, tuple[str, str]], move: bool = False) -> None:
+                    handsets: Mapping[str, tuple[str, str]], move: bool = False,
+                    course: str | None = None) -> None:
     """Add or update every student (``student_id``, ``name``, ``email``) and assign
     ``handsets`` (handset -> (student_id, form)), in one transaction. A handset that
     another student registered is refused (StoreError naming both) unless ``move``."""
@@ -43,6 +44,10 @@ def import_students(db: sqlite_utils.Database, students: Sequence[Mapping[str, s
             raise StoreError("; ".join(conflicts) + ": nothing was imported (pass --move to "
                              "move these handsets)")
         db.table("handsets").upsert_all(rows, pk="handset")
+        if course:
+            db.table("enrolments").upsert_all(
+                [{"course": course, "student": ids[str(s["student_id"])]} for s in students],
+                pk=("course", "student"))
 
 
 def _owners(db: sqlite_utils.Database) -> dict[str, tuple[str, str, str]]:

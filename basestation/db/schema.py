@@ -147,6 +147,13 @@ def _imported_sessions(db: sqlite_utils.Database) -> None:
     db.table("imported_votes").create_index(["poll_id", "handset"])
 
 
+@migrations(name="0009_enrolments")
+def _enrolments(db: sqlite_utils.Database) -> None:
+    """Which students a course's roster holds (several courses in one database)."""
+    db.table("enrolments").create({"course": str, "student": int}, pk=("course", "student"),
+                                  foreign_keys=[("student", "students", "id")])
+
+
 def _adopt_legacy_records(db: sqlite_utils.Database) -> None:
     """Release 0.1.0's own migration records become ``sqlite_utils`` records."""
     if LEGACY_TABLE not in db.table_names():
