@@ -25,6 +25,13 @@ def limited() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (LIMIT_BYTES, LIMIT_BYTES))
 
 
+def recording(path: str, db: Path) -> subprocess.Popen[str]:
+    """``record --json`` from the simulated receiver at ``path`` into ``db``."""
+    return subprocess.Popen(cli_command("record", "--receiver", f"serial://{path}", "--db",
+                                        str(db), "--json"), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=cli_env())
+
+
 def latest_by_seq(db: Path) -> dict[str, str]:
     return dict(query(db, "SELECT handset, answer FROM votes v WHERE seq = (SELECT MAX(seq) "
                       "FROM votes w WHERE w.handset = v.handset AND w.poll_id = v.poll_id)"))
@@ -96,10 +103,7 @@ def test_deleting_the_database_mid_poll_loses_no_vote_and_says_where_they_are(
         tmp_path: Path) -> None:
     db = tmp_path / "class.db"
     with simulated_pty("--students", "200", "--seed", "43", "--speed", "12") as path:
-        process = subprocess.Popen(cli_command("record", "--receiver", f"serial://{path}",
-                                               "--db", str(db), "--json"),
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                   env=cli_env())
+        process = recording(path, db)
         wait_for(lambda: count_rows(db, "votes") > 20, what="votes in the database")
         db.unlink()
         time.sleep(3)
@@ -119,10 +123,7 @@ def test_a_second_recorder_is_refused_while_watch_and_exports_keep_reading(
         tmp_path: Path) -> None:
     db = tmp_path / "class.db"
     with simulated_pty("--students", "50", "--seed", "44", "--speed", "5") as path:
-        first = subprocess.Popen(cli_command("record", "--receiver", f"serial://{path}",
-                                             "--db", str(db), "--json"),
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                 env=cli_env())
+        first = recording(path, db)
         try:
             wait_for(lambda: count_rows(db, "polls") == 1, what="the first recorder's poll")
             second = run_cli("record", "--receiver", "sim://5?speed=100", "--db", str(db))

@@ -76,6 +76,7 @@ def test_run_writes_a_capture_that_replays_to_the_stored_tallies(tmp_path: Path)
     stored = dict(query(db, "SELECT answer, COUNT(*) FROM (SELECT handset, answer FROM votes "
                         "v WHERE id = (SELECT MAX(id) FROM votes w WHERE w.handset = "
                         "v.handset)) GROUP BY answer"))
+    assert capture.stat().st_mode & 0o777 == 0o600  # it holds every handset's ID
     with gzip.open(capture, "rt", encoding="utf-8") as handle:
         lines = [json.loads(line) for line in handle]
     assert lines[0]["capture"] == "basestation"
