@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "basestation"
 DB_ENV = "BASESTATION_DB"
 OWNER_ONLY_FILE = 0o600
@@ -18,6 +16,8 @@ def default_db_path() -> Path:
     override = os.environ.get(DB_ENV)
     if override:
         return Path(override).expanduser()
+    import platformdirs  # only when needed: ``basestation --help`` must start fast
+
     return platformdirs.user_data_path(APP_NAME, appauthor=False) / "basestation.db"
 
 

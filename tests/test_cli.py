@@ -97,3 +97,19 @@ def test_errors_are_plain_sentences(tmp_path: Path) -> None:
     (tmp_path / "x.db").write_text("hello")
     code, out = run("export", "--db", str(tmp_path / "x.db"), "--session", "1")
     assert code == 1 and "not a base station database" in out
+
+
+def test_help_loads_no_database_or_screen_library() -> None:
+    """``basestation --help`` must start fast: it imports neither sqlite-utils (and the
+    numpy behind it) nor Textual nor matplotlib (benchmarks/startup.py times it)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import cli_env
+
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "basestation", "--help"],
+                          capture_output=True, text=True, env=cli_env(), check=True)
+    loaded = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines()
+              if line.startswith("import time:")}
+    assert "Commands:" in done.stdout
+    assert not loaded & {"sqlite_utils", "numpy", "textual", "matplotlib", "usb", "serial"}

@@ -75,7 +75,7 @@ def test_upgrade_keeps_every_row_and_moves_the_usb_sequence(old_db: Path) -> Non
     assert migrations == ["0001_initial", "0002_interrupted_polls", "0003_roster",
                           "0004_question_kinds_and_base_seq", "0005_readable_views",
                      "0006_poll_receivers", "0007_vote_order", "0008_imported_sessions",
-                     "0009_enrolments"]
+                     "0009_enrolments", "0010_one_vote_index_per_poll"]
     assert not query(old_db, "SELECT name FROM sqlite_master WHERE name = 'schema_migrations'")
     assert query(old_db, "PRAGMA integrity_check") == [("ok",)]
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import click
 
+from basestation import db
 from basestation.cli.options import db_option, resolve_db
-from basestation.db import Reader, Store, StoreError
+from basestation.db.errors import StoreError
 from basestation.textsafe import shown
 
 
@@ -23,7 +24,7 @@ def sessions(db_path: Path | None, as_json: bool, course: str | None) -> None:
     from basestation.export import list_sessions
 
     try:
-        with Reader(resolve_db(db_path)) as reader:
+        with db.Reader(resolve_db(db_path)) as reader:
             rows = [row for row in list_sessions(reader)
                     if course is None or row["course"] == course]
     except StoreError as error:
@@ -66,7 +67,7 @@ def export(db_path: Path | None, session_ids: tuple[int, ...], course: str | Non
 
     database = resolve_db(db_path)
     try:
-        with Reader(database) as reader:
+        with db.Reader(database) as reader:
             text = run_export(reader, list(session_ids), course, output_format, lms, column)
         if output is None:
             click.echo(text, nl=False)
@@ -99,7 +100,7 @@ def roster_import(db_path: Path | None, source: Path, move: bool, course: str | 
 
     try:
         entries = parse_roster(read_roster_text(source))
-        with Store(resolve_db(db_path)) as store:
+        with db.Store(resolve_db(db_path)) as store:
             counts = import_roster(store, entries, move, course)
     except (RosterError, StoreError) as error:
         raise click.ClickException(str(error)) from error
@@ -118,8 +119,8 @@ def roster_assign(db_path: Path | None, handset: str, student_id: str,
     from basestation.roster_store import assign_handset
 
     try:
-        Reader(resolve_db(db_path)).close()  # an existing database, never a new one
-        with Store(resolve_db(db_path)) as store:
+        db.Reader(resolve_db(db_path)).close()  # an existing database, never a new one
+        with db.Store(resolve_db(db_path)) as store:
             handset = assign_handset(store, handset, student_id, session_id, move)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
@@ -138,7 +139,7 @@ def report(db_path: Path | None, session_id: int, output: Path, force: bool) -> 
     from basestation.session_analysis import analyze_session
 
     try:
-        with Reader(resolve_db(db_path)) as reader:
+        with db.Reader(resolve_db(db_path)) as reader:
             analysis = analyze_session(reader, session_id)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
@@ -165,7 +166,7 @@ def import_classic_command(db_path: Path | None, course: str | None, replace: bo
 
     files = classic_files(list(paths))
     problems = []
-    with Store(resolve_db(db_path)) as store, click.progressbar(
+    with db.Store(resolve_db(db_path)) as store, click.progressbar(
             files, label="importing", file=sys.stderr, show_pos=True) as bar:
         said = []
         for path in bar:
@@ -199,7 +200,7 @@ def grading(db_path: Path | None, course: str, participation_percent: float | No
         ("participation_percent", participation_percent),
         ("participation_points", participation_points), ("answer_points", answer_points),
         ("correct_points", correct_points)) if value is not None}
-    with Store(resolve_db(db_path)) as store:
+    with db.Store(resolve_db(db_path)) as store:
         stored = store.call(grading_rules, course)
         rules = GradingRules(**stored) if stored else GradingRules()
         if changes:
@@ -221,8 +222,8 @@ def key(db_path: Path | None, session_id: int, number: int, answer: str) -> None
 
     value = None if answer.lower() == "none" else answer.upper()
     try:
-        Reader(resolve_db(db_path)).close()  # an existing database, never a new one
-        with Store(resolve_db(db_path)) as store:
+        db.Reader(resolve_db(db_path)).close()  # an existing database, never a new one
+        with db.Store(resolve_db(db_path)) as store:
             store.call(set_key_by_number, session_id, number, value)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
@@ -238,7 +239,7 @@ def analyze(db_path: Path | None, session_id: int, as_json: bool) -> None:
     from basestation.session_analysis import analyze_session
 
     try:
-        with Reader(resolve_db(db_path)) as reader:
+        with db.Reader(resolve_db(db_path)) as reader:
             report = analyze_session(reader, session_id)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
@@ -279,7 +280,7 @@ def recover(journal: Path, db_path: Path | None) -> None:
         if holder is not None:
             raise StoreError(f"{holder.split(';')[0]}; the recorder puts rescue files back "
                              "itself when it starts, or run this once it has stopped")
-        with Store(target) as store:
+        with db.Store(target) as store:
             result = store.call(put_back, journal)
         done = mark_recovered(journal)
     except StoreError as error:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import sqlite_utils
 
+from basestation.db.errors import StoreError
 
-class StoreError(Exception):
-    """The database cannot be opened, read or written."""
+__all__ = ["StoreError", "new_id", "open_database", "open_existing"]
 
 
 def open_database(path: Path) -> sqlite_utils.Database:

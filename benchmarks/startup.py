@@ -1,0 +1,40 @@
+"""How long the command line takes to start: ``basestation --help`` against a bare
+interpreter, measured in the same run (median of N runs each).
+Run: ``uv run python benchmarks/startup.py [--runs N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+
+TARGET_HELP_S = 0.15
+
+
+def median_seconds(command: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=9)
+    args = parser.parse_args()
+    bare = median_seconds([sys.executable, "-c", "pass"], args.runs)
+    help_s = median_seconds([sys.executable, "-m", "basestation", "--help"], args.runs)
+    print(json.dumps({"benchmark": "startup", "runs": args.runs,
+                      "help_s": round(help_s, 3), "bare_interpreter_s": round(bare, 3),
+                      "ratio_to_bare_interpreter": round(help_s / bare, 1),
+                      "target_help_s": TARGET_HELP_S, "meets_target": help_s <= TARGET_HELP_S}))
+
+
+if __name__ == "__main__":
+    main()
