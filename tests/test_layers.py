@@ -77,3 +77,22 @@ def _looks_like_a_database(node: ast.expr) -> bool:
     """``db.execute``, ``connection.execute``, ``self._db.query``: a name that says so."""
     name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
     return name.lstrip("_") in {"db", "conn", "connection", "database", "cursor"}
+
+
+TOP = {"basestation.cli", "basestation.tui", "basestation.assembly", "basestation.recording",
+       "basestation.demo"}
+"""What may use the command line, the screens and the composition root."""
+
+
+def test_every_application_module_is_under_the_import_contract() -> None:
+    """The contract that keeps the application below the CLI and the screens lists its
+    modules by name: a new module must join the list."""
+    import tomllib
+
+    contracts = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["importlinter"][
+        "contracts"]
+    (below,) = [c for c in contracts if c["name"].startswith("The command line")]
+    modules = {f"basestation.{p.stem}" for p in (REPO / "basestation").glob("*.py")
+               if p.stem not in ("__init__", "__main__")} | {"basestation.db"}
+    assert modules - TOP == set(below["source_modules"])
+    assert set(below["forbidden_modules"]) == TOP
