@@ -38,7 +38,8 @@ def receiver_from(receiver: ReceiverSpec) -> Receiver:
 def open_station(receiver: ReceiverSpec, db_path: Path, *, instructor: str | None = None,
                  capture: Path | None = None, channel: str | None = None,
                  flush_interval_s: float = 0.1,
-                 listeners: Sequence[VoteListener] = ()) -> Iterator[Station]:
+                 listeners: Sequence[VoteListener] = (),
+                 wall_clock: Callable[[], float] = time.time) -> Iterator[Station]:
     """An opened receiver, the store and the station that joins them; all closed on exit.
 
     The receiver is opened first, so a missing device fails before the database is
@@ -54,7 +55,7 @@ def open_station(receiver: ReceiverSpec, db_path: Path, *, instructor: str | Non
         with Store(db_path, flush_interval_s=flush_interval_s, recorder=True) as store, \
                 _capture(capture, receiver) as writer:
             yield Station(receiver, store, instructor=instructor, capture=writer,
-                          listeners=listeners)
+                          listeners=listeners, wall_clock=wall_clock)
     finally:
         receiver.close()
 

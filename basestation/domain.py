@@ -56,12 +56,12 @@ class QuestionSpec:
     def answers(self) -> tuple[str, ...]:
         return choices_of(self.choices)
 
-    def parse_answer(self, text: str) -> str:
-        """An answer typed by a person (``b``, ``B``); ChoiceError if not a choice."""
-        answer = text.strip().upper()
-        if answer not in self.answers:
-            raise ChoiceError(f"{text!r} is not one of {', '.join(self.answers)}")
-        return answer
+    def check_key(self, correct: str | None) -> None:
+        """A key is none, or one or more of the question's answers (``B``, ``AC``);
+        ChoiceError for anything else."""
+        if correct is not None and (not correct or any(c not in self.answers for c in correct)):
+            raise ChoiceError(f"correct answer {correct!r} is not one of "
+                              f"{', '.join(self.answers)}")
 
 
 def correct_answers(text: str | None) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from basestation.db import Reader
-from basestation.domain import ANSWER_LETTERS, DEFAULT_ANSWERS
+from basestation.domain import DEFAULT_ANSWERS, choices_of
 from basestation.poll_source import LiveState
 
 
@@ -46,7 +46,7 @@ class DatabaseFollower:
             self._seen.add(vote["handset"])
             self._votes += 1
             self._last_vote_id = vote["id"]
-        answers = tuple(ANSWER_LETTERS[:poll["choices"]])
+        answers = choices_of(poll["choices"])
         counts = dict.fromkeys(answers, 0)
         for answer in self._latest.values():
             counts[answer] = counts.get(answer, 0) + 1

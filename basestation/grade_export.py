@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import TextIO
 
 from basestation.db import StoreError
 from basestation.grading import SessionGrades
 from basestation.outfiles import SafeCsvWriter
-
-LMS_LAYOUTS = ("canvas", "moodle", "blackboard", "generic")
 
 
 def _refuse_anonymous(grades: SessionGrades) -> None:
@@ -46,6 +45,15 @@ def write_students_csv(grades: SessionGrades, stream: TextIO) -> int:
 CANVAS_STUDENT_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 """The student columns of Canvas's own gradebook export, which its importer requires."""
 
+LAYOUTS: dict[str, tuple[list[str], Callable[[str, str, str], list[object]]]] = {
+    # lms: (student columns, their cells from student id, name, email)
+    "canvas": (CANVAS_STUDENT_COLUMNS, lambda sid, name, email: [name, "", sid, "", ""]),
+    "moodle": (["ID number", "Email address", "Name"],
+               lambda sid, name, email: [sid, email, name]),
+    "blackboard": (["Username", "Name"], lambda sid, name, email: [sid, name]),
+    "generic": (["student_id", "name", "email"], lambda sid, name, email: [sid, name, email]),
+}
+
 
 def write_gradebook_csv(sessions: list[SessionGrades], stream: TextIO, lms: str,
                         columns: list[str]) -> int:
@@ -61,27 +69,14 @@ def write_gradebook_csv(sessions: list[SessionGrades], stream: TextIO, lms: str,
         _refuse_anonymous(grades)
     names, points = _term_table(sessions)
     scores = columns + (["Total"] if len(sessions) > 1 else [])
+    student_columns, student_cells = LAYOUTS[lms]
     writer = SafeCsvWriter(stream, quoting=csv.QUOTE_ALL) if lms == "blackboard" \
         else SafeCsvWriter(stream)
-    if lms == "canvas":
-        writer.writerow(CANVAS_STUDENT_COLUMNS + scores)
-    elif lms == "moodle":
-        writer.writerow(["ID number", "Email address", "Name", *scores])
-    elif lms == "blackboard":
-        writer.writerow(["Username", "Name", *scores])
-    else:
-        writer.writerow(["student_id", "name", "email", *scores])
+    writer.writerow([*student_columns, *scores])
     for student_id, (name, email) in sorted(names.items()):
         row = points[student_id] + ([round(sum(points[student_id]), 3)]
                                     if len(sessions) > 1 else [])
-        if lms == "canvas":
-            writer.writerow([name, "", student_id, "", "", *row])
-        elif lms == "moodle":
-            writer.writerow([student_id, email, name, *row])
-        elif lms == "blackboard":
-            writer.writerow([student_id, name, *row])
-        else:
-            writer.writerow([student_id, name, email, *row])
+        writer.writerow([*student_cells(student_id, name, email), *row])
     return len(names)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from basestation.db import Reader, StoreError
-from basestation.domain import ANSWER_LETTERS
+from basestation.domain import choices_of
 from basestation.poll_source import LiveState, RoundAnswers
 from basestation.polls import PollStateError
 from basestation.station import Station
@@ -220,14 +220,17 @@ class LiveSession:
             return reader.session_polls(session_id)
 
     def stored_rounds(self, question: int) -> RoundAnswers | None:
-        polls = [p for p in self.stored_polls() if p["question"] == question]
-        if not polls:
+        session_id = self.station.polls.session_id
+        if session_id is None:
             return None
         with Reader(self.station.store.path) as reader:
+            polls = [p for p in reader.session_polls(session_id) if p["question"] == question]
+            if not polls:
+                return None
             first = reader.latest_answers(polls[0]["poll"])
             second = reader.latest_answers(polls[-1]["poll"]) if len(polls) > 1 else None
         return RoundAnswers(question, first, second, polls[0]["correct"],
-                            tuple(ANSWER_LETTERS[:polls[0]["choices"]]))
+                            choices_of(polls[0]["choices"]))
 
     def _compute_state(self) -> LiveState:
         station = self.station

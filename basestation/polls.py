@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, replace
 from basestation.db import Store, StoreError
 from basestation.db import commands as sql
 from basestation.db.commands import PollCounters, QuestionRow
-from basestation.domain import ChoiceError, QuestionSpec, correct_answers
+from basestation.domain import ChoiceError, QuestionSpec
 from basestation.votes import BufferSnapshot, VoteBuffer
 
 QuestionInfo = QuestionRow
@@ -147,14 +147,7 @@ class PollController:
 
 
 def _check_key(correct: str | None, spec: QuestionSpec) -> None:
-    if correct is None:
-        return
-    if not correct or correct_answers(correct) != tuple(correct):
-        raise PollStateError(f"correct answer {correct!r} is not one of "
-                             f"{', '.join(spec.answers)}")
-    for letter in correct:
-        try:
-            spec.parse_answer(letter)
-        except ChoiceError:
-            raise PollStateError(f"correct answer {correct!r} is not one of "
-                                 f"{', '.join(spec.answers)}") from None
+    try:
+        spec.check_key(correct)
+    except ChoiceError as error:
+        raise PollStateError(str(error)) from None

@@ -6,7 +6,7 @@ from typing import Any
 
 from basestation.analysis import PollRound, question_report
 from basestation.db import Reader
-from basestation.domain import ANSWER_LETTERS
+from basestation.domain import choices_of
 
 
 def load_rounds(reader: Reader, question_id: int) -> list[PollRound]:
@@ -20,7 +20,7 @@ def analyze_session(reader: Reader, session_id: int) -> dict[str, Any]:
     seen = reader.handsets_seen(session_id)
     questions = []
     for question in reader.questions(session_id):
-        answers = tuple(ANSWER_LETTERS[:question["choices"]])
+        answers = choices_of(question["choices"])
         report = question_report(question["number"], question["correct"],
                                  load_rounds(reader, question["id"]), seen, answers)
         report["text"] = question["text"]

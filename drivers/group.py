@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
-from drivers.base import OPEN_STATES, MemberStatus, Receiver, ReceiverState
+from drivers.base import MemberStatus, Receiver, ReceiverState
 from drivers.errors import ReceiverEnded, ReceiverError
 from drivers.packets import RawPacket
 from drivers.url import parse_receiver_url
@@ -145,6 +145,3 @@ class ReceiverGroup(Receiver):
 
     def stats(self) -> dict[str, int]:
         return {f"{m.name}: packets": m.packets for m in self.members()}
-
-    def connected_members(self) -> int:
-        return sum(1 for r in self.receivers if r.state in OPEN_STATES)

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 from basestation.assembly import open_station
-from basestation.station import Station
 from drivers.base import Receiver
 from drivers.packets import PacketKind, RawPacket
 from drivers.url import parse_receiver_url
@@ -54,8 +53,7 @@ def test_a_clock_stepping_back_mid_poll_keeps_the_last_vote_last(tmp_path: Path)
                (start - 29, H2, "D")]
     db = tmp_path / "class.db"
     receiver = ScriptedReceiver(clock, presses)
-    with open_station(receiver, db) as opened:
-        station = Station(receiver, opened.store, wall_clock=clock)
+    with open_station(receiver, db, wall_clock=clock) as station:
         station.polls.start_session()
         station.polls.add_question()
         station.open_poll()

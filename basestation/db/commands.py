@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from basestation.db.connection import StoreError, new_id
-from basestation.domain import QuestionSpec
+from basestation.domain import ChoiceError, QuestionSpec
 
 
 @dataclass(frozen=True)
@@ -91,11 +91,10 @@ def set_key_by_number(db: sqlite_utils.Database, session_id: int, number: int,
     if not rows:
         raise StoreError(f"session {session_id} has no question {number}")
     question = question_row(rows[0])
-    if correct is not None:
-        for letter in correct:
-            if letter not in question.spec.answers:
-                raise StoreError(f"{letter!r} is not one of question {number}'s choices "
-                                 f"({', '.join(question.spec.answers)})")
+    try:
+        question.spec.check_key(correct)
+    except ChoiceError as error:
+        raise StoreError(f"question {number}: {error}") from None
     set_correct(db, question.id, correct)
     return question
 
