@@ -66,6 +66,28 @@ def discussion_hint(percent_correct: float | None) -> str:
     return "35-70 % right: peer discussion pays off, run a revote"
 
 
+def revote_hint(first_correct: float | None, second_correct: float | None) -> str:
+    """The advice once the revote is in: what discussion did."""
+    if first_correct is None or second_correct is None:
+        return "set the correct answer to get advice"
+    if second_correct > DISCUSSION_PAYS_HIGH:
+        return f"{second_correct:.0%} right after discussion: explain briefly and move on"
+    if second_correct < DISCUSSION_PAYS_LOW:
+        return f"{second_correct:.0%} right after discussion: revisit the concept"
+    if second_correct <= first_correct:
+        return "no better after discussion: explain the concept again"
+    return f"{second_correct:.0%} right after discussion: clear up what is left, then move on"
+
+
+def gain_text(gain: float | None, paired: int) -> str:
+    """The normalized gain as it is shown everywhere: a percent with its n."""
+    if not paired:
+        return "- (nobody voted in both rounds)"
+    if gain is None:
+        return f"undefined: all right in vote 1 (n = {paired})"
+    return f"{gain:.0%} (n = {paired})"
+
+
 def compare_rounds(first: Mapping[str, str], second: Mapping[str, str],
                    correct: str | None, answers: Sequence[str] = DEFAULT_ANSWERS) -> Comparison:
     """The k x k switching matrix (vote 1 answer -> vote 2 answer) and its summary."""
@@ -146,6 +168,10 @@ def question_report(number: int, correct: str | None, rounds: list[PollRound],
     if rounds:
         report["hint"] = discussion_hint(
             round_figures(rounds[0].latest, correct, answers).percent_correct)
+    if len(rounds) >= 2:
+        report["hint"] = revote_hint(
+            round_figures(rounds[0].latest, correct, answers).percent_correct,
+            round_figures(rounds[-1].latest, correct, answers).percent_correct)
     if len(rounds) >= 2:
         comparison = compare_rounds(rounds[0].latest, rounds[-1].latest, correct, answers)
         report |= {

@@ -10,10 +10,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from basestation.db import Store
+from basestation.domain import PreparedQuestion
 from basestation.live_session import LiveSession
 from basestation.station import Station, VoteListener
 from drivers.base import Receiver
@@ -61,20 +63,22 @@ def open_station(receiver: ReceiverSpec, db_path: Path, *, instructor: str | Non
 
 
 def live_session(station: Station, *, countdown_s: float | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> LiveSession:
-    return LiveSession(station, countdown_s=countdown_s, clock=clock)
+                 clock: Callable[[], float] = time.monotonic,
+                 prepared: Sequence[PreparedQuestion] = ()) -> LiveSession:
+    return LiveSession(station, countdown_s=countdown_s, clock=clock, prepared=prepared)
 
 
 def dashboard_app(station: Station, *, countdown_s: float | None = None,
                   hide_results: bool = False, start_poll: bool = False,
                   run_worker: bool = True, clock: Callable[[], float] = time.monotonic,
+                  prepared: Sequence[PreparedQuestion] = (), hint: str | None = None,
                   app_class: type[DashboardApp] | None = None) -> DashboardApp:
     """The dashboard on ``station`` (``app_class``: a subclass, e.g. a benchmark's)."""
     from basestation.tui.app import DashboardApp
 
-    live = live_session(station, countdown_s=countdown_s, clock=clock)
+    live = live_session(station, countdown_s=countdown_s, clock=clock, prepared=prepared)
     return (app_class or DashboardApp)(live, hide_results=hide_results, start_poll=start_poll,
-                                       run_worker=run_worker)
+                                       run_worker=run_worker, hint=hint)
 
 
 @contextmanager
@@ -89,12 +93,28 @@ def _capture(path: Path | None, receiver: Receiver) -> Iterator[CaptureWriter | 
         writer.close()
 
 
+@dataclass(frozen=True)
+class DashboardRun:
+    """What ``run`` and the demo tell the user once the dashboard is quit."""
+
+    session_id: int
+    db_path: Path
+    questions: int
+    store_error: str | None
+
+
 def run_dashboard(receiver: ReceiverSpec, db_path: Path, *, course: str | None = None,
                   instructor: str | None = None, countdown: float | None = None,
                   hide_results: bool = False, start_poll: bool = False,
-                  anonymous: bool = False, capture: Path | None = None) -> None:
+                  anonymous: bool = False, capture: Path | None = None,
+                  prepared: Sequence[PreparedQuestion] = (),
+                  hint: str | None = None) -> DashboardRun:
     """``basestation run`` and the demo: a new session on the dashboard until quit."""
     with open_station(receiver, db_path, instructor=instructor, capture=capture) as station:
-        station.polls.start_session(course=course, anonymous=anonymous)
+        session_id = station.polls.start_session(course=course, anonymous=anonymous)
         dashboard_app(station, countdown_s=countdown, hide_results=hide_results,
-                      start_poll=start_poll).run()
+                      start_poll=start_poll, prepared=prepared, hint=hint).run()
+        question = station.polls.question
+        store = station.store
+    return DashboardRun(session_id, db_path, question.number if question else 0,
+                        store.error)

@@ -15,13 +15,16 @@ from rich.text import Text
 
 from basestation.analysis import compare_rounds
 from basestation.assembly import open_station
+from basestation.domain import PreparedQuestion
 from basestation.station import Station
 from basestation.votes import BufferSnapshot
 from drivers.registry import receiver_for_url
+from simulators.scenario import ClassScenario
 from simulators.sim_receiver import SimReceiver
 
 BAR_WIDTH = 40
 TAIL_S = 0.5
+DEMO_HINT = "demo: simulated handsets are voting"
 
 
 def demo_db_path() -> Path:
@@ -29,13 +32,24 @@ def demo_db_path() -> Path:
     return Path(tempfile.mkdtemp(prefix="basestation-demo-")) / "demo.db"
 
 
+DEMO_LOSS = 0.03
+
+
 def demo_url(students: int, seed: int, speed: float, questions: int = 1) -> str:
     return (f"sim://{students}?seed={seed}&speed={speed}&questions={questions}&revote=1"
-            "&loss=0.03&end=0")
+            f"&loss={DEMO_LOSS}&end=0")
+
+
+def demo_questions(students: int, seed: int, questions: int) -> list[PreparedQuestion]:
+    """The simulated class's questions, each with the key its script was written with."""
+    scenario = ClassScenario(students=students, seed=seed, questions=questions, revote=True,
+                             loss=DEMO_LOSS)
+    return [PreparedQuestion(f"Demo question {scheduled.question}", correct=scheduled.correct)
+            for scheduled in scenario.rounds() if scheduled.round == 1]
 
 
 def run_demo(db_path: Path, *, students: int, seed: int, speed: float,
-             stop: threading.Event) -> None:
+             stop: threading.Event, temporary: bool = False) -> None:
     """The text-only demo: a question and its revote, tallies printed as they change."""
     console = Console(stderr=False)
     receiver = receiver_for_url(demo_url(students, seed, speed))
@@ -56,7 +70,11 @@ def run_demo(db_path: Path, *, students: int, seed: int, speed: float,
         station.polls.finish()
     if len(finals) == 2:
         console.print(_switch_summary(finals[0], finals[1], correct))
-    console.print(f"Stored in {db_path}: try `basestation sessions --db {db_path}`")
+    if temporary:
+        console.print("The temporary database is removed now (keep one with --db FILE).")
+    else:
+        console.print(f"Stored in {db_path}: try `basestation analyze --session 1 "
+                      f"--db {db_path}`")
 
 
 def _play_round(console: Console, station: Station, receiver: SimReceiver, round_number: int,

@@ -85,3 +85,15 @@ class Vote(NamedTuple):
     receiver_time_us: int | None = None
     base_seq: int | None = None
     seq: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedQuestion:
+    """A question written before class: its text, what it accepts, and its key."""
+
+    text: str
+    spec: QuestionSpec = QuestionSpec()
+    correct: str | None = None
+
+    def __post_init__(self) -> None:
+        self.spec.check_key(self.correct)

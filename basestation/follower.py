@@ -27,6 +27,7 @@ class DatabaseFollower:
         self._latest: dict[str, str] = {}
         self._votes = 0
         self._seen: set[str] = set()
+        self._roster: tuple[int | None, int | None] = (None, None)
 
     @property
     def label(self) -> str:
@@ -51,16 +52,21 @@ class DatabaseFollower:
         for answer in self._latest.values():
             counts[answer] = counts.get(answer, 0) + 1
         is_open = poll["closed_at"] is None
-        end = time.time() if is_open else poll["closed_at"]
+        now = time.time()
+        end = now if is_open else poll["closed_at"]
+        closes_at = poll.get("closes_at")
+        remaining = max(0.0, closes_at - now) if is_open and closes_at is not None else None
+        if self._roster[0] != poll["session_id"]:
+            self._roster = (poll["session_id"], self._reader.roster_size(poll["session_id"]))
         return LiveState(
             session_id=poll["session_id"], question=poll["number"], question_text=poll["text"],
             round=poll["round"], correct=poll["correct"], poll_open=is_open,
             rounds_of_question=poll["closed_rounds"], counts=counts, voters=len(self._latest),
             handsets_seen=len(self._seen), votes=self._votes, duplicates=poll["duplicates"],
             invalid=poll["invalid"], late=poll["late"],
-            elapsed_s=max(0.0, end - poll["opened_at"]), remaining_s=None,
+            elapsed_s=max(0.0, end - poll["opened_at"]), remaining_s=remaining,
             receiver_state="following", receiver_name=str(self.db_path), packets_per_s=0.0,
-            store_error=None, ended=False, answers=answers)
+            store_error=None, ended=False, answers=answers, roster_size=self._roster[1])
 
 
 def _empty(db_path: Path) -> LiveState:

@@ -1,10 +1,10 @@
 """A station running in a worker thread, driven by small commands, read by snapshots.
 
 The dashboard never touches the receiver or the store itself: it queues
-commands (start, stop, next question, revote, set the correct answer) that the
-worker runs between reads, and it reads the immutable :class:`LiveState` the
-worker publishes after every turn. :class:`LiveSession` is the
-:class:`~basestation.poll_source.LiveControl` the dashboard is given.
+commands (start, stop, next question, revote, set the key, the text, the
+countdown) that the worker runs between reads, and it reads the immutable
+:class:`LiveState` the worker publishes after every turn. :class:`LiveSession`
+is the :class:`~basestation.poll_source.LiveControl` the dashboard is given.
 """
 
 from __future__ import annotations
@@ -13,61 +13,53 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from basestation.db import Reader, StoreError
-from basestation.domain import choices_of
+from basestation.domain import PreparedQuestion
+from basestation.live_snapshot import SnapshotMaker, polls_with_correct, stored_rounds
 from basestation.poll_source import LiveState, RoundAnswers
+from basestation.poll_timer import PollTimer
 from basestation.polls import PollStateError
 from basestation.station import Station
-from drivers.base import ReceiverState
 from drivers.errors import ReceiverError
 
 log = logging.getLogger(__name__)
 READ_TIMEOUT_S = 0.02
-RATE_WINDOW_S = 2.0
-
-
-@dataclass
-class _Rate:
-    samples: list[tuple[float, int]] = field(default_factory=list)
-
-    def update(self, now: float, total: int) -> float:
-        self.samples.append((now, total))
-        while len(self.samples) > 2 and now - self.samples[0][0] > RATE_WINDOW_S:
-            self.samples.pop(0)
-        first_time, first_total = self.samples[0]
-        span = now - first_time
-        return (total - first_total) / span if span > 0 else 0.0
 
 
 class LiveSession:
-    """Owns the station's thread. ``clock`` is injectable for reproducible screens."""
+    """Owns the station's thread. ``clock`` is injectable for reproducible screens;
+    ``prepared`` are the questions ``n`` opens in turn (then ad-hoc ones)."""
 
     def __init__(self, station: Station, *, clock: Callable[[], float] = time.monotonic,
-                 countdown_s: float | None = None) -> None:
+                 countdown_s: float | None = None,
+                 prepared: Sequence[PreparedQuestion] = ()) -> None:
         self.station = station
         self.clock = clock
-        self.countdown_s = countdown_s
+        self.timer = PollTimer(clock, countdown_s)
+        self.prepared = list(prepared)
         self.messages: queue.SimpleQueue[str] = queue.SimpleQueue()
         self.instructor_presses: queue.SimpleQueue[str] = queue.SimpleQueue()
         self.round_answers: dict[tuple[int, int], dict[str, str]] = {}
         self._commands: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._opened_at: float | None = None
-        self._closed_elapsed = 0.0
-        self._rate = _Rate()
         self.ended = False
-        self._seen_before: set[str] = set()
+        self.timer_closes = 0
+        self.seen_before: set[str] = set()
         station.buffer.on_instructor = self.instructor_presses.put
-        self._published = self._compute_state()
+        self._snapshots = SnapshotMaker(self)
+        self._published = self._snapshots.make()
 
     @property
     def label(self) -> str:
         return self.station.receiver.describe()
+
+    @property
+    def countdown_s(self) -> float | None:
+        return self.timer.countdown_s
 
     # -- lifecycle ------------------------------------------------------------
     def start(self) -> None:
@@ -87,7 +79,7 @@ class LiveSession:
             self.station.polls.finish()
         except (PollStateError, StoreError) as error:
             log.error("closing the poll on exit: %s", error)
-        self._published = self._compute_state()
+        self._published = self._snapshots.make()
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -99,10 +91,13 @@ class LiveSession:
         self._read_once()
         for notice in self.station.take_notices():
             self.messages.put(notice)
-        if (self.countdown_s is not None and self.station.polls.poll is not None
-                and self._elapsed() >= self.countdown_s):
-            self._close_poll()
-        self._published = self._compute_state()
+        if self.station.polls.poll is not None:
+            if self.timer.take_warning():
+                self.messages.put(f"{self.timer.remaining() or 0:.0f} seconds left")
+            if self.timer.expired():
+                self._close_poll()
+                self.timer_closes += 1
+        self._published = self._snapshots.make()
 
     def _read_once(self) -> None:
         if self.ended:
@@ -124,7 +119,7 @@ class LiveSession:
                 return
             try:
                 command()
-            except (PollStateError, StoreError, ReceiverError) as error:
+            except (PollStateError, StoreError, ReceiverError, ValueError) as error:
                 self.messages.put(str(error))
 
     # -- commands (queued, run by the worker) -----------------------------------
@@ -150,6 +145,15 @@ class LiveSession:
         """Mark the next answer correct (none, A, B, … E, none); each press counts."""
         self.submit(self._cycle_correct)
 
+    def set_question_text(self, text: str) -> None:
+        self.submit(lambda: self._set_text(text.strip() or None))
+
+    def adjust_countdown(self, delta_s: float) -> None:
+        self.submit(lambda: self._adjust(delta_s))
+
+    def learn_remote(self) -> None:
+        self.submit(self._learn_remote)
+
     def _cycle_correct(self) -> None:
         question = self.station.polls.question
         if question is None:
@@ -158,37 +162,75 @@ class LiveSession:
         current = question.correct if question.correct in cycle else None
         self.station.polls.set_correct(cycle[(cycle.index(current) + 1) % len(cycle)])
 
+    def _set_text(self, text: str | None) -> None:
+        if self.station.polls.question is None:
+            self.station.polls.add_question(text)
+        else:
+            self.station.polls.set_text(text)
+
     def _open_poll(self) -> None:
         if self.station.polls.question is None:
-            self.station.polls.add_question()
+            self._add_question(None)
         self.station.open_poll()
-        self._opened_at = self.clock()
+        self._timer_started()
 
     def _revote(self) -> None:
         self.station.revote()
-        self._opened_at = self.clock()
+        self._timer_started()
+
+    def _timer_started(self) -> None:
+        self.timer.start()
+        self._tell_deadline()
+
+    def _adjust(self, delta_s: float) -> None:
+        if self.station.polls.poll is None:
+            raise PollStateError("the countdown runs only while a poll is open")
+        left = self.timer.adjust(delta_s)
+        self.messages.put(f"{'+' if delta_s > 0 else '-'}{abs(delta_s):.0f} s: "
+                          f"{left:.0f} s left")
+        self._tell_deadline()
+
+    def _tell_deadline(self) -> None:
+        remaining = self.timer.remaining()
+        self.station.polls.set_deadline(None if remaining is None else time.time() + remaining)
 
     def _close_poll(self) -> None:
         poll = self.station.polls.poll
         if poll is None:
             raise PollStateError("no poll is open")
-        self._closed_elapsed = self._elapsed()
+        self.timer.stop()
         answers = self.station.buffer.latest()
         self.station.close_poll()
         self.round_answers[(poll.question.number, poll.round)] = answers
-        self._seen_before |= answers.keys()
-        self._opened_at = None
+        self.seen_before |= answers.keys()
 
     def _next_question(self, text: str | None) -> None:
-        self.station.polls.add_question(text)
-        self._closed_elapsed = 0.0
+        self._add_question(text)
+        self.timer.reset()
+
+    def _add_question(self, text: str | None) -> None:
+        """A typed text makes an ad-hoc question; otherwise the next prepared one."""
+        if text is None and self.prepared:
+            prepared = self.prepared.pop(0)
+            self.station.polls.add_question(prepared.text, correct=prepared.correct,
+                                            spec=prepared.spec)
+        else:
+            self.station.polls.add_question(text)
+
+    def _learn_remote(self) -> None:
+        if self.station.polls.poll is not None:
+            raise PollStateError("close the poll first: a student's press would be taken "
+                                 "for the remote")
+        self.station.buffer.learn_instructor(self._remote_learned)
+
+    def _remote_learned(self, handset: str) -> None:
+        self.messages.put(f"instructor remote {handset} learned: its presses run the poll")
+        try:
+            self.station.receiver.set_instructor(handset)
+        except ReceiverError as error:
+            self.messages.put(f"the receiver was not told of the remote: {error}")
 
     # -- reading ----------------------------------------------------------------
-    def _elapsed(self) -> float:
-        if self._opened_at is None:
-            return self._closed_elapsed
-        return max(0.0, self.clock() - self._opened_at)
-
     def rounds_of(self, question: int) -> int:
         return sum(1 for number, _ in self.round_answers if number == question)
 
@@ -217,59 +259,14 @@ class LiveSession:
         if session_id is None:
             return []
         with Reader(self.station.store.path) as reader:
-            return reader.session_polls(session_id)
+            return polls_with_correct(reader, session_id)
 
     def stored_rounds(self, question: int) -> RoundAnswers | None:
         session_id = self.station.polls.session_id
         if session_id is None:
             return None
         with Reader(self.station.store.path) as reader:
-            polls = [p for p in reader.session_polls(session_id) if p["question"] == question]
-            if not polls:
-                return None
-            first = reader.latest_answers(polls[0]["poll"])
-            second = reader.latest_answers(polls[-1]["poll"]) if len(polls) > 1 else None
-        return RoundAnswers(question, first, second, polls[0]["correct"],
-                            choices_of(polls[0]["choices"]))
-
-    def _compute_state(self) -> LiveState:
-        station = self.station
-        polls = station.polls
-        snapshot = station.buffer.snapshot()
-        question = polls.question
-        poll = polls.poll or (polls.last_poll if polls.last_poll and question and
-                              polls.last_poll.question.id == question.id else None)
-        elapsed = self._elapsed()
-        remaining = None
-        if self.countdown_s is not None and polls.poll is not None:
-            remaining = max(0.0, self.countdown_s - elapsed)
-        receiver = station.receiver
-        return LiveState(
-            session_id=polls.session_id,
-            question=question.number if question else None,
-            question_text=question.text if question else None,
-            round=poll.round if poll else None,
-            correct=question.correct if question else None,
-            poll_open=polls.poll is not None,
-            rounds_of_question=self.rounds_of(question.number) if question else 0,
-            counts=snapshot.counts if poll else dict.fromkeys(snapshot.counts, 0),
-            voters=snapshot.voters if poll else 0,
-            handsets_seen=len(self._seen_before | station.buffer.latest().keys()),
-            votes=snapshot.votes,
-            duplicates=snapshot.duplicates,
-            invalid=snapshot.invalid,
-            late=snapshot.late,
-            elapsed_s=elapsed,
-            remaining_s=remaining,
-            receiver_state=ReceiverState.ENDED.value if self.ended else receiver.state.value,
-            receiver_name=receiver.describe(),
-            packets_per_s=self._rate.update(self.clock(), station.pipeline.packets),
-            store_error=station.store.error,
-            ended=self.ended,
-            answers=station.buffer.answers,
-            receivers=tuple((m.name, m.state, m.packets) for m in receiver.members())
-            if receiver.members()[1:] else (),
-        )
+            return stored_rounds(reader, session_id, question)
 
 
 def _drain(messages: queue.SimpleQueue[str]) -> list[str]:

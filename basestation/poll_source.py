@@ -38,6 +38,18 @@ class LiveState:
     answers: tuple[str, ...] = DEFAULT_ANSWERS
     receivers: tuple[tuple[str, str, int], ...] = ()
     """(name, state, packets handed on) of each receiver when several are read as one."""
+    roster_size: int | None = None
+    """Students on the session's course roster (None: no roster loaded)."""
+    pending_votes: int = 0
+    """Votes accepted but not in the database yet (kept in memory while it fails)."""
+    receiver_down_s: float | None = None
+    """How long the receiver has been lost or reconnecting (None: it is fine)."""
+    instructor: str | None = None
+    learning_remote: bool = False
+    timer_closes: int = 0
+    """How many polls the countdown has closed (a change rings the bell)."""
+    prepared_left: int = 0
+    """Prepared questions (``run --questions``) not opened yet."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +88,13 @@ class LiveControl(PollSource, Protocol):
     def revote(self) -> None: ...
 
     def cycle_correct(self) -> None: ...
+
+    def set_question_text(self, text: str) -> None: ...
+
+    def adjust_countdown(self, delta_s: float) -> None: ...
+
+    def learn_remote(self) -> None:
+        """The next press of any handset while no poll is open is the instructor's."""
 
     def take_messages(self) -> list[str]: ...
 

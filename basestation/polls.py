@@ -83,6 +83,21 @@ class PollController:
         self.store.call(sql.set_correct, question.id, answer)
         self.question = replace(question, correct=answer)
 
+    def set_text(self, text: str | None) -> None:
+        """Type or correct the current question's text (also while it is polled)."""
+        question = self._require_question("set the question's text")
+        self.store.call(sql.set_question_text, question.id, text)
+        self.question = replace(question, text=text)
+        for name in ("poll", "last_poll"):
+            poll = getattr(self, name)
+            if poll is not None and poll.question.id == question.id:
+                setattr(self, name, replace(poll, question=self.question))
+
+    def set_deadline(self, closes_at: float | None) -> None:
+        """When the open poll's countdown ends (wall clock), for the TA's view."""
+        if self.poll is not None:
+            self.store.submit("poll_deadline", poll_id=self.poll.id, closes_at=closes_at)
+
     # -- polls ---------------------------------------------------------------
     def open_poll(self, receiver: str | None = None) -> PollInfo:
         """Open the next round of the current question (round 1 if it has none)."""

@@ -13,6 +13,7 @@ matplotlib.use("Agg")  # no display: render to files only
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
+from basestation.analysis import gain_text
 from basestation.domain import DEFAULT_ANSWERS, correct_answers
 
 ROUND_COLOURS = ("#4c72b0", "#dd8452")
@@ -85,7 +86,8 @@ def render_report(analysis: dict[str, Any], title: str) -> str:
             first["voters"] if first else 0,
             _percent(first["percent_correct"]) if first else "-",
             _percent(last["percent_correct"]) if last and len(question["rounds"]) > 1 else "-",
-            "-" if gain is None else f"{gain:.2f}")) + "</tr>")
+            gain_text(gain, question["paired"]) if "paired" in question else "-"))
+                    + "</tr>")
         summary = ""
         if question.get("switches"):
             s = question["switches"]

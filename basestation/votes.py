@@ -6,7 +6,9 @@ The rules, in the order they are applied to each packet a receiver heard:
 1. The instructor's remote is never a vote. A press is handed to ``on_instructor``
    unless it repeats the remote's previous press within ``window_s`` (a
    retransmission); neither is counted as heard.
-2. No poll open: the packet is late (counted, never stored).
+2. No poll open: the packet is late (counted, never stored), unless the remote is
+   being learned (:meth:`VoteBuffer.learn_instructor`): then its handset becomes
+   the instructor's remote, as in rule 1.
 3. An answer that is not a choice of the open question is invalid (counted).
 4. A USB base's record sent again (same handset, answer and base sequence number
    as one already heard in this poll) is a duplicate.
@@ -76,6 +78,7 @@ class VoteBuffer:
         self.is_open = False
         self.answers: tuple[str, ...] = DEFAULT_ANSWERS
         self._instructor_last: tuple[str, float] = ("", float("-inf"))
+        self.on_learned: Callable[[str], None] | None = None
         self._reset()
 
     def _reset(self) -> None:
@@ -109,6 +112,8 @@ class VoteBuffer:
             return self._instructor_press(answer, host_time)
         self.heard += 1
         if not self.is_open:
+            if self.on_learned is not None:
+                return self._learn_instructor(handset, answer, host_time)
             self.late += 1
             return Outcome.LATE
         index = self._index.get(answer)
@@ -151,6 +156,20 @@ class VoteBuffer:
         repeat = answer == last_answer and host_time - last_time <= self.window_s
         if not repeat and self.on_instructor is not None:
             self.on_instructor(answer)
+        return Outcome.INSTRUCTOR
+
+    def learn_instructor(self, on_learned: Callable[[str], None] | None) -> None:
+        """The next handset heard while no poll is open becomes the instructor's remote
+        (``on_learned`` is told its ID); None stops learning."""
+        self.on_learned = on_learned
+
+    def _learn_instructor(self, handset: str, answer: str, host_time: float) -> Outcome:
+        learned, self.on_learned = self.on_learned, None
+        self.heard -= 1  # a remote is never a vote: not heard for the poll either
+        self.instructor = handset
+        self._instructor_last = (answer, host_time)  # the learning press is no command
+        if learned is not None:
+            learned(handset)
         return Outcome.INSTRUCTOR
 
     def count_invalid(self, packets: int = 1) -> None:

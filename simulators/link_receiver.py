@@ -104,6 +104,11 @@ class LinkReceiverEmulator:
         self._outbox.clear()
         return out
 
+    def press(self, payload: bytes, now: float) -> None:
+        """A handset pressed outside the class script (the instructor's remote): heard
+        at once, poll open or not, as a real receiver forwards every packet."""
+        self._queue.appendleft((now, payload))
+
     def next_due(self) -> float | None:
         """When the next radio packet is due, if any is scheduled."""
         return self._queue[0][0] if self._queue else None

@@ -5,7 +5,10 @@ The simulated receiver speaks link v1 bytes that go through the same
 of the class plays each time a poll opens. Parameters: ``seed``, ``loss``,
 ``corrupt``, ``rogue`` (share of packets from devices that are no handset),
 ``questions`` (default 1), ``revote`` (0/1), ``speed`` (class time
-runs this many times faster), ``end`` (1: end once the script is played).
+runs this many times faster), ``end`` (1: end once the script is played),
+``instructor`` (the handset ID of an instructor remote, pressed with
+:meth:`SimReceiver.press`; ``remote=A,B`` presses those buttons in turn, one every
+``remote_every`` seconds, default 5, once a poll has been opened).
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ from drivers.errors import ReceiverEnded, ReceiverUrlError
 from drivers.link_session import LinkSession
 from drivers.packets import RawPacket
 from drivers.url import ReceiverUrl
+from firmware_protocol.handset_id import HandsetIdError, parse_handset_id
+from firmware_protocol.iclicker_air import ANSWERS
 from firmware_protocol.link import FrameType
 from firmware_protocol.link_messages import encode_channel
 from simulators.link_receiver import RADIO_CODES, LinkReceiverEmulator
-from simulators.radio import ICLICKER, RADIOS
+from simulators.radio import ICLICKER, RADIOS, payload_for
 from simulators.scenario import ClassScenario
 
 
@@ -36,6 +41,16 @@ def scenario_from_url(url: ReceiverUrl, students: int) -> ClassScenario:
         rogue=url.float_param("rogue", 0.0),
         radio=radio_from_url(url),
     )
+
+
+def parse_instructor(url: ReceiverUrl) -> str | None:
+    text = url.param("instructor", "")
+    if not text:
+        return None
+    try:
+        return parse_handset_id(text)
+    except HandsetIdError as error:
+        raise ReceiverUrlError(f"{url.text}: instructor: {error}") from None
 
 
 def radio_from_url(url: ReceiverUrl) -> str:
@@ -68,6 +83,10 @@ class SimReceiver(Receiver):
         self.emulator = LinkReceiverEmulator(self.scenario.rounds(), speed=self.speed,
                                              radio=RADIO_CODES[self.scenario.radio])
         self._session = LinkSession(f"sim:{students}")
+        self.instructor_remote = parse_instructor(url)
+        self.remote_script = [b for b in url.param("remote", "").upper().split(",") if b]
+        self.remote_every_s = url.float_param("remote_every", 5.0) / self.speed
+        self._next_remote_at: float | None = None
 
     def _open(self) -> None:
         self._session = LinkSession(self._session.label)
@@ -76,8 +95,24 @@ class SimReceiver(Receiver):
     def _close(self) -> None:
         """Nothing to release."""
 
+    def press(self, button: str) -> None:
+        """The simulated instructor presses ``button`` (A-E) on the remote."""
+        if self.instructor_remote is None:
+            raise ReceiverUrlError(f"{self.url.text}: no instructor=ID in the URL")
+        if button not in ANSWERS:
+            raise ValueError(f"a remote has buttons {', '.join(ANSWERS)}, not {button!r}")
+        payload = payload_for(self.scenario.radio, self.instructor_remote, button)
+        self.emulator.press(payload, time.monotonic())
+
+    def _play_remote(self, now: float) -> None:
+        if not self.remote_script or self._next_remote_at is None or now < self._next_remote_at:
+            return
+        self.press(self.remote_script.pop(0))
+        self._next_remote_at = now + self.remote_every_s
+
     def _read(self, wait: float) -> list[RawPacket]:
         now = time.monotonic()
+        self._play_remote(now)
         data = self.emulator.transmit(now)
         packets = self._session.on_bytes(data, time.time()) if data else []
         if packets:
@@ -90,6 +125,8 @@ class SimReceiver(Receiver):
         return []
 
     def _open_poll(self) -> None:
+        if self._next_remote_at is None:
+            self._next_remote_at = time.monotonic() + self.remote_every_s
         self.emulator.receive(self._session.command(FrameType.OPEN_POLL), time.monotonic())
 
     def _close_poll(self) -> None:

@@ -52,8 +52,11 @@ def test_upgrade_keeps_every_row_and_moves_the_usb_sequence(old_db: Path) -> Non
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["participation_percent"] == 50.0
     after = snapshot(old_db)
-    for table in ("polls", "students", "handsets", "grading"):
+    for table in ("students", "handsets", "grading"):
         assert after[table] == before[table], table
+    # polls gained when an open poll's countdown ends (nothing, for these)
+    assert [row[:len(row) - 1] for row in after["polls"]] == before["polls"]
+    assert all(row[-1] is None for row in after["polls"])
     # sessions gained where an imported one came from (nothing, for these)
     assert [row[:6] for row in after["sessions"]] == before["sessions"]
     assert all(row[6:] == (None, None) for row in after["sessions"])
@@ -75,7 +78,7 @@ def test_upgrade_keeps_every_row_and_moves_the_usb_sequence(old_db: Path) -> Non
     assert migrations == ["0001_initial", "0002_interrupted_polls", "0003_roster",
                           "0004_question_kinds_and_base_seq", "0005_readable_views",
                      "0006_poll_receivers", "0007_vote_order", "0008_imported_sessions",
-                     "0009_enrolments", "0010_one_vote_index_per_poll"]
+                     "0009_enrolments", "0010_one_vote_index_per_poll", "0011_poll_deadline"]
     assert not query(old_db, "SELECT name FROM sqlite_master WHERE name = 'schema_migrations'")
     assert query(old_db, "PRAGMA integrity_check") == [("ok",)]
 

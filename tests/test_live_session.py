@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from basestation.assembly import live_session, open_station
 from basestation.cli import main
 from basestation.pipeline import VotePipeline
-from basestation.tui.widgets.status import poll_title
+from basestation.tui.widgets.status import question_text
 from basestation.votes import VoteBuffer
 from drivers.packets import PacketKind, RawPacket
 from drivers.registry import receiver_for_url
@@ -58,7 +58,7 @@ def test_question_text_is_shown_literally_never_as_markup(tmp_path: Path) -> Non
         station.polls.start_session()
         station.polls.add_question("[bold red]x[/] & [link=http://a]y[/link]")
         live = live_session(station)
-        assert "[bold red]x[/] & [link=http://a]y[/link]" in poll_title(live.state()).plain
+        assert "[bold red]x[/] & [link=http://a]y[/link]" in question_text(live.state()).plain
         live.stop()
 
 
@@ -89,7 +89,7 @@ def test_control_characters_never_reach_the_terminal(tmp_path: Path) -> None:
         station.polls.start_session()
         station.polls.add_question(HOSTILE_QUESTION)
         live = live_session(station)
-        title = poll_title(live.state()).plain
+        title = question_text(live.state()).plain
         live.stop()
     assert not any(ord(c) < 0x20 or c == "\u202e" for c in title)
     assert "\\x1b]0;pwned\\x07Which force?\\x1b[2J\\u202e" in title

@@ -70,6 +70,8 @@ def test_run_writes_a_capture_that_replays_to_the_stored_tallies(tmp_path: Path)
                                         "IS NOT NULL"), what="the poll closed")
         time.sleep(0.5)  # the screen learns of the close at its next refresh
         terminal.press("q")
+        time.sleep(0.5)  # the prompt: quit? (No is focused)
+        terminal.press("y")
     finally:
         code = terminal.close()
     assert code == 0, bytes(terminal.screen[-3000:]).decode(errors="replace")

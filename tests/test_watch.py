@@ -8,6 +8,7 @@ from pathlib import Path
 from basestation.follower import DatabaseFollower
 from basestation.tui.watch_app import WatchApp
 from basestation.tui.widgets.bars import AnswerBars
+from basestation.tui.widgets.projector import ProjectorPanel
 from tests.helpers import committed_votes, finish, one_json, start_record, wait_for
 
 
@@ -31,7 +32,7 @@ async def test_watch_follows_the_recording_and_ends_on_its_final_tallies(tmp_pat
             final = follower.state()
             bars = str(app.query_one(AnswerBars).render())
             await pilot.press("h")
-            hidden = str(app.query_one(AnswerBars).render())
+            hidden = str(app.query_one(ProjectorPanel).render())
     finally:
         follower.close()
     summary = one_json(finish(recorder)[0])
@@ -40,4 +41,5 @@ async def test_watch_follows_the_recording_and_ends_on_its_final_tallies(tmp_pat
     assert final.voters == summary["voters"] and final.votes == summary["votes"]
     assert final.question_text == "Which way does the ball go?"
     assert all(f"{count:>5}" in bars for count in summary["counts"].values())
-    assert "█" not in hidden and str(summary["voters"]) in hidden
+    assert "RESULTS HIDDEN" in hidden and f"{summary['voters']} responses" in hidden
+    assert "%" not in hidden

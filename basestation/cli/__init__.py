@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from basestation.cli import after_class, live
+from basestation.cli import after_class, live, simulate
 
 
 @click.group()
@@ -13,7 +13,7 @@ def main() -> None:
     """An open, offline classroom clicker base station."""
 
 
-for command in (live.record, live.run, live.watch, live.demo, live.simulate, live.decode,
+for command in (live.record, live.run, live.watch, live.demo, simulate.simulate, live.decode,
                 live.devices, live.doctor, after_class.sessions, after_class.export,
                 after_class.analyze, after_class.key, after_class.report, after_class.roster,
                 after_class.grading, after_class.import_classic_command, after_class.recover):

@@ -236,7 +236,9 @@ def key(db_path: Path | None, session_id: int, number: int, answer: str) -> None
 @click.option("--json", "as_json", is_flag=True)
 def analyze(db_path: Path | None, session_id: int, as_json: bool) -> None:
     """Peer Instruction figures of a session: tallies, percent correct, switching, gain."""
+    from basestation.analysis import gain_text
     from basestation.session_analysis import analyze_session
+    from basestation.textsafe import shown
 
     try:
         with db.Reader(resolve_db(db_path)) as reader:
@@ -247,7 +249,9 @@ def analyze(db_path: Path | None, session_id: int, as_json: bool) -> None:
         click.echo(json.dumps(report))
         return
     for question in report["questions"]:
-        click.echo(f"Question {question['question']} (correct {question['correct'] or '-'})")
+        text = f": {shown(question['text'])}" if question.get("text") else ""
+        click.echo(f"Question {question['question']} (correct {question['correct'] or '-'})"
+                   f"{text}")
         for figures in question["rounds"]:
             counts = "  ".join(f"{a} {c}" for a, c in figures["counts"].items())
             right = figures["percent_correct"]
@@ -260,7 +264,7 @@ def analyze(db_path: Path | None, session_id: int, as_json: bool) -> None:
                        + ("" if switches is None else
                           f"; RR {switches['RR']} WR {switches['WR']} RW {switches['RW']} "
                           f"WW {switches['WW_same']}+{switches['WW_diff']}")
-                       + ("" if gain is None else f"; normalized gain {gain:.2f}"))
+                       + f"; normalized gain {gain_text(gain, question['paired'])}")
         click.echo(f"  {question.get('hint', '')}")
 
 

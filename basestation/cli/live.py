@@ -14,11 +14,6 @@ from basestation.cli.options import db_option, resolve_db, stop_on_signals
 from basestation.db import StoreError
 from drivers.errors import ReceiverError
 
-FIRMWARES = {"link": None, "iskipper-capture": "iclicker",
-             "iskipper-in-one-package": "iclicker", "turning-clicker": "turningpoint"}
-"""Receiver firmwares ``simulate --pty`` can behave like (simulators/firmwares.py), and
-the one radio each hears (None: either)."""
-
 
 @click.command()
 @click.option("--receiver", "receiver_urls", required=True, multiple=True,
@@ -77,69 +72,6 @@ def record(receiver_urls: tuple[str, ...], db_path: Path | None, question: str |
         raise click.ClickException(result["store_error"])
 
 
-@click.command()
-@click.option("--pty", "use_pty", is_flag=True,
-              help="Serve a pseudo-terminal that speaks link v1.")
-@click.option("--capture", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the whole class to this capture file instead (.gz compresses).")
-@click.option("--unplug", metavar="ROUND:AT:SECONDS",
-              help="With --capture: the receiver is away for SECONDS from AT in ROUND (from 1).")
-@click.option("--students", type=click.IntRange(min=0), default=300, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--questions", type=click.IntRange(min=1), default=1, show_default=True)
-@click.option("--revote/--no-revote", default=False, help="Give each question a second round.")
-@click.option("--loss", type=click.FloatRange(0, 1), default=0.0, show_default=True)
-@click.option("--corrupt", type=click.FloatRange(0, 1), default=0.0, show_default=True)
-@click.option("--speed", type=click.FloatRange(min=0.001), default=1.0, show_default=True,
-              help="Play class time this many times faster.")
-@click.option("--truth", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the ground truth of every round here as JSON.")
-@click.option("--firmware", type=click.Choice(list(FIRMWARES)), default="link",
-              show_default=True, help="With --pty: which receiver firmware to behave like.")
-@click.option("--radio", type=click.Choice(["iclicker", "turningpoint"]),
-              help="The handsets: iClicker (default) or TurningPoint ResponseCards.")
-def simulate(use_pty: bool, capture: Path | None, unplug: str | None, students: int, seed: int,
-             questions: int, revote: bool, loss: float, corrupt: float, speed: float,
-             truth: Path | None, firmware: str, radio: str | None) -> None:
-    """Play a class on a pseudo-terminal (a round each time a poll opens), or write it
-    to a capture file."""
-    from simulators.pty_receiver import PtyReceiver
-    from simulators.scenario import ClassScenario
-
-    if use_pty == (capture is not None):
-        raise click.UsageError("choose one of --pty and --capture FILE")
-    heard_by_firmware = FIRMWARES[firmware]
-    if radio is not None and heard_by_firmware is not None and radio != heard_by_firmware:
-        raise click.UsageError(f"the {firmware} firmware hears {heard_by_firmware} handsets, "
-                               f"not {radio}")
-    radio = radio or heard_by_firmware or "iclicker"
-    scenario = ClassScenario(students=students, seed=seed, questions=questions, revote=revote,
-                             loss=loss, corrupt=corrupt, radio=radio)
-    if truth is not None:
-        truth.write_text(json.dumps(scenario.truth(), indent=1))
-    if capture is not None:
-        from simulators.capture_scenario import write_scenario_capture
-
-        written = write_scenario_capture(capture, scenario, _parse_unplug(unplug))
-        click.echo(f"wrote {written} packets in {len(scenario.rounds())} polls to {capture}")
-        return
-    from simulators.firmwares import firmware_emulator
-
-    rounds = scenario.rounds()
-    emulator, protocol = firmware_emulator(firmware, rounds, speed, radio)
-    receiver = PtyReceiver(emulator)
-    click.echo(receiver.path)
-    sys.stdout.flush()
-    click.echo(f"serving {students} handsets, {len(rounds)} rounds on {receiver.path}; "
-               f"open serial://{receiver.path}?protocol={protocol} and start a poll; "
-               "Ctrl-C stops", err=True)
-    stop = stop_on_signals()
-    try:
-        receiver.run(until=stop)
-    finally:
-        receiver.close()
-
-
 class LiveCount:
     """``record``'s running count on a terminal's stderr, one line rewritten in place."""
 
@@ -150,19 +82,6 @@ class LiveCount:
 
     def done(self) -> None:
         click.echo("", err=True)
-
-
-def _parse_unplug(text: str | None) -> Any:
-    from simulators.capture_scenario import Unplug
-
-    if text is None:
-        return None
-    try:
-        round_number, at, seconds = text.split(":")
-        return Unplug(int(round_number) - 1, float(at), float(seconds))
-    except ValueError:
-        raise click.BadParameter("expected ROUND:AT:SECONDS, e.g. 1:10:5",
-                                 param_hint="--unplug") from None
 
 
 @click.command()
@@ -210,13 +129,22 @@ def doctor() -> None:
               "students.")
 @click.option("--capture", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write what the receiver sent to this capture file (.gz compresses).")
+@click.option("--questions", "questions_file",
+              type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Prepared questions, one per line: n opens the next one.")
 def run(receiver_urls: tuple[str, ...], db_path: Path | None, course: str | None,
         instructor: str | None, countdown: float | None, hide_results: bool,
-        anonymous: bool, capture: Path | None) -> None:
+        anonymous: bool, capture: Path | None, questions_file: Path | None) -> None:
     """Open the live dashboard on a receiver."""
     from basestation.assembly import run_dashboard
+    from basestation.question_file import QuestionFileError, read_questions
     from drivers.discovery import NOTHING_FOUND, find_receiver
     from firmware_protocol.handset_id import HandsetIdError, parse_handset_id
+
+    try:
+        prepared = read_questions(questions_file) if questions_file else []
+    except QuestionFileError as error:
+        raise click.ClickException(str(error)) from error
 
     if not receiver_urls:
         from basestation.doctor import usb_bases
@@ -237,11 +165,23 @@ def run(receiver_urls: tuple[str, ...], db_path: Path | None, course: str | None
     except HandsetIdError as error:
         raise click.BadParameter(str(error), param_hint="--instructor") from error
     try:
-        run_dashboard(receiver_urls, resolve_db(db_path), course=course, instructor=instructor_id,
-                      countdown=countdown, hide_results=hide_results, anonymous=anonymous,
-                      capture=capture)
+        done = run_dashboard(receiver_urls, resolve_db(db_path), course=course,
+                             instructor=instructor_id, countdown=countdown,
+                             hide_results=hide_results, anonymous=anonymous, capture=capture,
+                             prepared=prepared)
     except (ReceiverError, StoreError) as error:
         raise click.ClickException(str(error)) from error
+    _tell_what_was_saved(done)
+
+
+def _tell_what_was_saved(done: Any) -> None:
+    """After the dashboard: the session, where it is, and what to try next."""
+    click.echo(f"session {done.session_id}: {done.questions} question(s) saved in "
+               f"{done.db_path}")
+    click.echo(f"next: basestation analyze --session {done.session_id} --db {done.db_path}"
+               f"   (or: basestation report --session {done.session_id} --db {done.db_path})")
+    if done.store_error:
+        raise click.ClickException(done.store_error)
 
 
 @click.command()
@@ -272,9 +212,12 @@ def watch(db_path: Path | None, hide_results: bool) -> None:
               help="Receivers to use instead of the simulated class (repeat for several).")
 def demo(db_path: Path | None, students: int, seed: int, speed: float, plain: bool,
          receiver_urls: tuple[str, ...]) -> None:
-    """The dashboard on a simulated class of 300 handsets (a private temporary database)."""
+    """The dashboard on a simulated class of 300 handsets (a private temporary database,
+    removed afterwards unless --db names one)."""
+    import shutil
+
     from basestation.assembly import run_dashboard
-    from basestation.demo import demo_db_path, demo_url, run_demo
+    from basestation.demo import DEMO_HINT, demo_db_path, demo_questions, demo_url, run_demo
 
     db = db_path or demo_db_path()
     plain = plain or not sys.stdout.isatty()
@@ -282,10 +225,24 @@ def demo(db_path: Path | None, students: int, seed: int, speed: float, plain: bo
         raise click.UsageError("the plain demo plays its own class: drop --receiver")
     try:
         if plain:
-            run_demo(db, students=students, seed=seed, speed=speed, stop=stop_on_signals())
-        else:
-            run_dashboard(receiver_urls or demo_url(students, seed, speed, questions=5), db,
-                          course="Demo", start_poll=True)
+            run_demo(db, students=students, seed=seed, speed=speed, stop=stop_on_signals(),
+                     temporary=db_path is None)
+            return
+        prepared = [] if receiver_urls else demo_questions(students, seed, DEMO_QUESTIONS)
+        done = run_dashboard(receiver_urls or demo_url(students, seed, speed, DEMO_QUESTIONS),
+                             db, course="Demo", start_poll=True, prepared=prepared,
+                             hint=DEMO_HINT)
     except (ReceiverError, StoreError) as error:
         raise click.ClickException(str(error)) from error
+    finally:
+        if db_path is None:
+            shutil.rmtree(db.parent, ignore_errors=True)
+    if db_path is None:
+        click.echo(f"demo session {done.session_id}: {done.questions} question(s); the "
+                   "temporary database was removed (keep one with --db FILE)")
+        return
+    _tell_what_was_saved(done)
+
+
+DEMO_QUESTIONS = 5
 

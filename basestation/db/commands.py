@@ -83,6 +83,14 @@ def set_correct(db: sqlite_utils.Database, question_id: int, correct: str | None
     db.table("questions").update(question_id, {"correct": correct})
 
 
+def set_question_text(db: sqlite_utils.Database, question_id: int, text: str | None) -> None:
+    db.table("questions").update(question_id, {"text": text})
+
+
+def poll_deadline(db: sqlite_utils.Database, poll_id: int, closes_at: float | None) -> None:
+    db.table("polls").update(poll_id, {"closes_at": closes_at})
+
+
 def set_key_by_number(db: sqlite_utils.Database, session_id: int, number: int,
                       correct: str | None) -> QuestionRow:
     """Set or correct the key of question ``number`` (from 1) after class."""
@@ -158,6 +166,7 @@ DEFERRED: dict[str, Callable[..., None]] = {
     "close_poll": close_poll,
     "count_late": count_late,
     "poll_receivers": record_poll_receivers,
+    "poll_deadline": poll_deadline,
 }
 """Steps that nobody waits for: the writer runs them in order with the votes, and keeps
 them in the rescue journal while the database takes no writes. Each may run twice."""

@@ -132,6 +132,15 @@ class Reader:
     def session_owners(self, session_id: int) -> dict[str, int]:
         return session_owners(self._db, session_id)
 
+    def roster_size(self, session_id: int) -> int | None:
+        """Students on the roster of the session's course (None: no roster for it)."""
+        course = self.session(session_id)["course"]
+        if not course:
+            return None
+        count = int(self._rows("SELECT COUNT(*) AS n FROM enrolments WHERE course = ?",
+                               [course])[0]["n"])
+        return count or None
+
     def students(self, course: str | None = None) -> list[Row]:
         """The course's roster if it has one, else every student."""
         if course and self._rows("SELECT 1 FROM enrolments WHERE course = ? LIMIT 1", [course]):

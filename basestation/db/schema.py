@@ -161,6 +161,12 @@ def _one_vote_index_per_poll(db: sqlite_utils.Database) -> None:
     db.execute("DROP INDEX IF EXISTS idx_votes_poll_id_t_host")
 
 
+@migrations(name="0011_poll_deadline")
+def _poll_deadline(db: sqlite_utils.Database) -> None:
+    """When an open poll's countdown ends (wall clock), so the TA's view shows it too."""
+    db.table("polls").add_column("closes_at", float)
+
+
 def _adopt_legacy_records(db: sqlite_utils.Database) -> None:
     """Release 0.1.0's own migration records become ``sqlite_utils`` records."""
     if LEGACY_TABLE not in db.table_names():

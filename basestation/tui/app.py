@@ -2,28 +2,70 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from basestation.poll_source import LiveControl, LiveState
-from basestation.tui.poll_view import PollViewApp
+from basestation.tui.poll_view import PollScreen, PollViewApp
 from basestation.tui.screens.comparison import ComparisonScreen
 from basestation.tui.screens.confirm import ConfirmScreen
+from basestation.tui.screens.help import HelpScreen
 from basestation.tui.screens.session import SessionScreen
-from basestation.tui.widgets.status import receiver_line
+from basestation.tui.screens.text_entry import QuestionTextScreen
+from basestation.tui.widgets.status import receiver_line, troubles
 
 REFRESH_HZ = 11
 """A little above 10 Hz, so that a redraw always comes within 100 ms of a vote."""
+TIME_STEP_S = 10.0
+FLASH_S = 0.6
 
 INSTRUCTOR_BUTTONS = {
-    "A": "toggle_poll",
-    "B": "next_question",
-    "C": "revote",
-    "D": "toggle_results",
-    "E": "compare",
+    "A": ("toggle_poll", "start or stop the poll"),
+    "B": ("next_question", "next question"),
+    "C": ("revote", "revote"),
+    "D": ("toggle_results", "hide or show the results"),
+    "E": ("compare", "compare vote 1 and the revote"),
 }
-"""What the instructor remote's buttons do (documented in the README)."""
+"""What the instructor remote's buttons do (documented in the README and on ``?``)."""
+
+
+class DashboardScreen(PollScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "app.quit_dashboard", "Quit"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
+        Binding("s", "app.start_poll", "Start"),
+        Binding("x", "app.stop_poll", "Stop"),
+        Binding("n", "app.next_question", "Next"),
+        Binding("r", "app.revote", "Revote"),
+        Binding("v", "app.compare", "Compare"),
+        Binding("h", "app.hide_results", "Hide"),
+        Binding("h", "app.show_results", "Show"),
+        Binding("k", "app.reveal_key", "Reveal key"),
+        Binding("k", "app.conceal_key", "Hide key"),
+        Binding("c", "app.cycle_correct", "Set key"),
+        Binding("plus", "app.more_time", "+10 s", key_display="+"),
+        Binding("minus", "app.less_time", "-10 s", key_display="-"),
+        Binding("t", "app.edit_text", "Text", show=False),
+        Binding("i", "app.learn_remote", "Learn remote", show=False),
+        Binding("l", "app.session", "List", show=False),
+    ]
+
+
+HELP = [("s", "start a poll (the first question, or the next prepared one)"),
+        ("x", "close the poll"), ("n", "open the next question's poll"),
+        ("r", "revote: the same question again, after discussion"),
+        ("v", "compare vote 1 and the revote"),
+        ("h", "projector mode: hide the results (the count and timer stay); h again shows"),
+        ("k", "reveal or hide the key (results shown)"), ("c", "set the key: none, A, B, …"),
+        ("+ / -", "10 s more or less on the countdown (starts one if none runs)"),
+        ("t", "type or correct the question's text"),
+        ("i", "learn the instructor remote: press any of its buttons"),
+        ("l", "the session so far; enter opens a question"),
+        ("? / Ctrl+P", "this help / the command palette"), ("q, Ctrl+Q", "quit (asks first)")]
 
 
 class DashboardApp(PollViewApp):
@@ -31,25 +73,23 @@ class DashboardApp(PollViewApp):
 
     TITLE = "basestation"
     REFRESH_HZ = REFRESH_HZ
+    SCREEN = DashboardScreen
+    ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "start_poll", "Start"),
-        Binding("x", "stop_poll", "Stop"),
-        Binding("n", "next_question", "Next"),
-        Binding("r", "revote", "Revote"),
-        Binding("c", "cycle_correct", "Key"),
-        Binding("h", "toggle_results", "Hide"),
-        Binding("v", "compare", "Compare"),
-        Binding("l", "session", "List"),
-        Binding("q", "quit_dashboard", "Quit"),
+        Binding("ctrl+q", "quit_dashboard", "Quit", priority=True, show=False),
     ]
 
     def __init__(self, live: LiveControl, *, hide_results: bool = False,
-                 start_poll: bool = False, run_worker: bool = True) -> None:
+                 start_poll: bool = False, run_worker: bool = True,
+                 hint: str | None = None) -> None:
         super().__init__(hide_results=hide_results)
         self.live = live
+        self.projector_mode = hide_results
         self.start_poll_on_mount = start_poll
         self.run_worker_thread = run_worker
+        self.hint = hint
         self.state: LiveState = live.state()
+        self._troubles: set[str] = set()
 
     def starting(self) -> None:
         if self.run_worker_thread:
@@ -61,32 +101,71 @@ class DashboardApp(PollViewApp):
         self.live.stop()
 
     def refresh_view(self) -> None:
-        """Read one snapshot and redraw; also handle messages and instructor presses."""
+        """Read one snapshot and redraw; tell what changed; handle instructor presses."""
         previous, self.state = self.state, self.live.state()
         state = self.state
-        self.paint(state, receiver_line(state))
+        if state.question != previous.question and self.projector_mode:
+            self.hide_results, self.show_key = True, False
+        self.paint(state, receiver_line(state), self.hint)
         if _controls(previous) != _controls(state):
             self.refresh_bindings()
-        for message in self.live.take_messages():
-            self.notify(message, severity="warning")
+        self._tell(previous, state)
         for press in self.live.take_instructor_presses():
             self._instructor(press)
+        screen = self.screen
+        if isinstance(screen, ComparisonScreen) and screen.live and \
+                screen.question == state.question and screen.correct != state.correct:
+            screen.follow(state.correct)
+
+    def _tell(self, previous: LiveState, state: LiveState) -> None:
+        for message in self.live.take_messages():
+            self.notify(message, severity="warning")
+        now = troubles(state)
+        for kind, message in now:
+            if kind not in self._troubles:
+                self.notify(message, severity="error", timeout=10)
+        self._troubles = {kind for kind, _ in now}
+        if state.timer_closes > previous.timer_closes:
+            self.bell()
+            self.main.add_class("flash")
+            self.set_timer(FLASH_S, lambda: self.main.remove_class("flash"))
 
     # -- what may be done now ------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         state = self.state
         polled = state.rounds_of_question > 0
+        closed = not state.poll_open
         allowed = {
-            "start_poll": not state.poll_open and not state.ended and
-            (state.question is None or not polled),
+            "start_poll": closed and not state.ended and (state.question is None or not polled),
             "stop_poll": state.poll_open,
-            "next_question": not state.poll_open and (state.question is None or polled),
-            "revote": not state.poll_open and polled and not state.ended,
+            "next_question": closed and (state.question is None or polled),
+            "revote": closed and polled and not state.ended,
             "cycle_correct": state.question is not None,
-            "compare": state.rounds_of_question >= 2 or (polled and not state.poll_open),
+            "compare": state.rounds_of_question >= 2 or (polled and closed),
             "session": state.session_id is not None,
-        }.get(action, True)
-        return True if allowed else None  # None: shown in the footer, greyed out
+            "reveal_key": not self.hide_results and not self.show_key and bool(state.correct),
+            "conceal_key": not self.hide_results and self.show_key and bool(state.correct),
+            "more_time": state.poll_open,
+            "less_time": state.poll_open and state.remaining_s is not None,
+            "learn_remote": closed,
+        }.get(action)
+        if allowed is None:
+            return super().check_action(action, parameters)
+        return allowed
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette offers what the keys do now (and Textual's own commands)."""
+        yield from super().get_system_commands(screen)
+        if screen is not self.main:
+            return
+        for binding in DashboardScreen.BINDINGS:
+            assert isinstance(binding, Binding)
+            action = binding.action.removeprefix("app.")
+            if self.check_action(action, ()):
+                key = binding.key_display or binding.key
+                yield SystemCommand(f"{binding.description} ({key})",
+                                    dict(HELP).get(key, binding.description),
+                                    getattr(self, f"action_{action}"))
 
     # -- actions -------------------------------------------------------------------
     def action_start_poll(self) -> None:
@@ -104,30 +183,65 @@ class DashboardApp(PollViewApp):
 
     def action_cycle_correct(self) -> None:
         self.live.cycle_correct()
+        if not self.show_key or self.hide_results:
+            self.notify("key changed; it stays hidden (k reveals it)")
+
+    def action_reveal_key(self) -> None:
+        self.show_key = True
+        self.refresh_bindings()
+        self.refresh_view()
+
+    def action_conceal_key(self) -> None:
+        self.show_key = False
+        self.refresh_bindings()
+        self.refresh_view()
+
+    def action_more_time(self) -> None:
+        self.live.adjust_countdown(TIME_STEP_S)
+
+    def action_less_time(self) -> None:
+        self.live.adjust_countdown(-TIME_STEP_S)
+
+    def action_edit_text(self) -> None:
+        def typed(text: str | None) -> None:
+            if text is not None:
+                self.live.set_question_text(text)
+
+        self.push_screen(QuestionTextScreen(self.state.question_text), typed)
+
+    def action_learn_remote(self) -> None:
+        self.live.learn_remote()
+        self.notify("press any button on the instructor remote", timeout=10)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(HELP, {button: description for button, (_, description)
+                                           in INSTRUCTOR_BUTTONS.items()}))
 
     def action_compare(self) -> None:
         question = self.state.question
         rounds = None if question is None else self.live.live_rounds(question)
         if rounds is not None:
-            self.push_screen(ComparisonScreen(rounds))
+            self.push_screen(ComparisonScreen(rounds, set_key=self.live.cycle_correct))
 
     def action_session(self) -> None:
         if self.state.session_id is not None:
             self.push_screen(SessionScreen(self.live, self.state.session_id))
 
     def action_quit_dashboard(self) -> None:
-        if not self.state.poll_open:
-            self.exit()
+        if isinstance(self.screen, ConfirmScreen):
             return
+        question = ("A poll is open: close it and quit?" if self.state.poll_open else
+                    "Quit the dashboard? Everything is saved.")
 
         def answered(quit_now: bool | None) -> None:
             if quit_now:
                 self.exit()
 
-        self.push_screen(ConfirmScreen("A poll is open. Close it and quit?"), answered)
+        self.push_screen(ConfirmScreen(question), answered)
 
     def _instructor(self, answer: str) -> None:
-        action = INSTRUCTOR_BUTTONS.get(answer)
+        action, description = INSTRUCTOR_BUTTONS.get(answer, ("", "nothing"))
+        self.notify(f"remote {answer}: {description}")
         if action == "toggle_poll":
             self.live.stop_poll() if self.state.poll_open else self.live.start_poll()
         elif action == "next_question" and not self.state.poll_open:
@@ -142,4 +256,4 @@ class DashboardApp(PollViewApp):
 
 def _controls(state: LiveState) -> tuple[object, ...]:
     return (state.poll_open, state.question, state.rounds_of_question, state.ended,
-            state.session_id)
+            state.session_id, state.correct, state.remaining_s is None)

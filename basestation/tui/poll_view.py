@@ -1,46 +1,84 @@
 """What the dashboard and the TA's watch view share: the panels of one poll, painted
-from a :class:`LiveState` on a timer, with the results hideable."""
+from a :class:`LiveState` on a timer, with the results hideable (projector mode)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.binding import BindingType
+from textual.screen import Screen
 from textual.widgets import Footer
 
+from basestation.domain import correct_answers
 from basestation.poll_source import LiveState
+from basestation.tui.hints import next_step
 from basestation.tui.widgets.bars import AnswerBars
-from basestation.tui.widgets.status import poll_figures, poll_title
+from basestation.tui.widgets.projector import ProjectorPanel
+from basestation.tui.widgets.status import poll_figures, poll_title, question_text, trouble_line
 from basestation.tui.widgets.text_panel import TextPanel
 
 
-class PollViewApp(App[None]):
-    """Subclasses say where states come from (:meth:`refresh_view`) and may do work
-    before the first paint (:meth:`starting`)."""
+class PollScreen(Screen[None]):
+    """The live view. Its bindings are the app's actions (``app.…``), so they act only
+    while this screen is on top: never behind the comparison or a prompt."""
 
-    CSS_PATH = Path(__file__).with_name("dashboard.tcss")
-    ENABLE_COMMAND_PALETTE = False
-    REFRESH_HZ = 10.0
+    BINDINGS: ClassVar[list[BindingType]] = []
 
-    def __init__(self, *, hide_results: bool = False) -> None:
+    def __init__(self, on_ready: Callable[[], None]) -> None:
         super().__init__()
-        self.hide_results = hide_results
-        self.redraws = 0
+        self.on_ready = on_ready
+
+    def on_mount(self) -> None:
+        self.on_ready()
 
     def compose(self) -> ComposeResult:
         # Kept as attributes: the refresh tick must reach them while another screen is on top.
         self.title_panel = TextPanel(id="title")
+        self.question_panel = TextPanel(id="question", grows=True)
         self.figures_panel = TextPanel(id="figures")
+        self.hint_panel = TextPanel(id="hint")
         self.bars = AnswerBars(id="bars")
+        self.projector = ProjectorPanel(id="projector")
+        self.trouble_panel = TextPanel(id="trouble", grows=True)
         self.receiver_panel = TextPanel(id="receiver")
         yield self.title_panel
+        yield self.question_panel
         yield self.figures_panel
+        yield self.hint_panel
         yield self.bars
+        yield self.projector
+        yield self.trouble_panel
         yield self.receiver_panel
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
-    def on_mount(self) -> None:
+
+class PollViewApp(App[None]):
+    """Subclasses say where states come from (:meth:`refresh_view`), which screen shows
+    them (``SCREEN``), and may do work before the first paint (:meth:`starting`)."""
+
+    CSS_PATH = Path(__file__).with_name("dashboard.tcss")
+    ENABLE_COMMAND_PALETTE = False
+    REFRESH_HZ = 10.0
+    SCREEN: ClassVar[type[PollScreen]] = PollScreen
+    NEXT_STEPS: ClassVar[bool] = True
+    """Suggest the next key to press (not on a view that cannot control the poll)."""
+
+    def __init__(self, *, hide_results: bool = False) -> None:
+        super().__init__()
+        self.hide_results = hide_results
+        self.show_key = not hide_results
+        self.redraws = 0
+        self.main = self.SCREEN(self._live_view_ready)
+
+    def get_default_screen(self) -> Screen[None]:
+        return self.main
+
+    def _live_view_ready(self) -> None:
+        """The live view is composed: start, and paint on a timer."""
         self.starting()
         self.set_interval(1 / self.REFRESH_HZ, self.refresh_view)
         self.refresh_view()
@@ -52,14 +90,55 @@ class PollViewApp(App[None]):
     def refresh_view(self) -> None:
         raise NotImplementedError
 
-    def paint(self, state: LiveState, receiver: Text) -> None:
-        self.title_panel.set_text(poll_title(state))
-        self.figures_panel.set_text(poll_figures(state))
-        self.bars.set_class(self.hide_results, "hidden-results")
-        self.bars.show(state, self.hide_results)
-        self.receiver_panel.set_text(receiver)
+    def paint(self, state: LiveState, receiver: Text, hint_prefix: str | None = None) -> None:
+        main = self.main
+        hidden = self.hide_results
+        show_key = self.show_key and not hidden
+        main.title_panel.set_text(poll_title(state))
+        main.question_panel.set_text(question_text(state))
+        main.question_panel.display = bool(state.question_text)
+        main.figures_panel.set_text(poll_figures(state, show_key))
+        main.hint_panel.display = self.NEXT_STEPS
+        if self.NEXT_STEPS:
+            hint = next_step(state, hidden, vote_share_correct(state) if show_key else None)
+            main.hint_panel.set_text(Text(f"{hint_prefix} · {hint}" if hint_prefix else hint,
+                                          style="italic"))
+        main.bars.display = not hidden
+        main.projector.display = hidden
+        if hidden:
+            main.projector.show(state)
+        else:
+            main.bars.show(state, state.correct if show_key else None)
+        trouble = trouble_line(state)
+        main.trouble_panel.set_text(trouble)
+        main.trouble_panel.display = bool(trouble.plain)
+        main.receiver_panel.set_text(receiver)
         self.redraws += 1
 
-    def action_toggle_results(self) -> None:
-        self.hide_results = not self.hide_results
+    def action_hide_results(self) -> None:
+        self.hide_results, self.show_key = True, False
+        self.refresh_bindings()
         self.refresh_view()
+
+    def action_show_results(self) -> None:
+        self.hide_results = False
+        self.refresh_bindings()
+        self.refresh_view()
+
+    def action_toggle_results(self) -> None:
+        (self.action_show_results if self.hide_results else self.action_hide_results)()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "hide_results":
+            return not self.hide_results
+        if action == "show_results":
+            return self.hide_results
+        return True
+
+
+def vote_share_correct(state: LiveState) -> float | None:
+    """The share of this round's voters who chose a correct answer (None: no key)."""
+    keys = correct_answers(state.correct)
+    if not keys or not state.voters:
+        return None
+    return sum(state.counts.get(answer, 0) for answer in keys) / state.voters

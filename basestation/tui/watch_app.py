@@ -8,15 +8,21 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from basestation.poll_source import PollSource
-from basestation.tui.poll_view import PollViewApp
+from basestation.tui.poll_view import PollScreen, PollViewApp
+
+
+class WatchScreen(PollScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "app.quit", "Quit"),
+        Binding("h", "app.hide_results", "Hide"),
+        Binding("h", "app.show_results", "Show"),
+    ]
 
 
 class WatchApp(PollViewApp):
     TITLE = "basestation watch"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("h", "toggle_results", "Hide/show"),
-        Binding("q", "quit", "Quit"),
-    ]
+    SCREEN = WatchScreen
+    NEXT_STEPS = False
 
     def __init__(self, source: PollSource, *, hide_results: bool = False) -> None:
         super().__init__(hide_results=hide_results)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.table import Table
@@ -12,7 +13,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from basestation.analysis import Comparison, RoundFigures, compare_rounds, discussion_hint
+from basestation.analysis import (
+    Comparison,
+    RoundFigures,
+    compare_rounds,
+    discussion_hint,
+    gain_text,
+    revote_hint,
+)
 from basestation.poll_source import RoundAnswers
 from basestation.tui.widgets.bars import render_bars
 
@@ -44,36 +52,58 @@ def matrix_table(comparison: Comparison, correct: str | None) -> Table:
 
 def summary_text(comparison: Comparison) -> Text:
     text = Text()
-    text.append(f"{comparison.paired} handsets voted in both rounds; "
-                f"{comparison.changed} changed their answer.\n")
+    text.append(f"Of the {comparison.paired} handsets that voted in both rounds "
+                f"(the figures below), {comparison.changed} changed their answer.\n")
     switches = comparison.switches
     if switches is None:
-        text.append("No correct answer is set: press c on the poll screen to set one.",
-                    style="italic")
+        text.append("No correct answer is set: press c to set one.", style="italic")
         return text
     text.append(f"right→right {switches['RR']}   wrong→right {switches['WR']}   "
                 f"right→wrong {switches['RW']}\n", style="bold")
     text.append(f"wrong→wrong {switches['WW_same'] + switches['WW_diff']} "
                 f"(same wrong {switches['WW_same']}, different wrong {switches['WW_diff']})\n")
-    gain = "undefined (all right in vote 1)" if comparison.gain is None and \
-        comparison.paired else _percent(comparison.gain)
-    text.append(f"correct: {_percent(comparison.paired_correct_first)} → "
-                f"{_percent(comparison.paired_correct_second)}   normalized gain {gain}\n")
-    text.append(f"Vote 1 advice: {discussion_hint(comparison.first.percent_correct)}",
-                style="dim")
+    text.append(f"voted twice, correct: {_percent(comparison.paired_correct_first)} → "
+                f"{_percent(comparison.paired_correct_second)}   normalized gain "
+                f"{gain_text(comparison.gain, comparison.paired)}\n")
+    advice = revote_hint(comparison.first.percent_correct, comparison.second.percent_correct)
+    text.append(f"Advice: {advice}", style="dim")
     return text
 
 
 class ComparisonScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,v", "app.pop_screen", "Back")]
+    """``set_key``: given for the question being taught, whose key may still change
+    (``c``); the app then calls :meth:`follow` with the new key."""
 
-    def __init__(self, rounds: RoundAnswers) -> None:
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,v", "app.pop_screen", "Back"),
+        Binding("c", "set_key", "Set key"),
+    ]
+
+    def __init__(self, rounds: RoundAnswers, *,
+                 set_key: Callable[[], None] | None = None) -> None:
         super().__init__()
+        self.rounds = rounds
+        self.set_key = set_key
+        self.live = set_key is not None
         self.question = rounds.question
-        self.correct = rounds.correct
         self.single_round = rounds.second is None
-        self.comparison = compare_rounds(rounds.first, rounds.second or {}, rounds.correct,
+        self.follow(rounds.correct, recompose=False)
+
+    def follow(self, correct: str | None, *, recompose: bool = True) -> None:
+        """Figures for a new key (the instructor set or changed it)."""
+        rounds = self.rounds
+        self.correct = correct
+        self.comparison = compare_rounds(rounds.first, rounds.second or {}, correct,
                                          rounds.answers)
+        if recompose:
+            self.refresh(recompose=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.live if action == "set_key" else True
+
+    def action_set_key(self) -> None:
+        if self.set_key is not None:
+            self.set_key()
 
     def compose(self) -> ComposeResult:
         comparison = self.comparison
@@ -82,15 +112,16 @@ class ComparisonScreen(Screen[None]):
             yield Static(Text(f"Question {self.question}: {title}", style="bold"),
                          id="comparison-title")
             with Horizontal(id="rounds"):
-                yield Static(round_panel("Vote 1", comparison.first, self.correct),
-                             classes="round")
+                yield Static(round_panel("Vote 1, all voters", comparison.first,
+                                         self.correct), classes="round")
                 if not self.single_round:
-                    yield Static(round_panel("Vote 2", comparison.second, self.correct),
-                                 classes="round")
+                    yield Static(round_panel("Revote, all voters", comparison.second,
+                                             self.correct), classes="round")
             if not self.single_round:
                 yield Static(matrix_table(comparison, self.correct), id="matrix")
                 yield Static(summary_text(comparison), id="summary")
             else:
-                yield Static(Text(discussion_hint(comparison.first.percent_correct),
+                yield Static(Text(f"Advice: "
+                                  f"{discussion_hint(comparison.first.percent_correct)}",
                                   style="dim"), id="summary")
-        yield Footer()
+        yield Footer(show_command_palette=False)

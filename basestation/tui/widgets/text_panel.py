@@ -16,18 +16,20 @@ from textual.widget import Widget
 
 class TextPanel(Widget):
     def __init__(self, *, id: str | None = None, classes: str | None = None,
-                 center: bool = False) -> None:
+                 center: bool = False, grows: bool = False) -> None:
         super().__init__(id=id, classes=classes)
         self._text = Text()
         self._strips: list[Strip] | None = None
         self._built_for = (0, 0)
         self.center = center
+        self.grows = grows
+        """Sized by its text (``height: auto``): a new text may change the layout."""
 
     def set_text(self, text: Text) -> None:
         if text != self._text:
             self._text = text
             self._strips = None
-            self.refresh()
+            self.refresh(layout=self.grows)
 
     def on_resize(self) -> None:
         self._strips = None
@@ -43,6 +45,10 @@ class TextPanel(Widget):
             top = (height - len(strips)) // 2
             strips = [Strip.blank(width)] * top + strips
         return strips
+
+    def get_content_height(self, container: object, viewport: object, width: int) -> int:
+        """For ``height: auto`` panels: the lines the text wraps into."""
+        return len(self._text.wrap(self.app.console, max(width, 1))) if self._text else 0
 
     def render_line(self, y: int) -> Strip:
         if self._strips is None or self._built_for != (self.size.width, self.size.height):

@@ -1,0 +1,125 @@
+"""``basestation simulate``: a class on a pseudo-terminal or in a capture file."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from basestation.cli.options import stop_on_signals
+
+FIRMWARES = {"link": None, "iskipper-capture": "iclicker",
+             "iskipper-in-one-package": "iclicker", "turning-clicker": "turningpoint"}
+"""Receiver firmwares ``simulate --pty`` can behave like (simulators/firmwares.py), and
+the one radio each hears (None: either)."""
+
+
+@click.command()
+@click.option("--pty", "use_pty", is_flag=True,
+              help="Serve a pseudo-terminal that speaks link v1.")
+@click.option("--capture", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the whole class to this capture file instead (.gz compresses).")
+@click.option("--unplug", metavar="ROUND:AT:SECONDS",
+              help="With --capture: the receiver is away for SECONDS from AT in ROUND (from 1).")
+@click.option("--students", type=click.IntRange(min=0), default=300, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--questions", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--revote/--no-revote", default=False, help="Give each question a second round.")
+@click.option("--loss", type=click.FloatRange(0, 1), default=0.0, show_default=True)
+@click.option("--corrupt", type=click.FloatRange(0, 1), default=0.0, show_default=True)
+@click.option("--speed", type=click.FloatRange(min=0.001), default=1.0, show_default=True,
+              help="Play class time this many times faster.")
+@click.option("--truth", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the ground truth of every round here as JSON.")
+@click.option("--firmware", type=click.Choice(list(FIRMWARES)), default="link",
+              show_default=True, help="With --pty: which receiver firmware to behave like.")
+@click.option("--radio", type=click.Choice(["iclicker", "turningpoint"]),
+              help="The handsets: iClicker (default) or TurningPoint ResponseCards.")
+@click.option("--instructor", help="With --pty: an instructor remote with this handset ID; "
+              "type a-e and Enter on this terminal to press its buttons.")
+def simulate(use_pty: bool, capture: Path | None, unplug: str | None, students: int, seed: int,
+             questions: int, revote: bool, loss: float, corrupt: float, speed: float,
+             truth: Path | None, firmware: str, radio: str | None,
+             instructor: str | None) -> None:
+    """Play a class on a pseudo-terminal (a round each time a poll opens), or write it
+    to a capture file."""
+    from simulators.pty_receiver import PtyReceiver
+    from simulators.scenario import ClassScenario
+
+    if use_pty == (capture is not None):
+        raise click.UsageError("choose one of --pty and --capture FILE")
+    heard_by_firmware = FIRMWARES[firmware]
+    if radio is not None and heard_by_firmware is not None and radio != heard_by_firmware:
+        raise click.UsageError(f"the {firmware} firmware hears {heard_by_firmware} handsets, "
+                               f"not {radio}")
+    radio = radio or heard_by_firmware or "iclicker"
+    scenario = ClassScenario(students=students, seed=seed, questions=questions, revote=revote,
+                             loss=loss, corrupt=corrupt, radio=radio)
+    if truth is not None:
+        truth.write_text(json.dumps(scenario.truth(), indent=1))
+    if capture is not None:
+        from simulators.capture_scenario import write_scenario_capture
+
+        written = write_scenario_capture(capture, scenario, _parse_unplug(unplug))
+        click.echo(f"wrote {written} packets in {len(scenario.rounds())} polls to {capture}")
+        return
+    from simulators.firmwares import firmware_emulator
+
+    rounds = scenario.rounds()
+    emulator, protocol = firmware_emulator(firmware, rounds, speed, radio)
+    receiver = PtyReceiver(emulator)
+    click.echo(receiver.path)
+    sys.stdout.flush()
+    if instructor is not None:
+        _instructor_keys(emulator, instructor, radio, firmware)
+    click.echo(f"serving {students} handsets, {len(rounds)} rounds on {receiver.path}; "
+               f"open serial://{receiver.path}?protocol={protocol} and start a poll; "
+               "Ctrl-C stops", err=True)
+    stop = stop_on_signals()
+    try:
+        receiver.run(until=stop)
+    finally:
+        receiver.close()
+
+
+def _instructor_keys(emulator: Any, instructor: str, radio: str, firmware: str) -> None:
+    """Lines typed on stdin press the simulated remote's buttons (``a``..``e``)."""
+    import threading
+    import time
+
+    from firmware_protocol.handset_id import HandsetIdError, parse_handset_id
+    from simulators.link_receiver import LinkReceiverEmulator
+    from simulators.radio import payload_for
+
+    if not isinstance(emulator, LinkReceiverEmulator):
+        raise click.UsageError(f"--instructor works with --firmware link, not {firmware}")
+    try:
+        remote = parse_handset_id(instructor)
+    except HandsetIdError as error:
+        raise click.BadParameter(str(error), param_hint="--instructor") from error
+
+    def keys() -> None:
+        for line in sys.stdin:
+            for key in line.strip().upper():
+                if key in "ABCDE":
+                    emulator.press(payload_for(radio, remote, key), time.monotonic())
+                    click.echo(f"remote {remote}: {key}", err=True)
+
+    threading.Thread(target=keys, name="remote-keys", daemon=True).start()
+    click.echo(f"instructor remote {remote}: type a-e and Enter to press its buttons", err=True)
+
+
+def _parse_unplug(text: str | None) -> Any:
+    from simulators.capture_scenario import Unplug
+
+    if text is None:
+        return None
+    try:
+        round_number, at, seconds = text.split(":")
+        return Unplug(int(round_number) - 1, float(at), float(seconds))
+    except ValueError:
+        raise click.BadParameter("expected ROUND:AT:SECONDS, e.g. 1:10:5",
+                                 param_hint="--unplug") from None

@@ -1,0 +1,127 @@
+"""The :class:`LiveState` a live session publishes after each turn of its worker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from basestation.db import Reader, StoreError
+from basestation.domain import choices_of, correct_answers
+from basestation.poll_source import LiveState, RoundAnswers
+from drivers.base import ReceiverState
+
+if TYPE_CHECKING:
+    from basestation.live_session import LiveSession
+
+RATE_WINDOW_S = 2.0
+AWAY_STATES = (ReceiverState.RECONNECTING, ReceiverState.GONE)
+
+
+@dataclass
+class _Rate:
+    samples: list[tuple[float, int]] = field(default_factory=list)
+
+    def update(self, now: float, total: int) -> float:
+        self.samples.append((now, total))
+        while len(self.samples) > 2 and now - self.samples[0][0] > RATE_WINDOW_S:
+            self.samples.pop(0)
+        first_time, first_total = self.samples[0]
+        span = now - first_time
+        return (total - first_total) / span if span > 0 else 0.0
+
+
+class SnapshotMaker:
+    """Builds the states of one live session; remembers what spans turns (the packet
+    rate, since when the receiver is away, the session's roster size)."""
+
+    def __init__(self, live: LiveSession) -> None:
+        self.live = live
+        self._rate = _Rate()
+        self._down_since: float | None = None
+        self._roster: tuple[int | None, int | None] = (None, None)
+
+    def _roster_size(self, session_id: int | None) -> int | None:
+        if session_id is None:
+            return None
+        if self._roster[0] != session_id:
+            try:
+                with Reader(self.live.station.store.path) as reader:
+                    self._roster = (session_id, reader.roster_size(session_id))
+            except StoreError:
+                self._roster = (session_id, None)
+        return self._roster[1]
+
+    def _receiver_down_s(self, state: ReceiverState, now: float) -> float | None:
+        if state not in AWAY_STATES:
+            self._down_since = None
+            return None
+        if self._down_since is None:
+            self._down_since = now
+        return now - self._down_since
+
+    def make(self) -> LiveState:
+        live = self.live
+        station = live.station
+        polls = station.polls
+        snapshot = station.buffer.snapshot()
+        question = polls.question
+        poll = polls.poll or (polls.last_poll if polls.last_poll and question and
+                              polls.last_poll.question.id == question.id else None)
+        receiver = station.receiver
+        now = live.clock()
+        receiver_state = ReceiverState.ENDED if live.ended else receiver.state
+        return LiveState(
+            session_id=polls.session_id,
+            question=question.number if question else None,
+            question_text=question.text if question else None,
+            round=poll.round if poll else None,
+            correct=question.correct if question else None,
+            poll_open=polls.poll is not None,
+            rounds_of_question=live.rounds_of(question.number) if question else 0,
+            counts=snapshot.counts if poll else dict.fromkeys(snapshot.counts, 0),
+            voters=snapshot.voters if poll else 0,
+            handsets_seen=len(live.seen_before | station.buffer.latest().keys()),
+            votes=snapshot.votes,
+            duplicates=snapshot.duplicates,
+            invalid=snapshot.invalid,
+            late=snapshot.late,
+            elapsed_s=live.timer.elapsed(),
+            remaining_s=live.timer.remaining(),
+            receiver_state=receiver_state.value,
+            receiver_name=receiver.describe(),
+            packets_per_s=self._rate.update(now, station.pipeline.packets),
+            store_error=station.store.error,
+            ended=live.ended,
+            answers=station.buffer.answers,
+            receivers=tuple((m.name, m.state, m.packets) for m in receiver.members())
+            if receiver.members()[1:] else (),
+            roster_size=self._roster_size(polls.session_id),
+            pending_votes=station.store.pending_votes if station.store.error else 0,
+            receiver_down_s=self._receiver_down_s(receiver_state, now),
+            instructor=station.buffer.instructor,
+            learning_remote=station.buffer.on_learned is not None,
+            timer_closes=live.timer_closes,
+            prepared_left=len(live.prepared),
+        )
+
+
+def stored_rounds(reader: Reader, session_id: int, question: int) -> RoundAnswers | None:
+    """A question of a session as stored: its first and last round."""
+    polls = [p for p in reader.session_polls(session_id) if p["question"] == question]
+    if not polls:
+        return None
+    first = reader.latest_answers(polls[0]["poll"])
+    second = reader.latest_answers(polls[-1]["poll"]) if len(polls) > 1 else None
+    return RoundAnswers(question, first, second, polls[0]["correct"],
+                        choices_of(polls[0]["choices"]))
+
+
+def polls_with_correct(reader: Reader, session_id: int) -> list[dict[str, Any]]:
+    """The session's polls, each with how many of its voters chose a correct answer."""
+    polls = []
+    for poll in reader.session_polls(session_id):
+        keys = correct_answers(poll["correct"])
+        latest = reader.latest_answers(poll["poll"]) if keys else {}
+        polls.append({**poll, "voters_correct": sum(1 for answer in latest.values()
+                                                    if answer in keys) if keys else None})
+    return polls

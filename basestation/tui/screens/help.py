@@ -1,0 +1,40 @@
+"""``?``: every key of the dashboard and what the instructor remote's buttons do."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "app.pop_screen", "Close")]
+
+    def __init__(self, keys: list[tuple[str, str]], remote: dict[str, str]) -> None:
+        super().__init__()
+        self.keys = keys
+        self.remote = remote
+
+    def compose(self) -> ComposeResult:
+        table = Table(title="Keys (also in the command palette, Ctrl+P)", box=None,
+                      title_justify="left", title_style="bold")
+        table.add_column("key", style="bold cyan")
+        table.add_column("does")
+        for key, description in self.keys:
+            table.add_row(key, description)
+        remote = Table(title="Instructor remote", box=None, title_justify="left",
+                       title_style="bold")
+        remote.add_column("button", style="bold cyan")
+        remote.add_column("does")
+        for button, description in self.remote.items():
+            remote.add_row(button, description)
+        with VerticalScroll(id="help"):
+            yield Static(table)
+            yield Static(remote)
+            yield Static("escape closes", classes="dim")
