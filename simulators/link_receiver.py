@@ -107,7 +107,10 @@ class LinkReceiverEmulator:
     def press(self, payload: bytes, now: float) -> None:
         """A handset pressed outside the class script (the instructor's remote): heard
         at once, poll open or not, as a real receiver forwards every packet."""
-        self._queue.appendleft((now, payload))
+        queue, index = self._queue, 0
+        while index < len(queue) and queue[index][0] <= now:  # in order with what is due
+            index += 1
+        queue.insert(index, (now, payload))
 
     def next_due(self) -> float | None:
         """When the next radio packet is due, if any is scheduled."""

@@ -123,5 +123,9 @@ def test_analyze_and_key_commands(tmp_path: Path) -> None:
     assert question["switches"] == oracle.switch_classes(first, second, correct)
     assert question["matrix"] == oracle.switching_matrix(first, second)
     assert question["gain"] == pytest.approx(oracle.hake_gain(first, second, correct), abs=1e-3)
+    paired = len(first.keys() & second.keys())
+    text = runner.invoke(main, ["analyze", "--db", db, "--session", "1"]).output
+    percent = round(100 * oracle.hake_gain(first, second, correct))
+    assert f"normalized gain {percent}% (n = {paired})" in text  # as on the dashboard
     bad = runner.invoke(main, ["key", "--db", db, "--session", "1", "--question", "9", "A"])
     assert bad.exit_code == 1 and "has no question 9" in bad.output

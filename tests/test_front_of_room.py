@@ -277,3 +277,32 @@ async def test_bars_grow_with_the_height_and_keep_gaps(db_path: Path) -> None:
     first_bar = next(i for i, line in enumerate(blank_between) if "█" in line)
     span = [line for line in blank_between[first_bar:] if line.strip(" │")]
     assert len(span) < len(blank_between[first_bar:])  # gaps between the bars
+
+
+async def test_one_figure_one_meaning_on_the_comparison(db_path: Path) -> None:
+    async with dashboard(db_path, url=SMALL, start_poll=True, size=(100, 50),
+                         prepared=[PreparedQuestion(QUESTION, correct="B")]) as (
+            app, pilot, receiver):
+        for next_key in ("r", None):  # vote 1, then the revote
+            await until(pilot, round_done(app, receiver))
+            await pilot.press("x")
+            await until(pilot, lambda: not app.state.poll_open)
+            if next_key:
+                await pilot.press(next_key)
+                await until(pilot, lambda: app.state.poll_open)
+        await until(pilot, lambda: app.state.rounds_of_question == 2)
+        await pilot.press("v")
+        await until(pilot, lambda: isinstance(app.screen, ComparisonScreen))
+        text = " ".join((await painted(pilot)).split())
+        screen = app.screen
+        assert isinstance(screen, ComparisonScreen)
+        first, second = screen.rounds.first, screen.rounds.second or {}
+    paired = first.keys() & second.keys()
+    right_before = sum(1 for h in paired if first[h] == "B") / len(paired)
+    right_after = sum(1 for h in paired if second[h] == "B") / len(paired)
+    gain = (right_after - right_before) / (1 - right_before)
+    assert "Vote 1, all voters" in text and "Revote, all voters" in text
+    assert f"Of the {len(paired)} handsets that voted in both rounds" in text
+    assert f"voted twice, correct: {right_before:.0%} → {right_after:.0%}" in text
+    assert f"normalized gain {gain:.0%} (n = {len(paired)})" in text
+    assert "run a revote" not in text and "Advice:" in text

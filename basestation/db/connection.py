@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sqlite3
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import sqlite_utils
 
 from basestation.db.errors import StoreError
 
-__all__ = ["StoreError", "new_id", "open_database", "open_existing"]
+__all__ = ["StoreError", "ignore_file_size_signal", "new_id", "open_database", "open_existing"]
 
 
 def open_database(path: Path) -> sqlite_utils.Database:
@@ -38,3 +40,9 @@ def new_id(table: sqlite_utils.db.Table) -> int:
     row_id = table.last_pk
     assert isinstance(row_id, int), row_id
     return row_id
+
+
+def ignore_file_size_signal() -> None:
+    """A file-size limit (``ulimit -f``) must fail a write, not kill the recorder."""
+    with contextlib.suppress(ValueError, AttributeError):  # not the main thread
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)

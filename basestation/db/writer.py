@@ -17,9 +17,7 @@ where.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import signal
 import sqlite3
 import threading
 import time
@@ -34,7 +32,7 @@ import sqlite_utils
 
 from basestation.db import takeover
 from basestation.db.batch import Call, Deferred, Item, VoteRow, commit_batch, give_up, keep
-from basestation.db.connection import StoreError, open_database
+from basestation.db.connection import StoreError, ignore_file_size_signal, open_database
 from basestation.db.lock import RecorderLock
 from basestation.db.rescue import RescueJournal, put_back_all
 from basestation.db.schema import migrate
@@ -46,6 +44,7 @@ T = TypeVar("T")
 CALL_TIMEOUT_S = 10.0
 GROUP_COMMIT_S = 0.010
 CLOSE_TIMEOUT_S = 1.0
+FAILING_CALL_TIMEOUT_S = 0.5  # while failing: the caller also reads the receiver
 FILE_CHECK_EVERY_S = 0.5
 
 
@@ -81,7 +80,7 @@ class Store:
         self._identity: tuple[int, int] | None = None
         self._next_file_check = 0.0
         self._recorder_lock = RecorderLock(self.path) if recorder else None
-        _ignore_file_size_signal()
+        ignore_file_size_signal()
         if self._recorder_lock is not None:
             self._recorder_lock.acquire()
         self._ready: Future[None] = Future()
@@ -129,7 +128,10 @@ class Store:
              **kwargs: Any) -> T:
         """Run ``step(db, *args, **kwargs)`` on the writer's connection after the votes
         queued before it, in the same transaction; return its result once committed.
-        StoreError if the database does not answer within ``timeout``."""
+        StoreError if the database does not answer within ``timeout`` (shorter while it
+        fails)."""
+        if self.error:
+            timeout = min(timeout, FAILING_CALL_TIMEOUT_S)
         work = Call((lambda db: step(db, *args, **kwargs)) if args or kwargs else step)
         with self._lock:
             if self._closing:
@@ -311,8 +313,3 @@ class Store:
         self.path, self._journal, self.warning = fresh, RescueJournal(fresh), message
         self._db = self._open(fresh)
 
-
-def _ignore_file_size_signal() -> None:
-    """A file-size limit (``ulimit -f``) must fail a write, not kill the recorder."""
-    with contextlib.suppress(ValueError, AttributeError):  # not the main thread
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
