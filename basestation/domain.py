@@ -8,6 +8,7 @@ has; the vote buffer, tallies, screens and exports follow the question.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
@@ -88,12 +89,36 @@ class Vote(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class QuestionImage:
+    """An image a question's text refers to: its path as written there, and its bytes."""
+
+    path: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class PreparedQuestion:
-    """A question written before class: its text, what it accepts, and its key."""
+    """A question written before class: its text, what it accepts, and its key; from a
+    question set or a bank also the choices' own words, tags, source, licence and the
+    images it refers to (paths relative to its file)."""
 
     text: str
     spec: QuestionSpec = QuestionSpec()
     correct: str | None = None
+    choice_texts: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    source: str | None = None
+    licence: str | None = None
+    images: tuple[QuestionImage, ...] = ()
 
     def __post_init__(self) -> None:
         self.spec.check_key(self.correct)
+        if self.choice_texts and len(self.choice_texts) != self.spec.choices:
+            raise ChoiceError(f"{len(self.choice_texts)} choice texts for "
+                              f"{self.spec.choices} choices")
+
+    @property
+    def bank_id(self) -> str:
+        """The question's identity in every bank: its words and its choices' words."""
+        digest = hashlib.sha256("\x1f".join((self.text, *self.choice_texts)).encode())
+        return digest.hexdigest()[:16]

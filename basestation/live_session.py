@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from basestation.bank_history import history_text
 from basestation.db import Reader, StoreError
 from basestation.domain import PreparedQuestion
 from basestation.live_snapshot import SnapshotMaker, polls_with_correct, stored_rounds
@@ -48,6 +49,7 @@ class LiveSession:
         self._thread: threading.Thread | None = None
         self.ended = False
         self.timer_closes = 0
+        self.history: str | None = None
         self.seen_before: set[str] = set()
         station.buffer.on_instructor = self.instructor_presses.put
         self._snapshots = SnapshotMaker(self)
@@ -121,6 +123,10 @@ class LiveSession:
                 command()
             except (PollStateError, StoreError, ReceiverError, ValueError) as error:
                 self.messages.put(str(error))
+            except Exception as error:  # a failed command must never stop the votes
+                log.exception("a dashboard command failed")
+                self.messages.put(f"that did not work ({type(error).__name__}: {error}); "
+                                  "votes are still recorded")
 
     # -- commands (queued, run by the worker) -----------------------------------
     def submit(self, command: Callable[[], None]) -> None:
@@ -210,10 +216,12 @@ class LiveSession:
 
     def _add_question(self, text: str | None) -> None:
         """A typed text makes an ad-hoc question; otherwise the next prepared one."""
+        self.history = None
         if text is None and self.prepared:
             prepared = self.prepared.pop(0)
-            self.station.polls.add_question(prepared.text, correct=prepared.correct,
-                                            spec=prepared.spec)
+            with Reader(self.station.store.path) as reader:
+                self.history = history_text(reader, prepared)
+            self.station.polls.add_prepared(prepared)
         else:
             self.station.polls.add_question(text)
 

@@ -102,6 +102,8 @@ class SnapshotMaker:
             learning_remote=station.buffer.on_learned is not None,
             timer_closes=live.timer_closes,
             prepared_left=len(live.prepared),
+            choice_texts=question.choice_texts if question else (),
+            question_history=live.history if question else None,
         )
 
 

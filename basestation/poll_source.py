@@ -50,6 +50,10 @@ class LiveState:
     """How many polls the countdown has closed (a change rings the bell)."""
     prepared_left: int = 0
     """Prepared questions (``run --questions``) not opened yet."""
+    choice_texts: tuple[str, ...] = ()
+    """The words of each choice of a prepared question (A first)."""
+    question_history: str | None = None
+    """A prepared question's record from earlier uses (the question bank)."""
 
 
 @dataclass(frozen=True)

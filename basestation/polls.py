@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, replace
 from basestation.db import Store, StoreError
 from basestation.db import commands as sql
 from basestation.db.commands import PollCounters, QuestionRow
-from basestation.domain import ChoiceError, QuestionSpec
+from basestation.domain import ChoiceError, PreparedQuestion, QuestionSpec
 from basestation.votes import BufferSnapshot, VoteBuffer
 
 QuestionInfo = QuestionRow
@@ -75,6 +75,14 @@ class PollController:
         spec = spec or QuestionSpec()
         _check_key(correct, spec)
         self.question = self.store.call(sql.insert_question, session_id, text, correct, spec)
+        return self.question
+
+    def add_prepared(self, prepared: PreparedQuestion) -> QuestionInfo:
+        """A question written before class: its words, choices and key, kept for the bank."""
+        session_id = self._require_session()
+        self._require_no_open_poll("add a question")
+        self.question = self.store.call(sql.insert_question, session_id, prepared.text,
+                                        prepared.correct, prepared.spec, prepared)
         return self.question
 
     def set_correct(self, answer: str | None) -> None:

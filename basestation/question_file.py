@@ -1,7 +1,10 @@
-"""``run --questions FILE``: a prepared list of questions, one per line.
+"""``run --questions FILE``: a prepared set of questions.
 
-Blank lines and lines starting with ``#`` are skipped. Each question takes five
-choices (A-E) and no key; the key is set in class (``c``).
+The file is a text2qti quiz (numbered questions, lettered choices, ``*`` on the key:
+:mod:`basestation.quiz_text2qti`), a Moodle GIFT file (``.gift``:
+:mod:`basestation.quiz_gift`), a question bank's folder (:mod:`basestation.bank`), or
+plain text with one question a line (five choices, no key). Blank lines and ``#``
+lines of plain text are skipped.
 """
 
 from __future__ import annotations
@@ -9,21 +12,42 @@ from __future__ import annotations
 from pathlib import Path
 
 from basestation.domain import PreparedQuestion
+from basestation.question_errors import QuestionFileError
+from basestation.quiz_gift import looks_like_gift, read_gift
+from basestation.quiz_text2qti import looks_like_text2qti, read_text2qti
 from basestation.roster import RosterError
 from basestation.roster_file import read_roster_text
 
+__all__ = ["QuestionFileError", "read_questions"]
 MAX_TEXT = 2000
 
 
-class QuestionFileError(ValueError):
-    """A question file that cannot be used (its message names the file and line)."""
-
-
 def read_questions(path: Path) -> list[PreparedQuestion]:
+    if path.is_dir():
+        from basestation.bank import read_bank
+
+        questions = [entry.question for entry in read_bank(path)]
+    else:
+        text = read_question_text(path)
+        if looks_like_gift(path):
+            questions = read_gift(path, text)
+        elif looks_like_text2qti(text):
+            questions = read_text2qti(path, text)
+        else:
+            questions = _plain_lines(path, text)
+    if not questions:
+        raise QuestionFileError(f"{path}: no question in the file (one question per line)")
+    return questions
+
+
+def read_question_text(path: Path) -> str:
     try:
-        text = read_roster_text(path)  # the same encodings as a roster saved by Excel
+        return read_roster_text(path)  # the same encodings as a roster saved by Excel
     except RosterError as error:
         raise QuestionFileError("; ".join(error.problems)) from None
+
+
+def _plain_lines(path: Path, text: str) -> list[PreparedQuestion]:
     questions = []
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
@@ -33,6 +57,4 @@ def read_questions(path: Path) -> list[PreparedQuestion]:
             raise QuestionFileError(f"{path}:{number}: a question of more than {MAX_TEXT} "
                                     "characters")
         questions.append(PreparedQuestion(line))
-    if not questions:
-        raise QuestionFileError(f"{path}: no question in the file (one question per line)")
     return questions

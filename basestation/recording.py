@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from basestation.assembly import open_station
+from basestation.domain import PreparedQuestion
 from basestation.votes import BufferSnapshot
 
 FLUSH_WAIT_S = 0.5
@@ -29,6 +30,8 @@ class RecordRequest:
     capture: Path | None = None
     anonymous: bool = False
     channel: str | None = None
+    prepared: PreparedQuestion | None = None
+    """A question of a prepared set (``--questions FILE --number N``)."""
 
 
 def record_poll(request: RecordRequest, stop: threading.Event,
@@ -50,7 +53,10 @@ def record_poll(request: RecordRequest, stop: threading.Event,
         if request.revote:
             poll_opener = station.revote
         else:
-            polls.add_question(request.question)
+            if request.prepared is not None:
+                polls.add_prepared(request.prepared)
+            else:
+                polls.add_question(request.question)
             poll_opener = station.open_poll
         poll_opener()
         deadline = None if request.duration is None else time.monotonic() + request.duration

@@ -60,9 +60,9 @@ def test_upgrade_keeps_every_row_and_moves_the_usb_sequence(old_db: Path) -> Non
     # sessions gained where an imported one came from (nothing, for these)
     assert [row[:6] for row in after["sessions"]] == before["sessions"]
     assert all(row[6:] == (None, None) for row in after["sessions"])
-    # questions gained their kind and five choices, nothing else changed
+    # questions gained their kind and five choices, and no bank question; nothing else
     assert [row[:5] for row in after["questions"]] == before["questions"]
-    assert all(row[5:] == ("multiple-choice", 5) for row in after["questions"])
+    assert all(row[5:] == ("multiple-choice", 5, None) for row in after["questions"])
     new_votes = query(old_db, "SELECT id, poll_id, handset, answer, receiver, t_receiver_us, "
                       "t_host, base_seq FROM votes ORDER BY id")
     assert len(new_votes) == len(old_votes) == 114
@@ -78,7 +78,8 @@ def test_upgrade_keeps_every_row_and_moves_the_usb_sequence(old_db: Path) -> Non
     assert migrations == ["0001_initial", "0002_interrupted_polls", "0003_roster",
                           "0004_question_kinds_and_base_seq", "0005_readable_views",
                      "0006_poll_receivers", "0007_vote_order", "0008_imported_sessions",
-                     "0009_enrolments", "0010_one_vote_index_per_poll", "0011_poll_deadline"]
+                     "0009_enrolments", "0010_one_vote_index_per_poll", "0011_poll_deadline",
+                     "0012_question_bank"]
     assert not query(old_db, "SELECT name FROM sqlite_master WHERE name = 'schema_migrations'")
     assert query(old_db, "PRAGMA integrity_check") == [("ok",)]
 

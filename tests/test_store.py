@@ -49,7 +49,8 @@ def test_migrations_apply_once(db_path: Path) -> None:
     assert names == ["0001_initial", "0002_interrupted_polls", "0003_roster",
                      "0004_question_kinds_and_base_seq", "0005_readable_views",
                      "0006_poll_receivers", "0007_vote_order", "0008_imported_sessions",
-                     "0009_enrolments", "0010_one_vote_index_per_poll", "0011_poll_deadline"]
+                     "0009_enrolments", "0010_one_vote_index_per_poll", "0011_poll_deadline",
+                     "0012_question_bank"]
 
 
 def test_votes_are_committed_without_being_asked(db_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from basestation.cli import after_class, live, simulate
+from basestation.cli import after_class, bank, live, simulate, term_command
 
 
 @click.group()
@@ -16,7 +16,8 @@ def main() -> None:
 for command in (live.record, live.run, live.watch, live.demo, simulate.simulate, live.decode,
                 live.devices, live.doctor, after_class.sessions, after_class.export,
                 after_class.analyze, after_class.key, after_class.report, after_class.roster,
-                after_class.grading, after_class.import_classic_command, after_class.recover):
+                after_class.grading, after_class.import_classic_command, after_class.recover,
+                bank.bank, term_command.term):
     main.add_command(command)
 
 __all__ = ["main"]

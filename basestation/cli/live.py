@@ -20,6 +20,11 @@ from drivers.errors import ReceiverError
               help="Receiver URL: serial:///dev/ttyACM0, sim://300?seed=7, …")
 @db_option
 @click.option("--question", help="Text of the question (for the record).")
+@click.option("--questions", "questions_file",
+              type=click.Path(path_type=Path, exists=True),
+              help="A prepared question set (text2qti, GIFT, a bank's folder): with --number.")
+@click.option("--number", type=click.IntRange(min=1),
+              help="Which question of --questions to poll (from 1).")
 @click.option("--session", type=int, help="Continue this session instead of starting one.")
 @click.option("--revote", is_flag=True, help="A second round of the session's latest question.")
 @click.option("--duration", type=click.FloatRange(min=0), help="Stop after this many seconds.")
@@ -31,19 +36,21 @@ from drivers.errors import ReceiverError
 @click.option("--channel", help="Radio channel AA..DD (the handsets' setting).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def record(receiver_urls: tuple[str, ...], db_path: Path | None, question: str | None,
-           session: int | None, revote: bool, duration: float | None, course: str | None,
-           capture: Path | None, anonymous: bool, channel: str | None, as_json: bool) -> None:
+           questions_file: Path | None, number: int | None, session: int | None,
+           revote: bool, duration: float | None, course: str | None, capture: Path | None,
+           anonymous: bool, channel: str | None, as_json: bool) -> None:
     """Record one poll until DURATION ends, the receiver ends, or Ctrl-C / SIGTERM."""
     from basestation.polls import PollStateError
     from basestation.recording import RecordRequest, record_poll
 
     if revote and session is None:
         raise click.UsageError("--revote needs --session ID")
+    prepared = _prepared_question(questions_file, number, question)
     if anonymous and capture is not None:
         raise click.UsageError("a capture holds every handset's ID: it cannot be made of an "
                                "--anonymous session")
     request = RecordRequest(receiver_urls, resolve_db(db_path), question, session, revote,
-                            duration, course, capture, anonymous, channel)
+                            duration, course, capture, anonymous, channel, prepared)
     stop = stop_on_signals()
     if not as_json:
         click.echo(f"recording from {' + '.join(receiver_urls)} into {request.db_path}; "
@@ -129,9 +136,9 @@ def doctor() -> None:
               "students.")
 @click.option("--capture", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write what the receiver sent to this capture file (.gz compresses).")
-@click.option("--questions", "questions_file",
-              type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="Prepared questions, one per line: n opens the next one.")
+@click.option("--questions", "questions_file", type=click.Path(path_type=Path, exists=True),
+              help="Prepared questions (text2qti, GIFT, a bank's folder, or one per line): "
+              "n opens the next one.")
 def run(receiver_urls: tuple[str, ...], db_path: Path | None, course: str | None,
         instructor: str | None, countdown: float | None, hide_results: bool,
         anonymous: bool, capture: Path | None, questions_file: Path | None) -> None:
@@ -172,6 +179,27 @@ def run(receiver_urls: tuple[str, ...], db_path: Path | None, course: str | None
     except (ReceiverError, StoreError) as error:
         raise click.ClickException(str(error)) from error
     _tell_what_was_saved(done)
+
+
+def _prepared_question(questions_file: Path | None, number: int | None,
+                       question: str | None) -> Any:
+    """Question ``number`` of a prepared set, or None when none is asked for."""
+    from basestation.question_file import QuestionFileError, read_questions
+
+    if (questions_file is None) != (number is None):
+        raise click.UsageError("--questions FILE and --number N go together")
+    if questions_file is None or number is None:
+        return None
+    if question is not None:
+        raise click.UsageError("choose one of --question and --questions")
+    try:
+        questions = read_questions(questions_file)
+    except QuestionFileError as error:
+        raise click.ClickException(str(error)) from error
+    if number > len(questions):
+        raise click.ClickException(f"{questions_file} has {len(questions)} question(s), "
+                                   f"not {number}")
+    return questions[number - 1]
 
 
 def _tell_what_was_saved(done: Any) -> None:

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from basestation.db.bank import keep_question
 from basestation.db.connection import StoreError, new_id
-from basestation.domain import ChoiceError, QuestionSpec
+from basestation.domain import ChoiceError, PreparedQuestion, QuestionSpec
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class QuestionRow:
     text: str | None
     correct: str | None
     spec: QuestionSpec = field(default_factory=QuestionSpec)
+    choice_texts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,14 +71,20 @@ def close_interrupted_polls(db: sqlite_utils.Database) -> int:
 
 
 def insert_question(db: sqlite_utils.Database, session_id: int, text: str | None,
-                    correct: str | None, spec: QuestionSpec) -> QuestionRow:
+                    correct: str | None, spec: QuestionSpec,
+                    prepared: PreparedQuestion | None = None) -> QuestionRow:
+    """A new question; one ``prepared`` before class is also kept as it was written."""
     number = 1 + int(next(iter(db.query(
         "SELECT COALESCE(MAX(number), 0) AS n FROM questions WHERE session_id = ?",
         [session_id])))["n"])
+    if prepared is not None:
+        keep_question(db, prepared)
     row_id = new_id(db.table("questions").insert(
         {"session_id": session_id, "number": number, "text": text, "correct": correct,
-         "kind": spec.kind.value, "choices": spec.choices}))
-    return QuestionRow(row_id, session_id, number, text, correct, spec)
+         "kind": spec.kind.value, "choices": spec.choices,
+         "bank_id": prepared.bank_id if prepared else None}))
+    return QuestionRow(row_id, session_id, number, text, correct, spec,
+                       prepared.choice_texts if prepared else ())
 
 
 def set_correct(db: sqlite_utils.Database, question_id: int, correct: str | None) -> None:

@@ -12,9 +12,11 @@ from typing import Any
 
 import sqlite_utils
 
+from basestation.db import bank
 from basestation.db.connection import StoreError, open_existing
 from basestation.db.roster import grading_rules, session_owners
 from basestation.db.schema import migrations
+from basestation.domain import PreparedQuestion
 
 Row = dict[str, Any]
 
@@ -124,6 +126,16 @@ class Reader:
     def votes_after(self, poll_id: int, vote_id: int) -> list[Row]:
         return self._rows("SELECT id, handset, answer FROM votes WHERE poll_id = ? AND id > ? "
                           "ORDER BY id", [poll_id, vote_id])
+
+    # -- the question bank --------------------------------------------------------------
+    def kept_questions(self) -> dict[str, PreparedQuestion]:
+        return bank.kept_questions(self._db)
+
+    def imported_uses(self) -> dict[str, list[Row]]:
+        return bank.imported_uses(self._db)
+
+    def asked_questions(self) -> list[Row]:
+        return bank.asked_questions(self._db)
 
     # -- grading ------------------------------------------------------------------------
     def grading_rules(self, course: str | None) -> dict[str, float] | None:

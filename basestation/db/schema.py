@@ -167,6 +167,22 @@ def _poll_deadline(db: sqlite_utils.Database) -> None:
     db.table("polls").add_column("closes_at", float)
 
 
+@migrations(name="0012_question_bank")
+def _question_bank(db: sqlite_utils.Database) -> None:
+    """Prepared questions as they were asked (words, choices, key, tags, images), and the
+    uses of questions imported from colleagues' banks (counts only, never a handset)."""
+    db.table("bank_questions").create(
+        {"id": str, "text": str, "choice_count": int, "choices": str, "correct": str,
+         "tags": str, "source": str, "licence": str}, pk="id")
+    db.table("bank_images").create({"question": str, "path": str, "data": bytes},
+                                   pk=("question", "path"),
+                                   foreign_keys=[("question", "bank_questions", "id")])
+    db.table("bank_uses").create({"id": str, "question": str, "record": str}, pk="id",
+                                 foreign_keys=[("question", "bank_questions", "id")])
+    db.table("questions").add_column("bank_id", str)
+    db.table("questions").create_index(["bank_id"])
+
+
 def _adopt_legacy_records(db: sqlite_utils.Database) -> None:
     """Release 0.1.0's own migration records become ``sqlite_utils`` records."""
     if LEGACY_TABLE not in db.table_names():

@@ -190,8 +190,9 @@ class Store:
     # -- the writer thread -------------------------------------------------
     def _run(self) -> None:
         try:
-            self._db = self._open(self.path)
-            migrate(self._db)
+            self._db = self._open(self.path, wal=False)
+            migrate(self._db)  # a new file's schema is written without a WAL: it stays small
+            self._db.enable_wal()
             if self._recorder_lock is not None:
                 self._put_back_journals()
         except Exception as error:  # handed to the constructor's caller
@@ -203,10 +204,11 @@ class Store:
         finally:
             self._db.close()
 
-    def _open(self, path: Path) -> sqlite_utils.Database:
+    def _open(self, path: Path, wal: bool = True) -> sqlite_utils.Database:
         create_private_file(path)
         db = open_database(path)
-        db.enable_wal()
+        if wal:
+            db.enable_wal()
         db.execute("PRAGMA synchronous = FULL")
         self._identity = takeover.identity(path)
         return db

@@ -50,6 +50,7 @@ class DashboardScreen(PollScreen):
         Binding("plus", "app.more_time", "+10 s", key_display="+"),
         Binding("minus", "app.less_time", "-10 s", key_display="-"),
         Binding("t", "app.edit_text", "Text", show=False),
+        Binding("p", "app.toggle_history", "Past", show=False),
         Binding("i", "app.learn_remote", "Learn remote", show=False),
         Binding("l", "app.session", "List", show=False),
     ]
@@ -63,6 +64,7 @@ HELP = [("s", "start a poll (the first question, or the next prepared one)"),
         ("k", "reveal or hide the key (results shown)"), ("c", "set the key: none, A, B, …"),
         ("+ / -", "10 s more or less on the countdown (starts one if none runs)"),
         ("t", "type or correct the question's text"),
+        ("p", "show or hide a prepared question's record from earlier uses"),
         ("i", "learn the instructor remote: press any of its buttons"),
         ("l", "the session so far; enter opens a question"),
         ("? / Ctrl+P", "this help / the command palette"), ("q, Ctrl+Q", "quit (asks first)")]
@@ -104,8 +106,11 @@ class DashboardApp(PollViewApp):
         """Read one snapshot and redraw; tell what changed; handle instructor presses."""
         previous, self.state = self.state, self.live.state()
         state = self.state
-        if state.question != previous.question and self.projector_mode:
-            self.hide_results, self.show_key = True, False
+        if state.question != previous.question:
+            if self.projector_mode:
+                self.hide_results = True
+            # a key prepared before class stays hidden until revealed (k)
+            self.show_key = not self.hide_results and not state.correct
         self.paint(state, receiver_line(state), self.hint)
         if _controls(previous) != _controls(state):
             self.refresh_bindings()
@@ -194,6 +199,10 @@ class DashboardApp(PollViewApp):
     def action_conceal_key(self) -> None:
         self.show_key = False
         self.refresh_bindings()
+        self.refresh_view()
+
+    def action_toggle_history(self) -> None:
+        self.show_history = not self.show_history
         self.refresh_view()
 
     def action_more_time(self) -> None:

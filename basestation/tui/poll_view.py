@@ -71,6 +71,8 @@ class PollViewApp(App[None]):
         super().__init__()
         self.hide_results = hide_results
         self.show_key = not hide_results
+        self.show_history = True
+        """A prepared question's record from earlier uses (never in projector mode)."""
         self.redraws = 0
         self.main = self.SCREEN(self._live_view_ready)
 
@@ -95,8 +97,8 @@ class PollViewApp(App[None]):
         hidden = self.hide_results
         show_key = self.show_key and not hidden
         main.title_panel.set_text(poll_title(state))
-        main.question_panel.set_text(question_text(state))
-        main.question_panel.display = bool(state.question_text)
+        main.question_panel.set_text(question_text(state, self.show_history and not hidden))
+        main.question_panel.display = bool(state.question_text or state.choice_texts)
         main.figures_panel.set_text(poll_figures(state, show_key))
         main.hint_panel.display = self.NEXT_STEPS
         if self.NEXT_STEPS:

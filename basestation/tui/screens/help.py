@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 
 class HelpScreen(ModalScreen[None]):
+    AUTO_FOCUS = "#help"  # the arrow keys scroll it
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "app.pop_screen", "Close")]
 

@@ -27,9 +27,16 @@ def poll_title(state: LiveState) -> Text:
     return text
 
 
-def question_text(state: LiveState) -> Text:
-    """The question's own words on their own lines (never markup)."""
-    return Text(shown(state.question_text), style="bold") if state.question_text else Text()
+def question_text(state: LiveState, history: bool = False) -> Text:
+    """The question's own words on their own lines, then its choices' (never markup);
+    ``history``: its record from earlier uses too."""
+    text = Text(shown(state.question_text), style="bold") if state.question_text else Text()
+    for letter, words in zip(state.answers, state.choice_texts, strict=False):
+        text.append(f"\n{letter}  ", style="bold cyan")
+        text.append(shown(words))
+    if history and state.question_history:
+        text.append(f"\nbefore: {state.question_history}", style="italic dim")
+    return text
 
 
 def poll_figures(state: LiveState, show_key: bool) -> Text:

@@ -1,0 +1,132 @@
+"""Question sets in text2qti's Markdown quiz format, read by the ``text2qti`` package, so
+that the file an instructor polls from also becomes a Canvas quiz (``text2qti FILE``).
+
+A numbered question, lettered choices, ``*`` on the correct ones::
+
+    % tags: forces, Newton 3
+    % source: after Mazur, Peer Instruction (1997)
+    % licence: CC BY 4.0
+    1.  A truck hits a fly. Which force is larger?
+    a)  the truck's on the fly
+    *b) they are equal
+    c)  the fly's on the truck
+
+``%`` lines are comments to text2qti; those just above a question give its tags,
+source and licence. ``[*]`` / ``[ ]`` choices (several correct) work as well.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from pathlib import Path
+
+from basestation.domain import (
+    ANSWER_LETTERS,
+    ChoiceError,
+    PreparedQuestion,
+    QuestionImage,
+    QuestionSpec,
+)
+from basestation.question_errors import QuestionFileError
+
+POLLABLE = ("multiple_choice_question", "true_false_question", "multiple_answers_question")
+METADATA = re.compile(r"^%\s*(tags|source|licence|license)\s*:\s*(.*?)\s*$", re.IGNORECASE)
+IMAGE = re.compile(r"!\[[^\]]*\]\(\s*([^)\s]+)")
+NUMBERED = re.compile(r"^\d+\.\s+\S")
+
+
+def looks_like_text2qti(text: str) -> bool:
+    """Its first line that is neither blank nor a comment starts a numbered question or
+    names the quiz."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith(("%", "#")):
+            continue
+        return bool(NUMBERED.match(stripped)) or stripped.lower().startswith("quiz title:")
+    return False
+
+
+def read_text2qti(path: Path, text: str) -> list[PreparedQuestion]:
+    from text2qti.config import Config
+    from text2qti.err import Text2qtiError
+    from text2qti.quiz import Question, Quiz
+
+    try:
+        with contextlib.chdir(path.parent):  # text2qti reads images beside the file
+            quiz = Quiz(text, config=Config(), source_name=str(path))
+    except Text2qtiError as error:
+        raise QuestionFileError(" ".join(str(error).split())) from None
+    lines = text.splitlines()
+    questions = []
+    for question in quiz.questions_and_delims:
+        if not isinstance(question, Question):
+            continue
+        where = f"{path}:{question.linenum_start}"
+        if question.type not in POLLABLE:
+            raise QuestionFileError(f"{where}: only multiple-choice questions can be polled "
+                                    f"(this one is {question.type})")
+        choices = tuple(" ".join(choice.choice_raw.split()) for choice in question.choices)
+        key = "".join(ANSWER_LETTERS[i] for i, choice in enumerate(question.choices)
+                      if choice.correct) or None
+        metadata = _metadata_above(lines, question.linenum_start)
+        try:
+            questions.append(PreparedQuestion(
+                question.question_raw.strip(), QuestionSpec(choices=len(choices)), key,
+                choices, tags=metadata.get("tags", ()), source=_one(metadata, "source"),
+                licence=_one(metadata, "licence"),
+                images=_images(path.parent, question.question_raw)))
+        except ChoiceError as error:
+            raise QuestionFileError(f"{where}: {error}") from None
+    return questions
+
+
+def _images(folder: Path, markdown: str) -> tuple[QuestionImage, ...]:
+    """The local images the text shows (text2qti has checked that they exist)."""
+    return tuple(QuestionImage(ref, (folder / ref).read_bytes())
+                 for ref in dict.fromkeys(IMAGE.findall(markdown))
+                 if not ref.startswith(("http://", "https://")))
+
+
+def _metadata_above(lines: list[str], first_line: int) -> dict[str, tuple[str, ...]]:
+    """``% key: value`` comment lines directly above line ``first_line`` (from 1)."""
+    found: dict[str, tuple[str, ...]] = {}
+    index = first_line - 2
+    while index >= 0 and (match := METADATA.match(lines[index].strip())):
+        name = "licence" if match[1].lower() == "license" else match[1].lower()
+        values = [v.strip() for v in match[2].split(",")] if name == "tags" else [match[2]]
+        found[name] = tuple(v for v in values if v)
+        index -= 1
+    return found
+
+
+def _one(metadata: dict[str, tuple[str, ...]], name: str) -> str | None:
+    values = metadata.get(name)
+    return values[0] if values else None
+
+
+def write_text2qti(questions: list[PreparedQuestion], title: str) -> str:
+    """The questions as a text2qti quiz (choices lettered, ``*`` on the key)."""
+    out = [f"Quiz title: {title}", ""]
+    for number, question in enumerate(questions, start=1):
+        if question.tags:
+            out.append(f"% tags: {', '.join(question.tags)}")
+        if question.source:
+            out.append(f"% source: {question.source}")
+        if question.licence:
+            out.append(f"% licence: {question.licence}")
+        out.append(f"{number}.  " + question.text.replace("\n", "\n    "))
+        several = len(question.correct or "") > 1
+        keys = question.correct or ""
+        for letter, choice in zip(ANSWER_LETTERS, _choice_words(question), strict=False):
+            right = letter in keys
+            if several:
+                out.append(f"{'[*]' if right else '[ ]'} {choice}")
+            else:
+                out.append(f"{'*' if right else ''}{letter.lower()}) {choice}")
+        out.append("")
+    return "\n".join(out)
+
+
+def _choice_words(question: PreparedQuestion) -> tuple[str, ...]:
+    return question.choice_texts or question.spec.answers

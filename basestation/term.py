@@ -1,0 +1,106 @@
+"""The term's picture of one course: who takes part, how fast, and what discussion did.
+
+Per session: how many handsets voted and what share of the roster that is (of the
+handsets heard over the term when the course has no roster), the same per question
+(vote 1), and the spread of response times (median and 90th percentile of the time
+from a poll's opening to each handset's first vote, over the session's first rounds).
+Over the term: the share of the roster that voted at least once, the students who
+have not answered in the last N sessions (by name; an anonymous session only counts,
+it names nobody), and the normalized gain of every question that had a revote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from basestation.analysis import PollRound, compare_rounds, response_times
+from basestation.db import Reader
+from basestation.domain import choices_of
+from basestation.timefmt import local_date
+
+DEFAULT_ABSENT_SESSIONS = 3
+
+
+@dataclass(frozen=True)
+class _Session:
+    summary: dict[str, Any]
+    handsets: set[str]
+    students: set[int] | None
+    """Students who voted (None: an anonymous session, which names nobody)."""
+
+
+def term_picture(reader: Reader, course: str,
+                 absent_sessions: int = DEFAULT_ABSENT_SESSIONS) -> dict[str, Any]:
+    rows = [row for row in reader.sessions() if row["course"] == course]
+    roster = reader.students(course)  # the course's roster, else every student known
+    sessions = [_session(reader, row) for row in rows]
+    heard = set().union(*(s.handsets for s in sessions)) if sessions else set()
+    base = len(roster) or len(heard)
+    for session in sessions:
+        _rates(session.summary, base)
+    named = [s for s in sessions if s.students is not None]
+    took_part = set().union(*(s.students or set() for s in named)) if named else set()
+    window = sessions[-absent_sessions:] if absent_sessions else []
+    return {
+        "course": course,
+        "roster": len(roster) or None,
+        "rates_of": "roster" if roster else "handsets heard this term",
+        "sessions": [s.summary for s in sessions],
+        "roster_share": round(len(took_part & {s["id"] for s in roster}) / len(roster), 3)
+        if roster and named else None,
+        "absent_sessions": len(window),
+        "absent": _absent(roster, window),
+        "gains": [gain for s in sessions for gain in s.summary.pop("_gains")],
+    }
+
+
+def _session(reader: Reader, row: dict[str, Any]) -> _Session:
+    session_id = row["session"]
+    info = reader.session(session_id)
+    anonymous = bool(info.get("anonymous"))
+    owners = {} if anonymous else reader.session_owners(session_id)
+    handsets: set[str] = set()
+    questions, firsts, gains = [], [], []
+    for question in reader.questions(session_id):
+        rounds = reader.question_rounds(question["id"])
+        if not rounds:
+            continue
+        first = rounds[0]
+        handsets |= first["latest"].keys() | {h for r in rounds for h in r["latest"]}
+        firsts.append(PollRound(first["id"], first["round"], first["opened_at"],
+                                first["latest"], first["first"]))
+        questions.append({"question": question["number"], "text": question["text"],
+                          "voters": len(first["latest"])})
+        if len(rounds) > 1:
+            comparison = compare_rounds(first["latest"], rounds[-1]["latest"],
+                                        question["correct"], choices_of(question["choices"]))
+            gains.append({"session": session_id, "date": local_date(row["started_at"]),
+                          "question": question["number"], "text": question["text"],
+                          "gain": None if comparison.gain is None else
+                          round(comparison.gain, 3), "paired": comparison.paired})
+    times = response_times(PollRound(0, 1, 0.0, {}, {
+        f"{poll.poll}:{h}": at - poll.opened_at for poll in firsts
+        for h, at in poll.first_vote_at.items()}))
+    summary = {"session": session_id, "date": local_date(row["started_at"]),
+               "anonymous": anonymous, "voters": len(handsets), "questions": questions,
+               "response_times": times, "_gains": gains}
+    students = None if anonymous else {owners[h] for h in handsets if h in owners}
+    return _Session(summary, handsets, students)
+
+
+def _rates(summary: dict[str, Any], base: int) -> None:
+    summary["response_rate"] = round(summary["voters"] / base, 3) if base else None
+    for question in summary["questions"]:
+        question["response_rate"] = round(question["voters"] / base, 3) if base else None
+
+
+def _absent(roster: list[dict[str, Any]], window: list[_Session]) -> list[dict[str, str]] | None:
+    """Roster students with no vote in the window's named sessions (None: no roster, or
+    only anonymous sessions in it)."""
+    named = [s for s in window if s.students is not None]
+    if not roster or not named:
+        return None
+    answered = set().union(*(s.students or set() for s in named))
+    return [{"student_id": s["student_id"], "name": s["name"] or ""}
+            for s in roster if s["id"] not in answered]
