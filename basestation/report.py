@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from basestation.analysis import gain_text
 from basestation.domain import DEFAULT_ANSWERS, correct_answers
 
+matplotlib.rcParams["svg.hashsalt"] = "basestation"  # the same data, the same page
 ROUND_COLOURS = ("#4c72b0", "#dd8452")
 CORRECT_EDGE = "#2ca02c"
 
@@ -66,7 +67,7 @@ def question_figure(question: dict[str, Any]) -> Figure:
 
 def svg(figure: Figure) -> str:
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg")
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(figure)
     text = buffer.getvalue()
     return text[text.index("<svg"):]  # drop the XML prolog and DOCTYPE for inline use

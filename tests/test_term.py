@@ -95,5 +95,9 @@ def test_term_text_and_private_page(tmp_path: Path) -> None:
     assert page.stat().st_mode & 0o777 == 0o600
     html = page.read_text()
     assert html.count("<svg") >= 1 and "response rate per session" in html
+    report = tmp_path / "report-term.html"
+    done = run_cli("report", "--db", str(db), "--course", COURSE, "-o", str(report))
+    assert done.returncode == 0, done.stderr
+    assert report.read_text() == html  # the same page, as a page of the report
     missing = run_cli("term", "--db", str(db), "--course", "NOPE")
     assert missing.returncode == 1 and "no session of the course 'NOPE'" in missing.stderr

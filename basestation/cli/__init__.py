@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from basestation.cli import after_class, bank, live, simulate, term_command
+from basestation.cli import after_class, bank, live, reports, simulate, term_command
 
 
 @click.group()
@@ -15,7 +15,7 @@ def main() -> None:
 
 for command in (live.record, live.run, live.watch, live.demo, simulate.simulate, live.decode,
                 live.devices, live.doctor, after_class.sessions, after_class.export,
-                after_class.analyze, after_class.key, after_class.report, after_class.roster,
+                reports.analyze, after_class.key, reports.report, after_class.roster,
                 after_class.grading, after_class.import_classic_command, after_class.recover,
                 bank.bank, term_command.term):
     main.add_command(command)

@@ -1,4 +1,4 @@
-"""The after-class commands: sessions, exports, keys, analysis, reports, rosters,
+"""The after-class commands: sessions, exports, keys, rosters,
 grading rules and imports. They read and edit the database; no receiver involved."""
 
 from __future__ import annotations
@@ -127,32 +127,6 @@ def roster_assign(db_path: Path | None, handset: str, student_id: str,
     click.echo(f"{handset} -> {student_id}" + (f" in session {session_id}" if session_id else ""))
 
 
-@click.command()
-@db_option
-@click.option("--session", "session_id", type=int, required=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="The HTML file to write (mode 0600).")
-@click.option("--force", is_flag=True, help="Replace a file basestation did not write.")
-def report(db_path: Path | None, session_id: int, output: Path, force: bool) -> None:
-    """A self-contained HTML report of a session, with a chart per question."""
-    from basestation.report import render_report
-    from basestation.session_analysis import analyze_session
-
-    try:
-        with db.Reader(resolve_db(db_path)) as reader:
-            analysis = analyze_session(reader, session_id)
-    except StoreError as error:
-        raise click.ClickException(str(error)) from error
-    from basestation.outfiles import OutputError, private_output
-
-    try:
-        with private_output(output, database=resolve_db(db_path), force=force) as stream:
-            stream.write(render_report(analysis, f"Session {session_id}"))
-    except OutputError as error:
-        raise click.ClickException(str(error)) from error
-    click.echo(f"wrote {output}")
-
-
 @click.command("import-classic")
 @db_option
 @click.option("--course", help="Course name of the imported sessions.")
@@ -228,44 +202,6 @@ def key(db_path: Path | None, session_id: int, number: int, answer: str) -> None
     except StoreError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"session {session_id}, question {number}: correct answer {value or 'none'}")
-
-
-@click.command()
-@db_option
-@click.option("--session", "session_id", type=int, required=True)
-@click.option("--json", "as_json", is_flag=True)
-def analyze(db_path: Path | None, session_id: int, as_json: bool) -> None:
-    """Peer Instruction figures of a session: tallies, percent correct, switching, gain."""
-    from basestation.analysis import gain_text
-    from basestation.session_analysis import analyze_session
-    from basestation.textsafe import shown
-
-    try:
-        with db.Reader(resolve_db(db_path)) as reader:
-            report = analyze_session(reader, session_id)
-    except StoreError as error:
-        raise click.ClickException(str(error)) from error
-    if as_json:
-        click.echo(json.dumps(report))
-        return
-    for question in report["questions"]:
-        text = f": {shown(question['text'])}" if question.get("text") else ""
-        click.echo(f"Question {question['question']} (correct {question['correct'] or '-'})"
-                   f"{text}")
-        for figures in question["rounds"]:
-            counts = "  ".join(f"{a} {c}" for a, c in figures["counts"].items())
-            right = figures["percent_correct"]
-            click.echo(f"  vote {figures['round']}: {figures['voters']} voters  {counts}"
-                       + ("" if right is None else f"  {right}% correct"))
-        if "paired" in question:
-            switches = question["switches"]
-            gain = question["gain"]
-            click.echo(f"  {question['paired']} voted twice"
-                       + ("" if switches is None else
-                          f"; RR {switches['RR']} WR {switches['WR']} RW {switches['RW']} "
-                          f"WW {switches['WW_same']}+{switches['WW_diff']}")
-                       + f"; normalized gain {gain_text(gain, question['paired'])}")
-        click.echo(f"  {question.get('hint', '')}")
 
 
 @click.command()

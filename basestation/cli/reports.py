@@ -1,0 +1,97 @@
+"""The commands that read a session back: ``analyze`` and ``report``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from basestation import db
+from basestation.cli.options import db_option, resolve_db
+from basestation.db import StoreError
+
+
+@click.command()
+@db_option
+@click.option("--session", "session_id", type=int, required=True)
+@click.option("--json", "as_json", is_flag=True)
+def analyze(db_path: Path | None, session_id: int, as_json: bool) -> None:
+    """Peer Instruction figures of a session: tallies, percent correct, switching, gain."""
+    from basestation.analysis import gain_text
+    from basestation.session_analysis import analyze_session
+    from basestation.textsafe import shown
+
+    try:
+        with db.Reader(resolve_db(db_path)) as reader:
+            report = analyze_session(reader, session_id)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(json.dumps(report))
+        return
+    for question in report["questions"]:
+        text = f": {shown(question['text'])}" if question.get("text") else ""
+        click.echo(f"Question {question['question']} (correct {question['correct'] or '-'})"
+                   f"{text}")
+        for figures in question["rounds"]:
+            counts = "  ".join(f"{a} {c}" for a, c in figures["counts"].items())
+            right = figures["percent_correct"]
+            click.echo(f"  vote {figures['round']}: {figures['voters']} voters  {counts}"
+                       + ("" if right is None else f"  {right}% correct"))
+        if "paired" in question:
+            switches = question["switches"]
+            gain = question["gain"]
+            click.echo(f"  {question['paired']} voted twice"
+                       + ("" if switches is None else
+                          f"; RR {switches['RR']} WR {switches['WR']} RW {switches['RW']} "
+                          f"WW {switches['WW_same']}+{switches['WW_diff']}")
+                       + f"; normalized gain {gain_text(gain, question['paired'])}")
+        click.echo(f"  {question.get('hint', '')}")
+
+
+@click.command()
+@db_option
+@click.option("--session", "session_id", type=int, help="A session's page.")
+@click.option("--course", help="Instead: the term's page of this course (it names students).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The HTML file to write (mode 0600).")
+@click.option("--force", is_flag=True, help="Replace a file basestation did not write.")
+def report(db_path: Path | None, session_id: int | None, course: str | None, output: Path,
+           force: bool) -> None:
+    """A self-contained HTML report: a session's, with a chart per question, or the term's
+    of a course (as ``term --html``)."""
+    from basestation.outfiles import OutputError, private_output
+
+    if (session_id is None) == (course is None):
+        raise click.UsageError("choose one of --session ID and --course NAME")
+    try:
+        with db.Reader(resolve_db(db_path)) as reader:
+            page = _session_page(reader, session_id) if session_id is not None else \
+                _term_page(reader, course or "")
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    try:
+        with private_output(output, database=resolve_db(db_path), force=force) as stream:
+            stream.write(page)
+    except OutputError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"wrote {output}")
+
+
+def _session_page(reader: Any, session_id: int) -> str:
+    from basestation.report import render_report
+    from basestation.session_analysis import analyze_session
+
+    return render_report(analyze_session(reader, session_id), f"Session {session_id}")
+
+
+def _term_page(reader: Any, course: str) -> str:
+    from basestation.term import term_picture
+    from basestation.term_report import render_term
+
+    picture = term_picture(reader, course)
+    if not picture["sessions"]:
+        raise click.ClickException(f"no session of the course {course!r}")
+    return render_term(picture)
