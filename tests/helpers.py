@@ -107,6 +107,30 @@ def one_json(text: str) -> dict[str, Any]:
 CLASS_URL = "sim://40?seed=12&speed=300&questions=2&revote=1&end=0"
 
 
+def latest_of_poll(db: Path, poll_id: int) -> dict[str, str]:
+    """Each handset's last accepted answer in a poll, read with SQL of the test's own."""
+    return dict(query(db, "SELECT handset, answer FROM votes v WHERE poll_id = ? AND seq = "
+                      "(SELECT MAX(seq) FROM votes w WHERE w.poll_id = v.poll_id AND "
+                      "w.handset = v.handset)", poll_id))
+
+
+def rounds_of_question(db: Path, session: int, number: int) -> list[dict[str, str]]:
+    """``latest_of_poll`` of each round of question ``number`` of a session."""
+    polls = query(db, "SELECT p.id FROM polls p JOIN questions q ON q.id = p.question_id "
+                  "WHERE q.session_id = ? AND q.number = ? ORDER BY p.round", session, number)
+    return [latest_of_poll(db, poll) for (poll,) in polls]
+
+
+def play_steps(live: Any, receiver: SimReceiver, steps: list[Any]) -> None:
+    """Each step (start, stop, revote …), then the live session until its round is played."""
+    for step in steps:
+        step()
+        live.step()
+        while not receiver.round_finished:
+            live.step()
+        live.step()
+
+
 def play_class(db: Path, anonymous: bool = False, url: str = CLASS_URL,
                course: str = "PHYS 101") -> tuple[SimReceiver, list[dict[str, object]]]:
     """Two questions, each with a revote, played through a live session into ``db``."""
@@ -115,18 +139,13 @@ def play_class(db: Path, anonymous: bool = False, url: str = CLASS_URL,
     with open_station(receiver, db) as station:
         station.polls.start_session(course=course, anonymous=anonymous)
         live = live_session(station)
-        steps = (live.start_poll, live.stop_poll, live.revote, live.stop_poll,
-                 live.next_question, live.start_poll, live.stop_poll, live.revote,
-                 live.stop_poll)
-        for step in steps:
-            step()
-            live.step()
-            while not receiver.round_finished:
-                live.step()
-            live.step()
+        play_steps(live, receiver, [live.start_poll, live.stop_poll, live.revote,
+                                    live.stop_poll, live.next_question, live.start_poll,
+                                    live.stop_poll, live.revote, live.stop_poll])
         live.stop()
     return receiver, receiver.scenario.truth()
 
 
-__all__ = ["committed_votes", "count_rows", "finish", "one_json", "play_class", "query", "run_cli",
+__all__ = ["committed_votes", "count_rows", "finish", "latest_of_poll", "one_json",
+           "play_class", "play_steps", "query", "rounds_of_question", "run_cli",
            "simulated_pty", "start_record", "sys", "wait_for"]

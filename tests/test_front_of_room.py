@@ -17,7 +17,7 @@ from basestation.tui.screens.help import HelpScreen
 from basestation.tui.screens.session import SessionScreen
 from basestation.tui.screens.text_entry import QuestionTextScreen
 from simulators.classroom import ClassroomModel
-from tests.helpers import query, run_cli
+from tests.helpers import latest_of_poll, query, run_cli
 from tests.pilot import (
     dashboard,
     painted,
@@ -120,11 +120,9 @@ async def test_session_list_opens_the_chosen_row_refreshes_and_shows_local_times
             assert dt.datetime.fromtimestamp(epoch).strftime("%H:%M:%S") in text
         key_b = query(db_path, "SELECT p.id FROM polls p JOIN questions q ON q.id = "
                       "p.question_id WHERE q.number = 1")[0][0]
-        right = query(db_path, "SELECT COUNT(*) FROM votes v WHERE poll_id = ? AND answer = 'B' "
-                      "AND seq = (SELECT MAX(seq) FROM votes w WHERE w.poll_id = v.poll_id "
-                      "AND w.handset = v.handset)", key_b)[0][0]
-        voters = query(db_path, "SELECT COUNT(DISTINCT handset) FROM votes WHERE poll_id = ?",
-                       key_b)[0][0]
+        latest = latest_of_poll(db_path, key_b)
+        right = sum(1 for answer in latest.values() if answer == "B")
+        voters = len(latest)
         assert f"{right / voters:.0%}" in text
         await pilot.press("down", "enter")  # the second row: question 2
         await until(pilot, lambda: isinstance(app.screen, ComparisonScreen))

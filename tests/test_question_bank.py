@@ -14,7 +14,7 @@ from basestation.question_file import read_questions
 from drivers.registry import receiver_for_url
 from simulators.classroom import ClassroomModel
 from simulators.sim_receiver import SimReceiver
-from tests.helpers import query, run_cli
+from tests.helpers import play_steps, query, rounds_of_question, run_cli
 
 STUDENTS = 60
 URL = f"sim://{STUDENTS}?seed=21&speed=400&questions=5&revote=1&end=0"
@@ -74,14 +74,9 @@ def teach(db: Path, questions_file: Path, roster: Path | None = None) -> None:
     with open_station(receiver, db) as station:
         station.polls.start_session(course="PHYS 101")
         live = live_session(station, prepared=read_questions(questions_file))
-        steps = [live.start_poll, live.stop_poll, live.revote, live.stop_poll]
         for number in range(5):
-            for step in ([live.next_question, *steps[:1]] if number else steps[:1]) + steps[1:]:
-                step()
-                live.step()
-                while not receiver.round_finished:
-                    live.step()
-                live.step()
+            play_steps(live, receiver, ([live.next_question] if number else []) + [
+                live.start_poll, live.stop_poll, live.revote, live.stop_poll])
         live.stop()
 
 
@@ -137,12 +132,7 @@ def test_the_history_is_what_happened_in_class(taught: tuple[Path, Path, Path],
         (path,) = [p for p in out.glob("*.json") if json.loads(p.read_text())["text"] == text]
         document = json.loads(path.read_text())
         (use,) = document["uses"]
-        polls = [row[0] for row in query(db, "SELECT p.id FROM polls p JOIN questions q ON "
-                                         "q.id = p.question_id WHERE q.number = ? ORDER BY "
-                                         "p.round", number)]
-        latest = [dict(query(db, "SELECT handset, answer FROM votes v WHERE poll_id = ? AND "
-                             "seq = (SELECT MAX(seq) FROM votes w WHERE w.poll_id = v.poll_id "
-                             "AND w.handset = v.handset)", poll)) for poll in polls]
+        latest = rounds_of_question(db, 1, number)
         for record, answers in zip((use["vote1"], use["revote"]), latest, strict=True):
             counts = Counter(answers.values())
             assert record["n"] == len(answers)

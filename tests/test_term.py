@@ -8,7 +8,7 @@ import statistics
 from pathlib import Path
 
 from simulators.classroom import ClassroomModel
-from tests.helpers import CLASS_URL, play_class, query, run_cli
+from tests.helpers import CLASS_URL, play_class, query, rounds_of_question, run_cli
 
 COURSE = "PHYS 101"
 
@@ -70,12 +70,7 @@ def test_term_figures_equal_an_independent_count(tmp_path: Path) -> None:
     gains = {(g["session"], g["question"]): g for g in picture["gains"]}
     assert set(gains) == {(s, q) for s in sessions for q in (1, 2)}
     for session in (1, 2):
-        polls = [row[0] for row in query(db, "SELECT p.id FROM polls p JOIN questions q ON "
-                                         "q.id = p.question_id WHERE q.session_id = ? AND "
-                                         "q.number = 1 ORDER BY p.round", session)]
-        latest = [dict(query(db, "SELECT handset, answer FROM votes v WHERE poll_id = ? AND "
-                             "seq = (SELECT MAX(seq) FROM votes w WHERE w.poll_id = v.poll_id "
-                             "AND w.handset = v.handset)", poll)) for poll in polls]
+        latest = rounds_of_question(db, session, 1)
         paired = latest[0].keys() & latest[1].keys()
         p1 = sum(1 for h in paired if latest[0][h] == "C") / len(paired)
         p2 = sum(1 for h in paired if latest[1][h] == "C") / len(paired)
