@@ -34,26 +34,53 @@ class PacketDecodeError(ValueError):
 
 class PacketDecoder:
     """Decodes packets; iClicker air payloads behind a bounded memo, since a class of a
-    thousand handsets sends a few thousand distinct payloads at most."""
+    thousand handsets sends a few thousand distinct payloads at most.
+
+    The memo has two generations of ``max_entries`` each: when the new one is full it
+    becomes the old one, and what is found there moves back. So a hall of 100,000
+    handsets keeps its recent payloads (retransmissions come within seconds) instead
+    of losing the whole memo every 65,536 payloads."""
 
     def __init__(self, max_entries: int = 65_536) -> None:
         self._max_entries = max_entries
         self.memo: dict[bytes, Decoded | str] = {}
         """Payload -> (handset, answer) or the reason it is invalid; the hot loop reads it
         before calling :meth:`lookup_air`."""
+        self._older: dict[bytes, Decoded | str] = {}
+        self.records: dict[bytes, Decoded | str] = {}
+        """A USB base record's button and ID bytes -> (handset, answer) or why it is
+        invalid (its sequence number does not change what it says)."""
+
+    def lookup_record(self, raw: bytes) -> Decoded | str:
+        """A USB base record's (handset, answer), or why it is invalid (no exception)."""
+        key = raw[:6] if len(raw) == 7 else raw
+        cached = self.records.get(key)
+        if cached is None:
+            try:
+                handset, button = decode_record(raw)
+                cached = (handset, ICLICKER_ANSWERS[button])
+            except ValueError as error:
+                cached = str(error)
+            if len(self.records) >= self._max_entries:
+                self.records.clear()
+            self.records[bytes(key)] = cached
+        return cached
 
     def lookup_air(self, payload: bytes) -> Decoded | str:
         """An air payload's (handset, answer), or why it is invalid (no exception)."""
         cached = self.memo.get(payload)
+        if cached is not None:
+            return cached
+        cached = self._older.get(payload)
         if cached is None:
             try:
                 handset, button = decode_air_payload(payload)
                 cached = (handset, ICLICKER_ANSWERS[button])
             except AirPayloadError as error:
                 cached = str(error)
-            if len(self.memo) >= self._max_entries:
-                self.memo.clear()
-            self.memo[bytes(payload)] = cached
+        if len(self.memo) >= self._max_entries:
+            self._older, self.memo = self.memo, {}
+        self.memo[bytes(payload)] = cached
         return cached
 
     def decode(self, packet: RawPacket) -> Decoded:
@@ -65,8 +92,10 @@ class PacketDecoder:
                     raise PacketDecodeError(decoded)
                 return decoded
             if packet.kind is PacketKind.BASE_RECORD:
-                handset, button = decode_record(packet.payload)
-                return handset, ICLICKER_ANSWERS[button]
+                decoded = self.lookup_record(packet.payload)
+                if isinstance(decoded, str):
+                    raise PacketDecodeError(decoded)
+                return decoded
             if packet.kind is PacketKind.TURNINGPOINT_FRAME:
                 frame = decode_frame(packet.payload)
                 answer = TURNINGPOINT_ANSWERS.get(frame.key)

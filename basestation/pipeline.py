@@ -31,12 +31,14 @@ class VotePipeline:
         lookup_air = decoder.lookup_air
         memo_get = decoder.memo.get
         offer = self.buffer.offer
-        air = PacketKind.ICLICKER_AIR
+        lookup_record = decoder.lookup_record
+        air, record = PacketKind.ICLICKER_AIR, PacketKind.BASE_RECORD
         ping = PING
         for packet in packets:
             kind, payload, receiver, host_time, receiver_time_us, _rssi, base_seq = packet
-            if kind is air:
-                decoded = memo_get(payload) or lookup_air(payload)
+            if kind is air or kind is record:
+                decoded = (memo_get(payload) or lookup_air(payload)) if kind is air else \
+                    lookup_record(payload)
                 if isinstance(decoded, str):
                     log.debug("dropped packet: %s", decoded)
                     self.buffer.count_invalid()

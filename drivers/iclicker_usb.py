@@ -216,6 +216,8 @@ class IClickerReceiver(Receiver):
 
     def _packets(self, report: bytes, host_time: float) -> list[RawPacket]:
         packets = []
+        label = self._label()
+        heard = self._heard
         for event in self._parser.parse(report):
             records: tuple[VoteRecord, ...] = ()
             if isinstance(event, CommandEcho):
@@ -226,11 +228,11 @@ class IClickerReceiver(Receiver):
                 self._batches += 1
                 records = event.records
                 self._poll_index += len(records)
+            self.records += len(records)
             for record in records:
-                self.records += 1
-                self._heard.add(record.handset)
-                packets.append(RawPacket(PacketKind.BASE_RECORD, record.raw, self._label(),
-                                         host_time, base_seq=record.seq))
+                heard.add(record.handset)
+                packets.append(RawPacket(PacketKind.BASE_RECORD, record.raw, label, host_time,
+                                         None, None, record.seq))
         return packets
 
     def _drain(self) -> None:

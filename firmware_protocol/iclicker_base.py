@@ -27,6 +27,7 @@ POLLED_BUTTONS = {0x61 + index: answer for index, answer in enumerate(ANSWERS)}
 POLLED_HEADER_BYTES = 7
 PUSHED_RECORD_USED = 7  # 02 13 btn id0 id1 id2 seq; the rest of the 32 bytes is padding
 POLLED_RECORD_BYTES = 4
+MAX_REMEMBERED_VOTES = 65_536
 CHANNEL_LETTERS = "ABCD"
 
 
@@ -129,7 +130,7 @@ class CommandEcho:
     command: tuple[int, int]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VoteRecord:
     handset: str
     answer: str
@@ -157,6 +158,8 @@ class BaseReportParser:
     junk_records: int = 0
     unknown_reports: int = 0
     short_reports: int = 0
+    _votes: dict[bytes, tuple[str, str] | None] = field(default_factory=dict, repr=False)
+    """Button and ID bytes -> (handset, answer): a class has a few thousand at most."""
 
     def parse(self, report: bytes) -> list[CommandEcho | VoteRecord | PollSummary | PolledBatch]:
         if len(report) < 3:
@@ -185,12 +188,18 @@ class BaseReportParser:
         if (record[0], record[1]) != PUSHED_VOTE:
             self.unknown_reports += 1
             return None
-        answer = PUSHED_BUTTONS.get(record[2])
-        if answer is None:
-            self.junk_records += 1
-            return None
-        return VoteRecord(handset_id_from_bytes(record[3], record[4], record[5]), answer,
-                          record[6], bytes(record[:PUSHED_RECORD_USED]))
+        key = bytes(record[2:6])
+        vote = self._votes.get(key)
+        if vote is None:
+            answer = PUSHED_BUTTONS.get(record[2])
+            if answer is None:
+                self.junk_records += 1
+                return None
+            vote = (handset_id_from_bytes(record[3], record[4], record[5]), answer)
+            if len(self._votes) >= MAX_REMEMBERED_VOTES:
+                self._votes.clear()
+            self._votes[key] = vote
+        return VoteRecord(vote[0], vote[1], record[6], bytes(record[:PUSHED_RECORD_USED]))
 
     def _polled(self, report: bytes) -> PolledBatch:
         more, count = report[2], report[6]

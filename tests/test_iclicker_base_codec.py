@@ -153,3 +153,35 @@ def test_parser_never_raises(report: bytes, variant: BaseVariant) -> None:
     for event in BaseReportParser(variant).parse(report):
         if isinstance(event, VoteRecord):
             assert event.answer in "ABCDE"
+
+
+raw_records = st.one_of(
+    st.tuples(st.integers(0x7F, 0x87), st.integers(0, 3), st.integers(0, 3),
+              st.integers(0, 255), st.integers(0, 255)).map(
+        lambda r: bytes((0x02, 0x13, *r)).ljust(32, b"\x00")),
+    st.binary(min_size=32, max_size=32))
+
+
+@given(st.lists(st.tuples(raw_records, raw_records).map(b"".join), min_size=1, max_size=30))
+def test_a_long_lived_parser_reads_every_report_as_a_fresh_one_does(
+        reports: list[bytes]) -> None:
+    """The parser remembers button and ID bytes: what it remembers never changes a
+    record (noise bytes, junk and repeated records alike)."""
+    remembering = BaseReportParser()
+    for report in [*reports, *reports]:
+        assert remembering.parse(report) == BaseReportParser().parse(report)
+
+
+@given(st.binary(min_size=0, max_size=8))
+def test_the_decode_seam_reads_a_record_as_the_codec_does(raw: bytes) -> None:
+    from basestation.decoding import ICLICKER_ANSWERS, PacketDecoder
+
+    decoder = PacketDecoder(max_entries=4)
+    try:
+        handset, button = decode_record(raw)
+        expected: tuple[str, str] | None = (handset, ICLICKER_ANSWERS[button])
+    except ValueError:
+        expected = None
+    for _ in range(2):
+        found = decoder.lookup_record(raw)
+        assert (found if isinstance(found, tuple) else None) == expected

@@ -118,6 +118,9 @@ def test_a_bank_travels_to_a_colleague_and_comes_back_byte_for_byte(
     assert tree(second) == tree(first)
     assert (second / "images" / "arrows.png").read_bytes() == \
         (lecture.parent / "images" / "arrows.png").read_bytes()
+    # the colleague can teach from the bank's folder as it is (run --questions FOLDER)
+    assert sorted(q.bank_id for q in read_questions(second)) == \
+        sorted(q.bank_id for q in read_questions(lecture))
 
 
 def test_the_history_is_what_happened_in_class(taught: tuple[Path, Path, Path],
