@@ -76,7 +76,16 @@ def bank_entries(reader: Reader, *, origin: str, sessions: set[int] | None = Non
 
 
 def history_text(reader: Reader, question: PreparedQuestion) -> str:
-    """A question's record so far, from every use known here (for the dashboard)."""
-    uses = [use for entry in bank_entries(reader, origin="here")
-            if entry.question.bank_id == question.bank_id for use in entry.uses]
-    return record_text(uses)
+    """A question's record so far, from every use known here (for the dashboard: only
+    this question's rounds are read, so it stays quick in a database of a whole term)."""
+    bank_id = question.bank_id
+    uses = {}
+    for row in reader.asked_questions():
+        if row["bank_id"] == bank_id or (not row["bank_id"] and asked_as(row, {}).bank_id
+                                         == bank_id):
+            use = use_of(reader, row, "here", None)
+            if use is not None:
+                uses[use.use_id] = use
+    for raw in reader.imported_uses().get(bank_id, []):
+        uses.setdefault(raw["use"], read_use(raw))
+    return record_text(list(uses.values()))
