@@ -113,3 +113,26 @@ def test_help_loads_no_database_or_screen_library() -> None:
               if line.startswith("import time:")}
     assert "Commands:" in done.stdout
     assert not loaded & {"sqlite_utils", "numpy", "textual", "matplotlib", "usb", "serial"}
+
+
+def test_a_recorder_loads_no_array_library_and_a_report_still_can(tmp_path: Path) -> None:
+    """sqlite-utils would import numpy (15 MB, 0.1 s) for types the database never sees;
+    ``record`` runs without it, and a report, whose plots need numpy, still draws."""
+    import subprocess
+    import sys
+
+    from tests.conftest import cli_env
+
+    db = tmp_path / "r.db"
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "basestation", "record",
+                           "--receiver", "sim://20?seed=2&speed=200", "--db", str(db), "--json"],
+                          capture_output=True, text=True, env=cli_env(), check=True)
+    loaded = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines()
+              if line.startswith("import time:")}
+    assert "sqlite_utils" in loaded and not loaded & {"numpy", "pandas"}
+    page = tmp_path / "r.html"
+    report = subprocess.run([sys.executable, "-m", "basestation", "report", "--db", str(db),
+                             "--session", "1", "-o", str(page)], capture_output=True,
+                            text=True, env=cli_env())
+    assert report.returncode == 0, report.stderr
+    assert "<svg" in page.read_text()
