@@ -18,7 +18,7 @@ from pathlib import Path
 
 from basestation.assembly import live_session, open_station
 from drivers.registry import receiver_for_url
-from simulators.sim_receiver import SimReceiver
+from simulators.sim_receiver import SimReceiver, play_steps
 
 TARGET_S = 1.5
 QUESTIONS = 10
@@ -32,15 +32,9 @@ def make_session(db: Path) -> None:
         station.polls.start_session(course="Bench")
         live = live_session(station)
         for number in range(QUESTIONS):
-            steps = ([live.next_question] if number else []) + [
+            play_steps(live, receiver, ([live.next_question] if number else []) + [
                 live.start_poll, live.stop_poll, lambda: live.set_correct("B"),
-                live.revote, live.stop_poll]
-            for step in steps:
-                step()
-                live.step()
-                while not receiver.round_finished:
-                    live.step()
-                live.step()
+                live.revote, live.stop_poll])
         live.stop()
 
 

@@ -14,6 +14,8 @@ runs this many times faster), ``end`` (1: end once the script is played),
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from drivers.base import Receiver
 from drivers.errors import ReceiverEnded, ReceiverUrlError
@@ -146,3 +148,14 @@ class SimReceiver(Receiver):
 
     def stats(self) -> dict[str, int]:
         return self._session.stats()
+
+
+def play_steps(live: Any, receiver: SimReceiver, steps: Sequence[Callable[[], object]]) -> None:
+    """Drive a live session through ``steps`` (start, stop, revote …) on this simulated
+    class: after each, step the session until the round it opened is fully played."""
+    for step in steps:
+        step()
+        live.step()
+        while not receiver.round_finished:
+            live.step()
+        live.step()

@@ -15,7 +15,7 @@ from typing import Any
 
 from basestation.assembly import live_session, open_station
 from drivers.registry import receiver_for_url
-from simulators.sim_receiver import SimReceiver
+from simulators.sim_receiver import SimReceiver, play_steps
 from tests.conftest import cli_command, cli_env
 
 
@@ -119,16 +119,6 @@ def rounds_of_question(db: Path, session: int, number: int) -> list[dict[str, st
     polls = query(db, "SELECT p.id FROM polls p JOIN questions q ON q.id = p.question_id "
                   "WHERE q.session_id = ? AND q.number = ? ORDER BY p.round", session, number)
     return [latest_of_poll(db, poll) for (poll,) in polls]
-
-
-def play_steps(live: Any, receiver: SimReceiver, steps: list[Any]) -> None:
-    """Each step (start, stop, revote …), then the live session until its round is played."""
-    for step in steps:
-        step()
-        live.step()
-        while not receiver.round_finished:
-            live.step()
-        live.step()
 
 
 def play_class(db: Path, anonymous: bool = False, url: str = CLASS_URL,
