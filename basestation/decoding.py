@@ -4,6 +4,8 @@ knows each vendor's answer codes (:mod:`basestation.domain` has the words)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from basestation.domain import ANSWER_LETTERS
 from drivers.packets import PacketKind, RawPacket
 from firmware_protocol.iclicker_air import ANSWERS as ICLICKER_BUTTONS
@@ -32,56 +34,75 @@ class PacketDecodeError(ValueError):
     """A packet that carries no valid vote."""
 
 
-class PacketDecoder:
-    """Decodes packets; iClicker air payloads behind a bounded memo, since a class of a
-    thousand handsets sends a few thousand distinct payloads at most.
+class _Memo:
+    """Bytes -> what they decode to, in two generations of ``max_entries`` each: when
+    the recent one is full it becomes the older one, and what is found there moves
+    back. A hall of 100,000 handsets keeps its recent payloads (retransmissions come
+    within seconds) instead of losing everything every 65,536 of them."""
 
-    The memo has two generations of ``max_entries`` each: when the new one is full it
-    becomes the old one, and what is found there moves back. So a hall of 100,000
-    handsets keeps its recent payloads (retransmissions come within seconds) instead
-    of losing the whole memo every 65,536 payloads."""
+    def __init__(self, max_entries: int, decode: Callable[[bytes], Decoded | str]) -> None:
+        self.recent: dict[bytes, Decoded | str] = {}
+        self._older: dict[bytes, Decoded | str] = {}
+        self._max_entries = max_entries
+        self._decode = decode
+
+    def lookup(self, key: bytes, data: bytes) -> Decoded | str:
+        cached = self.recent.get(key)
+        if cached is not None:
+            return cached
+        cached = self._older.get(key)
+        if cached is None:
+            cached = self._decode(data)
+        if len(self.recent) >= self._max_entries:
+            self._older, self.recent = self.recent, {}
+        self.recent[bytes(key)] = cached
+        return cached
+
+
+def _air_vote(payload: bytes) -> Decoded | str:
+    try:
+        handset, button = decode_air_payload(payload)
+    except AirPayloadError as error:
+        return str(error)
+    return handset, ICLICKER_ANSWERS[button]
+
+
+def _record_vote(raw: bytes) -> Decoded | str:
+    try:
+        handset, button = decode_record(raw)
+    except ValueError as error:
+        return str(error)
+    return handset, ICLICKER_ANSWERS[button]
+
+
+class PacketDecoder:
+    """Decodes packets; iClicker air payloads and USB base records behind bounded memos,
+    since a class of a thousand handsets sends a few thousand distinct ones at most."""
 
     def __init__(self, max_entries: int = 65_536) -> None:
-        self._max_entries = max_entries
-        self.memo: dict[bytes, Decoded | str] = {}
-        """Payload -> (handset, answer) or the reason it is invalid; the hot loop reads it
-        before calling :meth:`lookup_air`."""
-        self._older: dict[bytes, Decoded | str] = {}
-        self.records: dict[bytes, Decoded | str] = {}
-        """A USB base record's button and ID bytes -> (handset, answer) or why it is
-        invalid (its sequence number does not change what it says)."""
+        self._air = _Memo(max_entries, _air_vote)
+        self._records = _Memo(max_entries, _record_vote)
 
-    def lookup_record(self, raw: bytes) -> Decoded | str:
-        """A USB base record's (handset, answer), or why it is invalid (no exception)."""
-        key = raw[:6] if len(raw) == 7 else raw
-        cached = self.records.get(key)
-        if cached is None:
-            try:
-                handset, button = decode_record(raw)
-                cached = (handset, ICLICKER_ANSWERS[button])
-            except ValueError as error:
-                cached = str(error)
-            if len(self.records) >= self._max_entries:
-                self.records.clear()
-            self.records[bytes(key)] = cached
-        return cached
+    @property
+    def memo(self) -> dict[bytes, Decoded | str]:
+        """Recent air payloads -> (handset, answer) or the reason they are invalid; the
+        hot loop reads it before calling :meth:`lookup_air`."""
+        return self._air.recent
+
+    @property
+    def record_memo(self) -> dict[bytes, Decoded | str]:
+        """Recent USB base records by their first six bytes (button and ID), for the hot
+        loop to read before calling :meth:`lookup_record`."""
+        return self._records.recent
 
     def lookup_air(self, payload: bytes) -> Decoded | str:
         """An air payload's (handset, answer), or why it is invalid (no exception)."""
-        cached = self.memo.get(payload)
-        if cached is not None:
-            return cached
-        cached = self._older.get(payload)
-        if cached is None:
-            try:
-                handset, button = decode_air_payload(payload)
-                cached = (handset, ICLICKER_ANSWERS[button])
-            except AirPayloadError as error:
-                cached = str(error)
-        if len(self.memo) >= self._max_entries:
-            self._older, self.memo = self.memo, {}
-        self.memo[bytes(payload)] = cached
-        return cached
+        return self._air.lookup(payload, payload)
+
+    def lookup_record(self, raw: bytes) -> Decoded | str:
+        """A USB base record's (handset, answer), or why it is invalid (no exception);
+        remembered by its button and ID bytes (its sequence number says nothing more)."""
+        return self._records.lookup(raw[:6] if len(raw) == 7 else raw, raw)
 
     def decode(self, packet: RawPacket) -> Decoded:
         """The vote or ping in ``packet``; raises :class:`PacketDecodeError`."""

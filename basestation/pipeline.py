@@ -32,13 +32,14 @@ class VotePipeline:
         memo_get = decoder.memo.get
         offer = self.buffer.offer
         lookup_record = decoder.lookup_record
+        record_get = decoder.record_memo.get
         air, record = PacketKind.ICLICKER_AIR, PacketKind.BASE_RECORD
         ping = PING
         for packet in packets:
             kind, payload, receiver, host_time, receiver_time_us, _rssi, base_seq = packet
             if kind is air or kind is record:
-                decoded = (memo_get(payload) or lookup_air(payload)) if kind is air else \
-                    lookup_record(payload)
+                decoded = (memo_get(payload) or lookup_air(payload)) if kind is air else (
+                    record_get(payload[:6]) or lookup_record(payload))
                 if isinstance(decoded, str):
                     log.debug("dropped packet: %s", decoded)
                     self.buffer.count_invalid()
