@@ -93,11 +93,18 @@ def write_bank(folder: Path, entries: list[BankEntry]) -> list[Path]:
         path = folder / f"{entry.question.bank_id}.json"
         path.write_text(entry_json(entry), encoding="utf-8")
         written.append(path)
-        for image in entry.question.images:
+    write_images(folder, [entry.question for entry in entries])
+    return written
+
+
+def write_images(folder: Path, questions: list[PreparedQuestion]) -> None:
+    """The images the questions refer to, by the same relative paths, inside ``folder``
+    (a path that would lead outside it is refused)."""
+    for question in questions:
+        for image in question.images:
             target = _inside(folder, image.path)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(image.data)
-    return written
 
 
 def _inside(folder: Path, relative: str) -> Path:

@@ -13,11 +13,17 @@ from basestation.domain import PreparedQuestion, QuestionSpec, choices_of
 from basestation.timefmt import local_date
 
 
+def bank_id_of(row: dict[str, Any]) -> str:
+    """The bank id of a session's question: its prepared question's, or that of its own
+    words (an ad-hoc question typed in class)."""
+    return row["bank_id"] or PreparedQuestion(
+        row["text"], QuestionSpec(choices=row["choices"])).bank_id
+
+
 def asked_as(row: dict[str, Any], kept: dict[str, PreparedQuestion]) -> PreparedQuestion:
     """The bank question a session's question is: as prepared, or its own words."""
-    if row["bank_id"] and row["bank_id"] in kept:
-        return kept[row["bank_id"]]
-    return PreparedQuestion(row["text"], QuestionSpec(choices=row["choices"]))
+    return kept.get(bank_id_of(row)) or PreparedQuestion(
+        row["text"], QuestionSpec(choices=row["choices"]))
 
 
 def use_of(reader: Reader, row: dict[str, Any], origin: str,
@@ -48,44 +54,38 @@ def _record(poll: dict[str, Any], correct: str | None, answers: tuple[str, ...])
                        round(100 * figures.percent_correct, 1), times["median_s"])
 
 
+def known_uses(reader: Reader, rows: list[dict[str, Any]], *, origin: str,
+               course_label: str | None = None) -> dict[str, dict[str, Use]]:
+    """Bank id -> use id -> use: the uses of the asked questions ``rows`` in this
+    database's sessions, and every use imported from colleagues' banks."""
+    uses: dict[str, dict[str, Use]] = {}
+    for row in rows:
+        use = use_of(reader, row, origin, course_label)
+        if use is not None:
+            uses.setdefault(bank_id_of(row), {})[use.use_id] = use
+    for bank_id, records in reader.imported_uses().items():
+        for raw in records:
+            uses.setdefault(bank_id, {}).setdefault(raw["use"], read_use(raw))
+    return uses
+
+
 def bank_entries(reader: Reader, *, origin: str, sessions: set[int] | None = None,
                  course_label: str | None = None) -> list[BankEntry]:
     """The questions of ``sessions`` (None: every question known here), each with every
     use known here."""
     kept = reader.kept_questions()
-    imported = reader.imported_uses()
-    questions: dict[str, PreparedQuestion] = {}
-    uses: dict[str, dict[str, Use]] = {}
-    chosen: set[str] = set(kept) | set(imported) if sessions is None else set()
-    for row in reader.asked_questions():
-        question = asked_as(row, kept)
-        bank_id = question.bank_id
-        questions.setdefault(bank_id, question)
-        if sessions is None or row["session"] in sessions:
-            chosen.add(bank_id)
-        use = use_of(reader, row, origin, course_label)
-        if use is not None:
-            uses.setdefault(bank_id, {})[use.use_id] = use
-    questions = {**kept, **questions}
-    for bank_id, records in imported.items():
-        for raw in records:
-            use = read_use(raw)
-            uses.setdefault(bank_id, {}).setdefault(use.use_id, use)
-    return [BankEntry(questions[i], tuple(uses.get(i, {}).values()))
-            for i in sorted(chosen) if i in questions]
+    asked = reader.asked_questions()
+    questions = {**{bank_id_of(row): asked_as(row, kept) for row in asked}, **kept}
+    uses = known_uses(reader, asked, origin=origin, course_label=course_label)
+    chosen = set(questions) if sessions is None else {
+        bank_id_of(row) for row in asked if row["session"] in sessions}
+    return [BankEntry(questions[i], tuple(uses.get(i, {}).values())) for i in sorted(chosen)]
 
 
 def history_text(reader: Reader, question: PreparedQuestion) -> str:
     """A question's record so far, from every use known here (for the dashboard: only
     this question's rounds are read, so it stays quick in a database of a whole term)."""
     bank_id = question.bank_id
-    uses = {}
-    for row in reader.asked_questions():
-        if row["bank_id"] == bank_id or (not row["bank_id"] and asked_as(row, {}).bank_id
-                                         == bank_id):
-            use = use_of(reader, row, "here", None)
-            if use is not None:
-                uses[use.use_id] = use
-    for raw in reader.imported_uses().get(bank_id, []):
-        uses.setdefault(raw["use"], read_use(raw))
+    rows = [row for row in reader.asked_questions() if bank_id_of(row) == bank_id]
+    uses = known_uses(reader, rows, origin="here").get(bank_id, {})
     return record_text(list(uses.values()))

@@ -118,6 +118,11 @@ class PreparedQuestion:
                               f"{self.spec.choices} choices")
 
     @property
+    def choice_words(self) -> tuple[str, ...]:
+        """What each choice says: its own words, or its letter when it has none."""
+        return self.choice_texts or self.spec.answers
+
+    @property
     def bank_id(self) -> str:
         """The question's identity in every bank: its words and its choices' words."""
         digest = hashlib.sha256("\x1f".join((self.text, *self.choice_texts)).encode())

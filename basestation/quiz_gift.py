@@ -136,8 +136,7 @@ def write_gift(questions: list[PreparedQuestion]) -> str:
         out.append(f"::Q{number}:: {escape(question.text)} {{")
         keys = question.correct or ""
         weight = 100 / len(keys) if len(keys) > 1 else None
-        choices = question.choice_texts or question.spec.answers
-        for letter, choice in zip(ANSWER_LETTERS, choices, strict=False):
+        for letter, choice in zip(ANSWER_LETTERS, question.choice_words, strict=False):
             if weight is None:
                 out.append(("=" if letter in keys else "~") + escape(choice))
             else:

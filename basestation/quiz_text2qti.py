@@ -118,7 +118,7 @@ def write_text2qti(questions: list[PreparedQuestion], title: str) -> str:
         out.append(f"{number}.  " + question.text.replace("\n", "\n    "))
         several = len(question.correct or "") > 1
         keys = question.correct or ""
-        for letter, choice in zip(ANSWER_LETTERS, _choice_words(question), strict=False):
+        for letter, choice in zip(ANSWER_LETTERS, question.choice_words, strict=False):
             right = letter in keys
             if several:
                 out.append(f"{'[*]' if right else '[ ]'} {choice}")
@@ -126,7 +126,3 @@ def write_text2qti(questions: list[PreparedQuestion], title: str) -> str:
                 out.append(f"{'*' if right else ''}{letter.lower()}) {choice}")
         out.append("")
     return "\n".join(out)
-
-
-def _choice_words(question: PreparedQuestion) -> tuple[str, ...]:
-    return question.choice_texts or question.spec.answers

@@ -25,6 +25,8 @@ DEFAULT_ABSENT_SESSIONS = 3
 @dataclass(frozen=True)
 class _Session:
     summary: dict[str, Any]
+    gains: list[dict[str, Any]]
+    """Each revoted question's normalized gain (the term lists them all together)."""
     handsets: set[str]
     students: set[int] | None
     """Students who voted (None: an anonymous session, which names nobody)."""
@@ -51,7 +53,7 @@ def term_picture(reader: Reader, course: str,
         if roster and named else None,
         "absent_sessions": len(window),
         "absent": _absent(roster, window),
-        "gains": [gain for s in sessions for gain in s.summary.pop("_gains")],
+        "gains": [gain for s in sessions for gain in s.gains],
     }
 
 
@@ -84,9 +86,9 @@ def _session(reader: Reader, row: dict[str, Any]) -> _Session:
         for h, at in poll.first_vote_at.items()}))
     summary = {"session": session_id, "date": local_date(row["started_at"]),
                "anonymous": anonymous, "voters": len(handsets), "questions": questions,
-               "response_times": times, "_gains": gains}
+               "response_times": times}
     students = None if anonymous else {owners[h] for h in handsets if h in owners}
-    return _Session(summary, handsets, students)
+    return _Session(summary, gains, handsets, students)
 
 
 def _rates(summary: dict[str, Any], base: int) -> None:

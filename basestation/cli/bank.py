@@ -38,7 +38,7 @@ def export(db_path: Path | None, output: Path, session_ids: tuple[int, ...],
     """Write the questions of chosen sessions (default: every question known here), each
     with the history of its uses: counts only, never a student or a handset."""
     from basestation import db
-    from basestation.bank import write_bank
+    from basestation.bank import write_bank, write_images
     from basestation.bank_history import bank_entries
     from basestation.question_errors import QuestionFileError
     from basestation.quiz_gift import write_gift
@@ -66,11 +66,7 @@ def export(db_path: Path | None, output: Path, session_ids: tuple[int, ...],
         else:
             output.parent.mkdir(parents=True, exist_ok=True)
             output.write_text(write_text2qti(questions, output.stem), encoding="utf-8")
-            for question in questions:  # the images the quiz refers to go beside it
-                for image in question.images:
-                    target = output.parent / image.path
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(image.data)
+            write_images(output.parent, questions)  # the quiz's images go beside it
     except (OSError, QuestionFileError) as error:
         raise click.ClickException(f"cannot write {output}: {error}") from error
     uses = sum(len(entry.uses) for entry in entries)
