@@ -26,33 +26,38 @@ class VotePipeline:
         self.pings = 0
 
     def ingest(self, packets: Sequence[RawPacket]) -> None:
-        self.packets += len(packets)
         decoder = self.decoder
         lookup_air = decoder.lookup_air
         memo_get = decoder.memo.get
-        offer = self.buffer.offer
+        buffer = self.buffer
+        offer = buffer.offer
         lookup_record = decoder.lookup_record
         record_get = decoder.record_memo.get
         air, record = PacketKind.ICLICKER_AIR, PacketKind.BASE_RECORD
         ping = PING
+        heard = 0
         for packet in packets:
-            kind, payload, receiver, host_time, receiver_time_us, _rssi, base_seq = packet
+            kind, payload, receiver, host_time, receiver_time_us, _rssi, base_seq, copies = packet
+            heard += copies
             if kind is air or kind is record:
                 decoded = (memo_get(payload) or lookup_air(payload)) if kind is air else (
                     record_get(payload[:6]) or lookup_record(payload))
                 if isinstance(decoded, str):
                     log.debug("dropped packet: %s", decoded)
-                    self.buffer.count_invalid()
+                    buffer.count_invalid(copies)
                     continue
             else:
                 try:
                     decoded = decoder.decode(packet)
                 except PacketDecodeError as error:
                     log.debug("dropped packet: %s", error)
-                    self.buffer.count_invalid()
+                    buffer.count_invalid(copies)
                     continue
             handset, answer = decoded
             if answer == ping:
-                self.pings += 1
+                self.pings += copies
                 continue
-            offer(handset, answer, receiver, host_time, receiver_time_us, base_seq)
+            outcome = offer(handset, answer, receiver, host_time, receiver_time_us, base_seq)
+            if copies != 1:
+                buffer.heard_again(outcome, copies - 1)
+        self.packets += heard

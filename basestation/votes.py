@@ -150,6 +150,21 @@ class VoteBuffer:
                                               receiver_time_us, base_seq, self.votes))
         return Outcome.ACCEPTED
 
+    def heard_again(self, outcome: Outcome, copies: int) -> None:
+        """``copies`` more copies of the packet just offered, heard in the same read
+        (the same host time): each is what a copy right after it is under the rules, a
+        duplicate of a vote or of a duplicate, else late, invalid or the remote's
+        repeat (never heard)."""
+        if outcome is Outcome.INSTRUCTOR:
+            return
+        self.heard += copies
+        if outcome is Outcome.ACCEPTED or outcome is Outcome.DUPLICATE:
+            self.duplicates += copies
+        elif outcome is Outcome.LATE:
+            self.late += copies
+        else:
+            self.invalid += copies
+
     def _instructor_press(self, answer: str, host_time: float) -> Outcome:
         last_answer, last_time = self._instructor_last
         self._instructor_last = (answer, host_time)

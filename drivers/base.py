@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import ClassVar
 
 from drivers.errors import DeviceGone, ReceiverEnded, ReceiverError
-from drivers.packets import RawPacket
+from drivers.packets import RawPacket, packets_heard
 from drivers.url import ReceiverUrl
 
 log = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ class Receiver(ABC):
                 if self.state is not ReceiverState.CONNECTED:
                     self._check_answer()
                 if packets or time.monotonic() >= deadline:
-                    self.packets_read += len(packets)
+                    self.packets_read += packets_heard(packets)
                     return packets
         except DeviceGone as error:
             self._lost(error)

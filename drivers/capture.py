@@ -13,7 +13,8 @@ base sent.
 - event: ``{"t": s, "event": "poll-open" | "poll-close" | "gone" | "back"}``
 
 Packets are recorded as the driver delivered them (before decoding), so a replay
-exercises every decoding and counting rule again. Poll events bound the polls
+exercises every decoding and counting rule again (copies a driver handed on as one
+packet are written a line each, with the first copy's clock and RSSI). Poll events bound the polls
 in file order; within a poll, entries are played in time order.
 """
 
@@ -64,10 +65,12 @@ class CaptureWriter:
         if not packets:
             return
         start = self.started_at
-        lines = [json.dumps({"t": round(p.host_time - start, 6), "kind": p.kind.value,
-                             "payload": p.payload.hex(), "receiver": p.receiver,
-                             "rx_us": p.receiver_time_us, "rssi": p.rssi, "seq": p.base_seq})
-                 for p in packets]
+        lines: list[str] = []
+        for p in packets:  # copies as lines of their own, with the first copy's clock
+            lines += [json.dumps({"t": round(p.host_time - start, 6), "kind": p.kind.value,
+                                  "payload": p.payload.hex(), "receiver": p.receiver,
+                                  "rx_us": p.receiver_time_us, "rssi": p.rssi,
+                                  "seq": p.base_seq})] * p.copies
         self._file.write("\n".join(lines) + "\n")
         self._file.flush()
 

@@ -4,7 +4,9 @@ and when they were heard. Decoding happens in one place above the drivers
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
+from operator import itemgetter
 from typing import NamedTuple
 
 
@@ -33,3 +35,14 @@ class RawPacket(NamedTuple):
     """Signal strength in dBm, where the receiver reports it."""
     base_seq: int | None = None
     """A USB base's record sequence number (newer bases), for recognising re-sent records."""
+    copies: int = 1
+    """How many times the receiver handed on these very bytes back to back in one read
+    (a handset's retransmissions); the clock and RSSI are the first copy's."""
+
+
+_copies_of = itemgetter(7)
+
+
+def packets_heard(packets: Iterable[RawPacket]) -> int:
+    """Packets the receiver heard, each copy counted."""
+    return sum(map(_copies_of, packets))
