@@ -1,0 +1,120 @@
+"""Packets per second that ``replay://FILE?speed=max`` plays into the pipeline.
+
+A capture of a lecture hall (1,000 handsets, each press heard 1-4 times, several
+polls) is written with the project's own capture writer; the replay receiver then
+reads it and plays every poll, and the packets go through decode, dedup and tally.
+The baseline, in the same run, is the JSON reading alone: the standard library
+parsing each line. Prints one JSON object.
+Run: ``uv run python benchmarks/replay.py [--packets N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+import time
+from pathlib import Path
+
+from basestation.pipeline import VotePipeline
+from basestation.votes import VoteBuffer
+from drivers.capture import CaptureWriter
+from drivers.packets import PacketKind, RawPacket, packets_heard
+from drivers.registry import receiver_for_url
+from firmware_protocol.handset_id import handset_id_from_bytes
+from firmware_protocol.iclicker_air import ANSWERS, encode_air_payload
+
+TARGET_PACKETS_PER_S = 500_000
+POLLS = 4
+
+
+def write_capture(path: Path, packets: int, handsets: int, seed: int) -> None:
+    rng = random.Random(seed)
+    ids = [handset_id_from_bytes(rng.randrange(256), rng.randrange(256), i % 256)
+           for i in range(handsets)]
+    payloads = {(h, a): encode_air_payload(h, a) for h in ids for a in ANSWERS}
+    writer = CaptureWriter(path, "link:0000BEEF", started_at=0.0)
+    per_poll, clock = packets // POLLS, 10.0
+    for _ in range(POLLS):
+        writer.event("poll-open", clock)
+        batch: list[RawPacket] = []
+        for made in range(per_poll):
+            if made % 4 == 0 or not batch:
+                clock += 0.0005
+                handset, answer = rng.choice(ids), rng.choice(ANSWERS)
+            batch.append(RawPacket(PacketKind.ICLICKER_AIR, payloads[handset, answer],
+                                   "link:0000BEEF", clock, int(clock * 1e6) & 0xFFFFFFFF, -60))
+            if rng.random() < 0.4:
+                handset, answer = rng.choice(ids), rng.choice(ANSWERS)
+        writer.packets(batch)
+        clock += 1.0
+        writer.event("poll-close", clock)
+        clock += 30.0
+    writer.close()
+
+
+def replay(path: Path) -> tuple[float, int, int]:
+    """Seconds from opening the receiver to the last packet tallied; packets; votes."""
+    buffer = VoteBuffer()
+    pipeline = VotePipeline(buffer)
+    started = time.perf_counter()
+    receiver = receiver_for_url(f"replay://{path}?speed=max")
+    heard = votes = 0
+    with receiver:
+        for poll in range(POLLS):
+            buffer.open(poll + 1)
+            receiver.open_poll()
+            while not receiver.round_finished:  # type: ignore[attr-defined]
+                packets = receiver.read(0.01)
+                heard += packets_heard(packets)
+                pipeline.ingest(packets)
+            votes += buffer.close().votes
+            receiver.close_poll()
+    return time.perf_counter() - started, heard, votes
+
+
+def json_lines_alone(path: Path) -> float:
+    started = time.perf_counter()
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            json.loads(line)
+    return time.perf_counter() - started
+
+
+def run(packets: int, handsets: int, seed: int) -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "hall.cap"
+        write_capture(path, packets, handsets, seed)
+        size = path.stat().st_size
+        seconds, heard, votes = replay(path)
+        json_seconds = json_lines_alone(path)
+    assert heard == packets // POLLS * POLLS, "packets lost in the replay"
+    rate = heard / seconds
+    json_rate = heard / json_seconds
+    return {
+        "benchmark": "replay",
+        "packets": heard,
+        "handsets": handsets,
+        "capture_bytes": size,
+        "seconds": round(seconds, 3),
+        "packets_per_s": round(rate),
+        "votes_accepted": votes,
+        "json_lines_alone_packets_per_s": round(json_rate),
+        "ratio_to_json_lines_alone": round(rate / json_rate, 2),
+        "target_packets_per_s": TARGET_PACKETS_PER_S,
+        "meets_target": rate >= TARGET_PACKETS_PER_S,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--packets", type=int, default=400_000)
+    parser.add_argument("--handsets", type=int, default=1_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    print(json.dumps(run(args.packets, args.handsets, args.seed)))
+
+
+if __name__ == "__main__":
+    main()
