@@ -6,10 +6,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from matplotlib.figure import Figure
-
 from basestation.analysis import gain_text
-from basestation.report import svg
+from basestation.charts import bar_chart, line_chart
 
 
 def _percent(value: float | None) -> str:
@@ -18,35 +16,20 @@ def _percent(value: float | None) -> str:
 
 def term_figures(picture: dict[str, Any]) -> str:
     sessions = picture["sessions"]
-    figure = Figure(figsize=(10, 3.2))
-    rates, times = figure.subplots(1, 2)
     labels = [s["date"] for s in sessions]
-    rates.plot(labels, [100 * (s["response_rate"] or 0) for s in sessions], marker="o")
-    rates.set_ylim(0, 105)
-    rates.set_ylabel(f"% of the {picture['rates_of']}")
-    rates.set_title("response rate per session")
-    medians = [s["response_times"]["median_s"] or 0 for s in sessions]
-    p90s = [s["response_times"]["p90_s"] or 0 for s in sessions]
-    times.bar(labels, p90s, color="#dd8452", label="90th percentile")
-    times.bar(labels, medians, color="#4c72b0", label="median")
-    times.set_ylabel("seconds to the first vote")
-    times.set_title("response times")
-    times.legend(frameon=False)
-    for axes in (rates, times):
-        axes.tick_params(axis="x", labelrotation=45)
-    figure.tight_layout()
-    charts = svg(figure)
+    charts = line_chart("response rate per session", labels, [
+        ("response rate", [100 * (s["response_rate"] or 0) for s in sessions])],
+        y_title=f"% of the {picture['rates_of']}", y_range=(0, 100))
+    charts += bar_chart("response times", labels, [
+        ("median", [s["response_times"]["median_s"] or 0 for s in sessions]),
+        ("90th percentile", [s["response_times"]["p90_s"] or 0 for s in sessions])],
+        y_title="seconds to the first vote")
     gains = [g for g in picture["gains"] if g["gain"] is not None]
     if gains:
-        figure = Figure(figsize=(10, 3))
-        axes = figure.subplots()
-        axes.bar([f"{g['date']} Q{g['question']}" for g in gains],
-                 [100 * g["gain"] for g in gains], color="#55a868")
-        axes.set_ylabel("normalized gain, %")
-        axes.set_title("what discussion did, question by question")
-        axes.tick_params(axis="x", labelrotation=45)
-        figure.tight_layout()
-        charts += svg(figure)
+        charts += bar_chart("what discussion did, question by question",
+                            [f"{g['date']} Q{g['question']}" for g in gains],
+                            [("normalized gain", [100 * g["gain"] for g in gains])],
+                            y_title="normalized gain, %", width=900)
     return charts
 
 

@@ -142,7 +142,8 @@ def test_a_capture_reads_as_its_json_lines_say(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["simulate", "--capture", str(path), "--students", "40",
                                        "--questions", "2", "--seed", "9", "--revote"])
     assert result.exit_code == 0, result.output
-    records = [json.loads(line) for line in gzip.open(path, "rt").read().splitlines()[1:]]
+    with gzip.open(path, "rt") as handle:
+        records = [json.loads(line) for line in handle.read().splitlines()[1:]]
     _, entries = read_capture(path)
     seen = []
     for entry in entries:

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+from basestation.charts import ROUND_COLOURS
 from basestation.cli import main
-from basestation.report import ROUND_COLOURS
 from tests.helpers import play_class
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
