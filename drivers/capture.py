@@ -27,11 +27,8 @@ import os
 import time
 import zlib
 from collections.abc import Iterator, Sequence
-from operator import attrgetter
 from pathlib import Path
 from typing import IO, Any, NamedTuple, cast
-
-import msgspec
 
 from drivers.packets import PacketKind, RawPacket
 
@@ -112,55 +109,13 @@ def read_capture(path: Path) -> tuple[dict[str, Any], list[CapturedPacket | Capt
     except (EOFError, OSError, zlib.error, UnicodeDecodeError) as error:
         raise CaptureError(f"{path} is damaged or cut short ({error}): nothing was replayed"
                            ) from None
+    import msgspec  # only a replay reads a capture: imported then, not by every recorder
+
+    from drivers.capture_lines import read_fast
     try:
-        return _read_fast(text)
+        return read_fast(text)
     except (msgspec.MsgspecError, ValueError, TypeError, KeyError):
         return _read_line_by_line(path, text)  # says which line is wrong, and why
-
-
-class _Line(msgspec.Struct):
-    """Any line of a capture: the fields of packets and events (a header is read apart)."""
-
-    t: float
-    event: str | None = None
-    kind: str | None = None
-    payload: str = ""
-    receiver: str = ""
-    rx_us: int | None = None
-    rssi: int | None = None
-    seq: int | msgspec.UnsetType | None = msgspec.UNSET
-
-
-_LINES = msgspec.json.Decoder(_Line)
-_payload_of = attrgetter("payload")
-_KINDS = {kind.value: kind for kind in PacketKind if kind is not PacketKind.BASE_RECORD}
-"""Kinds read as they are; base records may be release 0.1.0's and go line by line."""
-
-
-def _read_fast(text: str) -> tuple[dict[str, Any], list[CapturedPacket | CaptureEvent]]:
-    """Every line decoded and checked in C at once; raises on anything unusual."""
-    first, _, rest = text.partition("\n")
-    header = json.loads(first)
-    if not isinstance(header, dict) or header.get("capture") != FORMAT_NAME or header.get(
-            "version") != FORMAT_VERSION:
-        raise ValueError("not a capture header")
-    lines = _LINES.decode_lines(rest)
-    hexes = list(map(bytes.fromhex, map(_payload_of, lines)))
-    entries: list[CapturedPacket | CaptureEvent] = []
-    kinds, new_tuple = _KINDS, tuple.__new__
-    for line, payload in zip(lines, hexes, strict=True):
-        if line.event is not None:
-            if line.event not in EVENTS or line.kind is not None:
-                raise ValueError("an unusual event")
-            entries.append(CaptureEvent(line.t, line.event))
-            continue
-        kind = kinds[line.kind]  # type: ignore[index]
-        if not line.receiver or not math.isfinite(line.t):
-            raise ValueError("an unusual packet")
-        seq = None if line.seq is msgspec.UNSET else line.seq
-        entries.append(new_tuple(CapturedPacket, (line.t, new_tuple(RawPacket, (
-            kind, payload, line.receiver, line.t, line.rx_us, line.rssi, seq, 1)))))
-    return header, entries
 
 
 def _read_line_by_line(path: Path, text: str
