@@ -218,6 +218,15 @@ class IClickerReceiver(Receiver):
         packets = []
         label = self._label()
         heard = self._heard
+        votes = self._parser.pushed_votes(report)
+        if votes is not None:  # the common report: two records, no object for either
+            self.records += len(votes)
+            kind, new_tuple = PacketKind.BASE_RECORD, tuple.__new__
+            for raw, handset, seq in votes:
+                heard.add(handset)
+                packets.append(new_tuple(RawPacket, (kind, raw, label, host_time, None, None,
+                                                     seq, 1)))
+            return packets
         for event in self._parser.parse(report):
             records: tuple[VoteRecord, ...] = ()
             if isinstance(event, CommandEcho):

@@ -20,6 +20,7 @@ RECORD_BYTES = 32
 LCD_LINE_CHARS = 17
 ECHO_MARK = 0xAA
 PUSHED_VOTE = (0x02, 0x13)
+_PUSHED_PREFIX = bytes(PUSHED_VOTE)
 POLL_REPORT = (0x02, 0x18)
 SUMMARY_MARK = 0x1A
 PUSHED_BUTTONS = {0x81 + index: answer for index, answer in enumerate(ANSWERS)}
@@ -181,6 +182,26 @@ class BaseReportParser:
             return [record for record in records if record is not None]
         self.unknown_reports += 1
         return []
+
+    def pushed_votes(self, report: bytes) -> list[tuple[bytes, str, int]] | None:
+        """The votes of an ordinary report of a newer base, as (the record's bytes as
+        sent, handset, seq): what :meth:`parse` finds in it, without an object per
+        record; None for any other report (:meth:`parse` says what it is)."""
+        if self.variant is not BaseVariant.PUSHED or report[:2] != _PUSHED_PREFIX or len(
+                report) < REPORT_BYTES:
+            return None
+        votes = []
+        remembered = self._votes.get
+        for start in (0, RECORD_BYTES):
+            record = report[start:start + PUSHED_RECORD_USED]
+            vote = remembered(record[2:6]) if record[:2] == _PUSHED_PREFIX else None
+            if vote is None:  # new to the memo, or no vote: the one careful way
+                event = self._pushed(report[start:start + RECORD_BYTES])
+                if event is not None:
+                    votes.append((event.raw, event.handset, event.seq or 0))
+                continue
+            votes.append((record, vote[0], record[6]))
+        return votes
 
     def _pushed(self, record: bytes) -> VoteRecord | None:
         if len(record) < 7 or not any(record):

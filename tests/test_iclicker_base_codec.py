@@ -172,6 +172,24 @@ def test_a_long_lived_parser_reads_every_report_as_a_fresh_one_does(
         assert remembering.parse(report) == BaseReportParser().parse(report)
 
 
+@given(st.lists(st.one_of(st.tuples(raw_records, raw_records).map(b"".join),
+                         st.binary(max_size=70)), min_size=1, max_size=30))
+def test_the_votes_of_a_report_are_what_the_parser_finds_in_it(reports: list[bytes]) -> None:
+    """The driver's shortcut for ordinary reports finds the records ``parse`` finds, and
+    counts the junk and unknown ones alike (a parser that has seen them all before too)."""
+    quick, careful = BaseReportParser(), BaseReportParser()
+    for report in [*reports, *reports]:
+        expected = careful.parse(report)
+        votes = quick.pushed_votes(report)
+        if votes is None:
+            assert quick.parse(report) == expected
+        else:
+            assert all(isinstance(event, VoteRecord) for event in expected)
+            assert votes == [(e.raw, e.handset, e.seq) for e in expected]  # type: ignore[union-attr]
+        assert (quick.junk_records, quick.unknown_reports, quick.short_reports) == (
+            careful.junk_records, careful.unknown_reports, careful.short_reports)
+
+
 @given(st.binary(min_size=0, max_size=8))
 def test_the_decode_seam_reads_a_record_as_the_codec_does(raw: bytes) -> None:
     from basestation.decoding import ICLICKER_ANSWERS, PacketDecoder
