@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 
 from basestation.domain import PreparedQuestion
 from basestation.follower import DatabaseFollower
@@ -250,7 +250,10 @@ async def test_help_screen_and_command_palette(db_path: Path) -> None:
         await until(pilot, lambda: app.screen is app.main)
         await pilot.press("ctrl+p")
         await until(pilot, lambda: isinstance(app.screen, CommandPalette))
-        await pilot.press(*"Start", "enter")
+        await pilot.press(*"Start")
+        # the palette searches in the background: choose once it has found the command
+        await until(pilot, lambda: app.screen.query_one(CommandList).highlighted is not None)
+        await pilot.press("enter")
         await until(pilot, lambda: app.state.poll_open)
 
 

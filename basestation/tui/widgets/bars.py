@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual.strip import Strip
 
 from basestation.domain import correct_answers
 from basestation.poll_source import LiveState
@@ -22,16 +25,21 @@ def bar_rows(height: int, bars: int) -> tuple[int, int]:
     return min(rows, MAX_ROWS_PER_BAR), gap
 
 
-def render_bars(counts: dict[str, int], voters: int, correct: str | None, width: int,
-                rows_per_bar: int, gap: int = 0) -> Text:
-    """Bars of ``rows_per_bar`` lines each; the correct answers are marked with ✓."""
-    text = Text()
+Piece = tuple[str, str]
+"""Some text and its style."""
+
+
+def bar_lines(counts: dict[str, int], voters: int, correct: str | None, width: int,
+              rows_per_bar: int, gap: int = 0) -> list[list[Piece]]:
+    """Bars of ``rows_per_bar`` lines each, line by line; the correct answers are marked
+    with ✓."""
+    lines: list[list[Piece]] = []
     keys = correct_answers(correct)
     bar_room = max(width - LABEL_WIDTH - FIGURES_WIDTH - 2, 4)
     biggest = max(max(counts.values(), default=0), 1)
     for index, (answer, count) in enumerate(counts.items()):
         if index and gap:
-            text.append("\n" * gap)
+            lines += [[] for _ in range(gap)]
         share = count / voters if voters else 0.0
         length = round(bar_room * count / biggest)
         right = answer in keys
@@ -39,20 +47,64 @@ def render_bars(counts: dict[str, int], voters: int, correct: str | None, width:
         mark = "✓" if right else " "
         for row in range(rows_per_bar):
             middle = row == rows_per_bar // 2
-            text.append(f"{answer}{mark} " if middle else " " * LABEL_WIDTH, style="bold")
-            text.append(BAR_GLYPH * length, style=style)
-            text.append(" " * (bar_room - length + 1))
+            line = [(f"{answer}{mark} " if middle else " " * LABEL_WIDTH, "bold"),
+                    (BAR_GLYPH * length, style), (" " * (bar_room - length + 1), "")]
             if middle:
-                text.append(f"{count:>5} {share:>6.1%}".rjust(FIGURES_WIDTH), style="bold")
+                line.append((f"{count:>5} {share:>6.1%}".rjust(FIGURES_WIDTH), "bold"))
+            lines.append(line)
+    return lines
+
+
+def text_of(lines: list[list[Piece]]) -> Text:
+    text = Text()
+    for number, line in enumerate(lines):
+        if number:
             text.append("\n")
+        for piece, style in line:
+            text.append(piece, style=style)
     text.rstrip()
     return text
 
 
+def render_bars(counts: dict[str, int], voters: int, correct: str | None, width: int,
+                rows_per_bar: int, gap: int = 0) -> Text:
+    """Bars of ``rows_per_bar`` lines each; the correct answers are marked with ✓."""
+    return text_of(bar_lines(counts, voters, correct, width, rows_per_bar, gap))
+
+
+_STYLES = {name: Style.parse(name) for name in ("", "bold", "bold green", "bold cyan")}
+NARROWEST = LABEL_WIDTH + 4 + 1 + FIGURES_WIDTH + 1
+"""Narrower than this, a bar's line no longer fits and the text is wrapped instead."""
+
+
 class AnswerBars(TextPanel):
-    """The counts of the open (or last) round; ``correct`` is marked when given."""
+    """The counts of the open (or last) round; ``correct`` is marked when given. Its
+    lines are drawn as strips straight from their pieces: with votes pouring in this is
+    the busiest widget of the screen."""
+
+    _lines: list[list[Piece]] | None = None
 
     def show(self, state: LiveState, correct: str | None) -> None:
+        width = self.size.width or 80
         rows, gap = bar_rows(self.size.height or 5, len(state.counts))
-        self.set_text(render_bars(state.counts, state.voters, correct,
-                                  self.size.width or 80, rows, gap))
+        lines = bar_lines(state.counts, state.voters, correct, width, rows, gap)
+        if lines == self._lines:
+            return
+        self._lines = lines
+        if width < NARROWEST:
+            self.set_text(text_of(lines))
+        else:
+            self.set_strips(self._strips_of(lines, width))
+
+    def _strips_of(self, lines: list[list[Piece]], width: int) -> list[Strip]:
+        return [Strip([Segment(piece, _STYLES[style]) for piece, style in line if piece]
+                      ).extend_cell_length(width).crop(0, width) for line in lines]
+
+    def _build(self) -> list[Strip]:
+        width = self.size.width
+        if self._lines is None or width < NARROWEST:
+            return super()._build()
+        return self._strips_of(self._lines, width)
+
+    def render(self) -> Text:
+        return text_of(self._lines) if self._lines is not None else Text()
