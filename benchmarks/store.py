@@ -77,6 +77,24 @@ def paced(path: Path, rate: float, seconds: float) -> tuple[list[float], list[fl
         return waits, [latency * 1000 for latency in store.commit_latencies]
 
 
+def executemany_alone(path: Path, votes: int) -> float:
+    """The floor of a burst: the same rows into the same schema by one ``executemany``
+    and one commit on a plain connection, with no writer thread and no queue."""
+    with Store(path) as store:
+        poll = make_poll(store)
+    rows = [(poll, f"{index % 100_000:08X}", "ABCDE"[index % 5], "bench", index, float(index))
+            for index in range(votes)]
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA synchronous = FULL")
+    started = time.perf_counter()
+    connection.executemany("INSERT INTO votes (poll_id, handset, answer, receiver, "
+                           "t_receiver_us, t_host) VALUES (?, ?, ?, ?, ?, ?)", rows)
+    connection.commit()
+    elapsed = time.perf_counter() - started
+    connection.close()
+    return votes / elapsed
+
+
 def one_row_commit_ms(path: Path, commits: int = 300) -> float:
     """The floor: one row, one WAL commit with synchronous=FULL, on this disk (median)."""
     connection = sqlite3.connect(path, isolation_level=None)
@@ -102,6 +120,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         votes_per_s = burst(Path(folder) / "burst.db", args.votes)
+        floor_per_s = executemany_alone(Path(folder) / "executemany.db", args.votes)
         per_vote, per_batch = paced(Path(folder) / "paced.db", args.rate, args.seconds)
         floor_ms = one_row_commit_ms(Path(folder) / "floor.db")
     latencies, per_vote = sorted(per_batch), sorted(per_vote)
@@ -112,6 +131,8 @@ def main() -> None:
         "votes": args.votes,
         "votes_per_s": round(votes_per_s),
         "ratio_to_usb_base_ceiling": round(votes_per_s / USB_BASE_CEILING_VOTES_PER_S, 1),
+        "executemany_alone_votes_per_s": round(floor_per_s),
+        "ratio_to_executemany_alone": round(votes_per_s / floor_per_s, 2),
         "paced_rate_votes_per_s": args.rate,
         "commits": len(latencies),
         "commit_latency_ms_p50": round(statistics.median(latencies), 1),

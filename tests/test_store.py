@@ -66,6 +66,45 @@ def test_votes_are_committed_without_being_asked(db_path: Path) -> None:
         assert store.commit_latencies
 
 
+def test_a_burst_is_stored_whole_and_in_order(db_path: Path) -> None:
+    """More rows than one statement binds, radio rows and USB rows (one column more)
+    mixed: every one stored, in the order accepted, each with its own values."""
+    accepted = [Vote(f"{index:08X}", "ABCDE"[index % 5], "r", float(index), index * 7,
+                     index % 256 if index % 1000 < 300 else None, index + 1)
+                for index in range(12_000)]
+    with Store(db_path) as store:
+        poll = make_poll(store)
+        for vote in accepted:
+            store.add_vote(poll, vote)
+        store.flush()
+    with sqlite3.connect(db_path) as connection:
+        rows = connection.execute("SELECT handset, answer, receiver, t_host, t_receiver_us, "
+                                  "base_seq, seq FROM votes ORDER BY id").fetchall()
+    assert rows == [tuple(vote) for vote in accepted]
+
+
+def test_a_batch_longer_than_one_statement_binds_is_written_in_order(db_path: Path) -> None:
+    import sqlite_utils
+
+    from basestation.db.batch import commit_batch
+
+    Store(db_path).close()
+    with sqlite3.connect(db_path) as connection:
+        poll = connection.execute("INSERT INTO sessions (started_at) VALUES (1)").lastrowid
+        question = connection.execute("INSERT INTO questions (session_id, number) VALUES "
+                                      "(?, 1)", [poll]).lastrowid
+        poll = connection.execute("INSERT INTO polls (question_id, round, opened_at) VALUES "
+                                  "(?, 1, 1)", [question]).lastrowid
+    rows = [(poll, f"{i:08X}", "A", "r", i, float(i), i + 1, *((i % 256,) if i >= 10_000 else ()))
+            for i in range(12_000)]  # 10,000 rows of 7 columns, then 2,000 of 8
+    db = sqlite_utils.Database(db_path)
+    assert commit_batch(db, list(rows)) == 12_000
+    stored = db.execute("SELECT poll_id, handset, answer, receiver, t_receiver_us, t_host, seq, "
+                        "base_seq FROM votes ORDER BY id").fetchall()
+    db.close()
+    assert stored == [row if len(row) == 8 else (*row, None) for row in rows]
+
+
 def test_calls_run_after_the_votes_queued_before_them(db_path: Path) -> None:
     with Store(db_path) as store:
         poll = make_poll(store)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from concurrent.futures import Future
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 import sqlite_utils
@@ -15,13 +17,6 @@ from basestation.db.rescue import RescueJournal
 
 VOTE_COLUMNS = ("poll_id", "handset", "answer", "receiver", "t_receiver_us", "t_host", "seq",
                 "base_seq")
-INSERT_VOTE = {
-    # A row without a base sequence binds one parameter less: 15 % faster, and it is
-    # the common row (every radio receiver)
-    width: f"INSERT INTO votes ({', '.join(VOTE_COLUMNS[:width])}) "
-           f"VALUES ({', '.join('?' * width)})"
-    for width in (7, 8)
-}
 VoteRow = tuple[int, str, str, str, int | None, float, int | None] | tuple[
     int, str, str, str, int | None, float, int | None, int | None]
 
@@ -101,13 +96,32 @@ def _run_call(db: sqlite_utils.Database, call: Call) -> tuple[Call, Any, BaseExc
 
 
 def _insert_votes(db: sqlite_utils.Database, rows: list[VoteRow]) -> int:
-    """Insert in order: each run of rows of one width with one statement."""
+    """Insert in order: each run of rows of one width with as few statements as SQLite's
+    parameter limit allows (one step each: a burst of votes is not thousands of round
+    trips through the interpreter lock)."""
     start = 0
     for index in range(1, len(rows) + 1):
         if index == len(rows) or len(rows[index]) != len(rows[start]):
-            db.conn.executemany(INSERT_VOTE[len(rows[start])], rows[start:index])
+            width = len(rows[start])
+            limit = db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+            per_statement = min(limit, MAX_PARAMETERS) // width
+            for first in range(start, index, per_statement):
+                chunk = rows[first:min(index, first + per_statement)]
+                db.conn.execute(_insert_rows(width, len(chunk)), list(chain.from_iterable(chunk)))
             start = index
     return len(rows)
+
+
+MAX_PARAMETERS = 32_766
+"""Parameters of one statement at most (SQLite's default limit since 3.32; a build
+may lower it)."""
+
+
+@lru_cache(maxsize=64)
+def _insert_rows(width: int, count: int) -> str:
+    row = f"({', '.join('?' * width)})"
+    values = ", ".join([row] * count)
+    return f"INSERT INTO votes ({', '.join(VOTE_COLUMNS[:width])}) VALUES {values}"
 
 
 def keep(journal: RescueJournal, journaled: set[int], batch: list[Item], error: str) -> str:
