@@ -14,8 +14,8 @@ base sent.
 
 Packets are recorded as the driver delivered them (before decoding), so a replay
 exercises every decoding and counting rule again (copies a driver handed on as one
-packet are written a line each, with the first copy's clock and RSSI). Poll events bound the polls
-in file order; within a poll, entries are played in time order.
+packet are written a line each, with the first copy's clock and RSSI). Poll events
+bound the polls in file order; within a poll, entries are played in time order.
 """
 
 from __future__ import annotations
