@@ -14,6 +14,7 @@ from basestation.votes import VoteBuffer
 from drivers.packets import PacketKind, RawPacket
 
 log = logging.getLogger(__name__)
+_AIR, _RECORD = PacketKind.ICLICKER_AIR, PacketKind.BASE_RECORD
 
 
 class VotePipeline:
@@ -24,17 +25,17 @@ class VotePipeline:
         self.decoder = PacketDecoder()
         self.packets = 0
         self.pings = 0
+        # bound once: a USB base hands on two records a read, so what each call sets up
+        # costs as much as the records themselves
+        self._lookup_air = self.decoder.lookup_air
+        self._lookup_record = self.decoder.lookup_record
+        self._offer = buffer.offer
 
     def ingest(self, packets: Sequence[RawPacket]) -> None:
-        decoder = self.decoder
-        lookup_air = decoder.lookup_air
-        memo_get = decoder.memo.get
-        buffer = self.buffer
-        offer = buffer.offer
-        lookup_record = decoder.lookup_record
-        record_get = decoder.record_memo.get
-        air, record = PacketKind.ICLICKER_AIR, PacketKind.BASE_RECORD
-        ping = PING
+        decoder, buffer, offer = self.decoder, self.buffer, self._offer
+        lookup_air, lookup_record = self._lookup_air, self._lookup_record
+        memo_get, record_get = decoder.memo.get, decoder.record_memo.get  # renewed by turns
+        air, record, ping = _AIR, _RECORD, PING
         heard = 0
         for packet in packets:
             kind, payload, receiver, host_time, receiver_time_us, _rssi, base_seq, copies = packet
