@@ -44,6 +44,13 @@ def round_done(app: DashboardApp, receiver: SimReceiver) -> Callable[[], bool]:
         app.state.poll_open
 
 
+async def finish_round(app: DashboardApp, pilot: Pilot[None], receiver: SimReceiver) -> None:
+    """Let the simulated class vote, then close the poll with ``x`` and see it closed."""
+    await until(pilot, round_done(app, receiver))
+    await pilot.press("x")
+    await until(pilot, lambda: not app.state.poll_open)
+
+
 def screen_lines(app: App[None]) -> list[str]:
     """The terminal's rows as the user sees them on the top screen (toasts included)."""
     return [strip.text for strip in app.screen._compositor.render_strips()]

@@ -10,7 +10,7 @@ from basestation.tui.screens.confirm import ConfirmScreen
 from basestation.tui.screens.session import SessionScreen
 from basestation.tui.widgets.bars import AnswerBars
 from tests import oracle
-from tests.pilot import dashboard, round_done, until
+from tests.pilot import dashboard, finish_round, round_done, until
 
 
 async def test_vote_stop_revote_compare_and_quit(db_path: Path) -> None:
@@ -68,9 +68,7 @@ async def test_vote_stop_revote_compare_and_quit(db_path: Path) -> None:
 
 async def test_session_screen_lists_polls_and_opens_a_question(db_path: Path) -> None:
     async with dashboard(db_path, start_poll=True) as (app, pilot, receiver):
-        await until(pilot, round_done(app, receiver))
-        await pilot.press("x")
-        await until(pilot, lambda: not app.state.poll_open)
+        await finish_round(app, pilot, receiver)
         await pilot.press("l")
         await until(pilot, lambda: isinstance(app.screen, SessionScreen))
         await pilot.press("enter")

@@ -20,6 +20,7 @@ from simulators.classroom import ClassroomModel
 from tests.helpers import latest_of_poll, query, run_cli
 from tests.pilot import (
     dashboard,
+    finish_round,
     painted,
     round_done,
     screen_lines,
@@ -79,9 +80,7 @@ async def test_big_figures_scale_with_the_terminal(db_path: Path) -> None:
 async def test_keys_do_nothing_behind_the_comparison_and_it_follows_the_key(
         db_path: Path) -> None:
     async with dashboard(db_path, start_poll=True) as (app, pilot, receiver):
-        await until(pilot, round_done(app, receiver))
-        await pilot.press("x")
-        await until(pilot, lambda: not app.state.poll_open)
+        await finish_round(app, pilot, receiver)
         await pilot.press("v")
         await until(pilot, lambda: isinstance(app.screen, ComparisonScreen))
         screen = app.screen
@@ -103,9 +102,7 @@ async def test_session_list_opens_the_chosen_row_refreshes_and_shows_local_times
         db_path: Path) -> None:
     async with dashboard(db_path, url=SMALL, start_poll=True) as (app, pilot, receiver):
         for _ in range(2):
-            await until(pilot, round_done(app, receiver))
-            await pilot.press("x")
-            await until(pilot, lambda: not app.state.poll_open)
+            await finish_round(app, pilot, receiver)
             await pilot.press("c", "c")
             await pilot.press("n")
             await until(pilot, lambda: app.state.poll_open)
@@ -286,9 +283,7 @@ async def test_one_figure_one_meaning_on_the_comparison(db_path: Path) -> None:
                          prepared=[PreparedQuestion(QUESTION, correct="B")]) as (
             app, pilot, receiver):
         for next_key in ("r", None):  # vote 1, then the revote
-            await until(pilot, round_done(app, receiver))
-            await pilot.press("x")
-            await until(pilot, lambda: not app.state.poll_open)
+            await finish_round(app, pilot, receiver)
             if next_key:
                 await pilot.press(next_key)
                 await until(pilot, lambda: app.state.poll_open)
