@@ -21,6 +21,8 @@ import termios
 import time
 from pathlib import Path
 
+from commands import median_seconds
+
 TARGET_S = 0.5
 FIRST_FRAME_MARK = b"No question yet"
 
@@ -44,19 +46,13 @@ def first_frame_s(db: Path) -> float:
         os.close(main)
 
 
-def bare_start_s() -> float:
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "pass"], check=True)
-    return time.perf_counter() - started
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         frames = [first_frame_s(Path(folder) / f"run{i}.db") for i in range(args.runs)]
-    bare = statistics.median(bare_start_s() for _ in range(args.runs))
+    bare = median_seconds([sys.executable, "-c", "pass"], args.runs)
     median = statistics.median(frames)
     print(json.dumps({"benchmark": "first_frame", "runs": args.runs,
                       "first_frame_s": round(median, 3), "bare_interpreter_s": round(bare, 3),

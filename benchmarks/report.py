@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from commands import median_seconds
 
 from basestation.assembly import live_session, open_station
 from drivers.registry import receiver_for_url
@@ -38,12 +37,6 @@ def make_session(db: Path) -> None:
         live.stop()
 
 
-def timed(command: list[str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
-    return time.perf_counter() - started
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
@@ -52,10 +45,9 @@ def main() -> None:
         db = Path(folder) / "session.db"
         make_session(db)
         cli = [sys.executable, "-m", "basestation"]
-        report = statistics.median(
-            timed([*cli, "report", "--db", str(db), "--session", "1", "-o",
-                   str(Path(folder) / f"r{i}.html"), "--force"]) for i in range(args.runs))
-        help_s = statistics.median(timed([*cli, "--help"]) for _ in range(args.runs))
+        report = median_seconds([*cli, "report", "--db", str(db), "--session", "1", "-o",
+                                 str(Path(folder) / "report.html"), "--force"], args.runs)
+        help_s = median_seconds([*cli, "--help"], args.runs)
     print(json.dumps({"benchmark": "report", "questions": QUESTIONS, "runs": args.runs,
                       "report_s": round(report, 3), "help_s": round(help_s, 3),
                       "ratio_to_help": round(report / help_s, 1), "target_s": TARGET_S,
