@@ -19,7 +19,7 @@ from basestation.domain import PreparedQuestion
 from basestation.live_session import LiveSession
 from basestation.station import Station, VoteListener
 from drivers.base import Receiver
-from drivers.capture import CaptureWriter
+from drivers.capture import CaptureSink, open_capture
 from drivers.registry import receiver_for_urls
 
 if TYPE_CHECKING:
@@ -82,11 +82,11 @@ def dashboard_app(station: Station, *, countdown_s: float | None = None,
 
 
 @contextmanager
-def _capture(path: Path | None, receiver: Receiver) -> Iterator[CaptureWriter | None]:
+def _capture(path: Path | None, receiver: Receiver) -> Iterator[CaptureSink | None]:
     if path is None:
         yield None
         return
-    writer = CaptureWriter(path, receiver.describe())
+    writer = open_capture(path, receiver.describe())
     try:
         yield writer
     finally:

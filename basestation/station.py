@@ -20,7 +20,7 @@ from basestation.polls import PollController
 from basestation.pseudonyms import Pseudonyms
 from basestation.votes import DEFAULT_WINDOW_S, VoteBuffer
 from drivers.base import OPEN_STATES, Receiver, ReceiverState
-from drivers.capture import CaptureWriter
+from drivers.capture import CaptureSink
 from drivers.errors import ReceiverEnded
 from drivers.packets import RawPacket
 
@@ -48,7 +48,7 @@ class Station:
     def __init__(self, receiver: Receiver, store: Store, window_s: float = DEFAULT_WINDOW_S,
                  instructor: str | None = None,
                  on_instructor: Callable[[str], None] | None = None,
-                 capture: CaptureWriter | None = None,
+                 capture: CaptureSink | None = None,
                  listeners: Sequence[VoteListener] = (),
                  wall_clock: Callable[[], float] = time.time) -> None:
         self.receiver = receiver

@@ -1,10 +1,11 @@
 """Packets per second that ``replay://FILE?speed=max`` plays into the pipeline.
 
 A capture of a lecture hall (1,000 handsets, each press heard 1-4 times, several
-polls) is written with the project's own capture writer; the replay receiver then
-reads it and plays every poll, and the packets go through decode, dedup and tally.
-The baseline, in the same run, is the JSON reading alone: the standard library
-parsing each line. Prints one JSON object.
+polls) is written with the project's own capture writer, as a binary capture
+(``.bcap``, the target) and as JSON lines; the replay receiver then reads each and
+plays every poll, and the packets go through decode, dedup and tally. The baseline,
+in the same run, is the JSON reading alone: the standard library parsing each line.
+Prints one JSON object.
 Run: ``uv run python benchmarks/replay.py [--packets N]``.
 """
 
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from basestation.pipeline import VotePipeline
 from basestation.votes import VoteBuffer
-from drivers.capture import CaptureWriter
+from drivers.capture import open_capture
 from drivers.packets import PacketKind, RawPacket, packets_heard
 from drivers.registry import receiver_for_url
 from firmware_protocol.handset_id import handset_id_from_bytes
@@ -34,7 +35,7 @@ def write_capture(path: Path, packets: int, handsets: int, seed: int) -> None:
     ids = [handset_id_from_bytes(rng.randrange(256), rng.randrange(256), i % 256)
            for i in range(handsets)]
     payloads = {(h, a): encode_air_payload(h, a) for h in ids for a in ANSWERS}
-    writer = CaptureWriter(path, "link:0000BEEF", started_at=0.0)
+    writer = open_capture(path, "link:0000BEEF", started_at=0.0)
     per_poll, clock = packets // POLLS, 10.0
     for _ in range(POLLS):
         writer.event("poll-open", clock)
@@ -84,24 +85,29 @@ def json_lines_alone(path: Path) -> float:
 
 def run(packets: int, handsets: int, seed: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "hall.cap"
-        write_capture(path, packets, handsets, seed)
-        size = path.stat().st_size
-        seconds, heard, votes = replay(path)
-        json_seconds = json_lines_alone(path)
-    assert heard == packets // POLLS * POLLS, "packets lost in the replay"
-    rate = heard / seconds
-    json_rate = heard / json_seconds
+        binary, text = Path(folder) / "hall.bcap", Path(folder) / "hall.cap"
+        write_capture(binary, packets, handsets, seed)
+        write_capture(text, packets, handsets, seed)
+        seconds, heard, votes = replay(binary)
+        json_seconds, json_heard, json_votes = replay(text)
+        lines_seconds = json_lines_alone(text)
+        sizes = binary.stat().st_size, text.stat().st_size
+    assert heard == json_heard == packets // POLLS * POLLS, "packets lost in the replay"
+    assert votes == json_votes, "the two formats replay differently"
+    rate, json_rate, lines_rate = heard / seconds, heard / json_seconds, heard / lines_seconds
     return {
         "benchmark": "replay",
         "packets": heard,
         "handsets": handsets,
-        "capture_bytes": size,
+        "votes_accepted": votes,
+        "binary_capture_bytes": sizes[0],
+        "json_capture_bytes": sizes[1],
         "seconds": round(seconds, 3),
         "packets_per_s": round(rate),
-        "votes_accepted": votes,
-        "json_lines_alone_packets_per_s": round(json_rate),
-        "ratio_to_json_lines_alone": round(rate / json_rate, 2),
+        "json_capture_packets_per_s": round(json_rate),
+        "json_lines_alone_packets_per_s": round(lines_rate),
+        "ratio_to_json_lines_alone": round(rate / lines_rate, 2),
+        "json_capture_ratio_to_json_lines_alone": round(json_rate / lines_rate, 2),
         "target_packets_per_s": TARGET_PACKETS_PER_S,
         "meets_target": rate >= TARGET_PACKETS_PER_S,
     }

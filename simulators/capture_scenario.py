@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from drivers.capture import CaptureWriter
+from drivers.capture import open_capture
 from drivers.packets import PacketKind, RawPacket
 from simulators.scenario import ClassScenario
 
@@ -27,7 +27,7 @@ class Unplug:
 def write_scenario_capture(path: Path, scenario: ClassScenario,
                            unplug: Unplug | None = None) -> int:
     """Every round of ``scenario`` as a capture; returns the number of packets written."""
-    writer = CaptureWriter(path, RECEIVER_LABEL, started_at=START_EPOCH)
+    writer = open_capture(path, RECEIVER_LABEL, started_at=START_EPOCH)
     clock, written = START_EPOCH, 0
     try:
         for index, scheduled in enumerate(scenario.rounds()):

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import click
 
-from basestation.cli import after_class, bank, live, reports, simulate, term_command
+from basestation.cli import (
+    after_class,
+    bank,
+    capture_command,
+    live,
+    reports,
+    simulate,
+    term_command,
+)
 
 
 @click.group()
@@ -17,7 +25,7 @@ for command in (live.record, live.run, live.watch, live.demo, simulate.simulate,
                 live.devices, live.doctor, after_class.sessions, after_class.export,
                 reports.analyze, after_class.key, reports.report, after_class.roster,
                 after_class.grading, after_class.import_classic_command, after_class.recover,
-                bank.bank, term_command.term):
+                bank.bank, term_command.term, capture_command.capture):
     main.add_command(command)
 
 __all__ = ["main"]
