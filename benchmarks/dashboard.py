@@ -5,7 +5,9 @@ produces link v1 frames at the given rate. Prints one JSON object with
 redraws per second, the process's CPU share of one core, and how long an
 accepted vote takes to reach the screen's widgets; beside them, in the same run,
 the CPU share of the same load with no screen (the receiver, the station, the
-store and its commits), so the screen's own share is their difference.
+store and its commits), so the screen's own share is their difference, and the CPU
+share of the same commits alone (as many rows per second, in as many durable WAL
+commits, by a plain connection: the floor of any store that commits within 20 ms).
 Run: ``uv run python benchmarks/dashboard.py [--seconds S] [--rate R]``.
 """
 
@@ -16,11 +18,15 @@ import asyncio
 import bisect
 import json
 import random
+import sqlite3
 import tempfile
 import time
 from pathlib import Path
 
 from basestation.assembly import dashboard_app, live_session, open_station
+from basestation.db import Store
+from basestation.db import commands as sql
+from basestation.domain import QuestionSpec
 from basestation.tui.app import DashboardApp
 from basestation.votes import Vote
 from drivers.base import Receiver
@@ -125,9 +131,9 @@ async def measure(seconds: float, rate: float, handsets: int) -> dict[str, objec
     }
 
 
-def headless_cpu_share(seconds: float, rate: float, handsets: int) -> float:
+def headless_cpu_share(seconds: float, rate: float, handsets: int) -> tuple[float, float]:
     """The same receiver, station, store and worker thread, with no screen: what the
-    dashboard's process costs before it draws anything."""
+    dashboard's process costs before it draws anything; and the store's commits per s."""
     receiver = PacedReceiver(handsets, rate)
     with tempfile.TemporaryDirectory() as folder, \
             open_station(receiver, Path(folder) / "headless.db") as station:
@@ -136,10 +142,42 @@ def headless_cpu_share(seconds: float, rate: float, handsets: int) -> float:
         live.start_poll()
         live.start()
         time.sleep(0.5)
+        commits0 = len(station.store.commit_latencies)
         wall0, cpu0 = time.monotonic(), time.process_time()
         time.sleep(seconds)
-        share = (time.process_time() - cpu0) / (time.monotonic() - wall0)
+        wall = time.monotonic() - wall0
+        share = (time.process_time() - cpu0) / wall
+        commits = (len(station.store.commit_latencies) - commits0) / wall
         live.stop()
+    return share, commits
+
+
+def commits_alone_cpu_share(seconds: float, votes_per_s: float, commits_per_s: float) -> float:
+    """``votes_per_s`` vote rows in ``commits_per_s`` commits (WAL, synchronous=FULL, the
+    project's schema), by a plain sqlite3 connection in this thread and nothing else."""
+    rows = max(1, round(votes_per_s / commits_per_s))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "commits.db"
+        with Store(path) as store:
+            session = store.call(sql.insert_session, time.time(), None, "bench", False)
+            question = store.call(sql.insert_question, session, None, None, QuestionSpec())
+            poll, _ = store.call(sql.insert_poll, question.id, time.time(), "bench")
+        connection = sqlite3.connect(path, isolation_level=None)
+        connection.execute("PRAGMA synchronous = FULL")
+        insert = ("INSERT INTO votes (poll_id, handset, answer, receiver, t_receiver_us, "
+                  "t_host, seq) VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * rows))
+        wall0, cpu0, made = time.monotonic(), time.process_time(), 0
+        while (elapsed := time.monotonic() - wall0) < seconds:
+            params: list[object] = []
+            for _ in range(rows):
+                made += 1
+                params += [poll, f"{made % 1000:08X}", "A", "bench", made, time.time(), made]
+            connection.execute("BEGIN")
+            connection.execute(insert, params)
+            connection.execute("COMMIT")
+            time.sleep(max(0.0, made / rows / commits_per_s - elapsed))
+        share = (time.process_time() - cpu0) / (time.monotonic() - wall0)
+        connection.close()
     return share
 
 
@@ -150,8 +188,12 @@ def main() -> None:
     parser.add_argument("--handsets", type=int, default=1_000)
     args = parser.parse_args()
     result = asyncio.run(measure(args.seconds, args.rate, args.handsets))
-    headless = headless_cpu_share(args.seconds, args.rate, args.handsets)
+    headless, commits_per_s = headless_cpu_share(args.seconds, args.rate, args.handsets)
     result["headless_cpu_share"] = round(headless, 3)
+    result["store_commits_per_s"] = round(commits_per_s, 1)
+    result["commits_alone_cpu_share"] = round(commits_alone_cpu_share(
+        args.seconds, float(result["accepted_votes"]) / float(result["seconds"]),  # type: ignore[arg-type]
+        commits_per_s), 3)
     result["screen_cpu_share"] = round(float(result["cpu_share"]) - headless, 3)  # type: ignore[arg-type]
     print(json.dumps(result))
 

@@ -116,9 +116,10 @@ class BinaryCaptureWriter:
         if not rows:
             return
         n, start = len(rows), self.started_at
-        parts = [self._string(text) for text in {p.kind.value for p in rows} | {
-            p.receiver for p in rows} if text not in self._strings]
-        strings = self._strings
+        known = self._strings
+        new = sorted(({p.kind.value for p in rows} | {p.receiver for p in rows}) - known.keys())
+        strings = {**known, **{text: len(known) + index for index, text in enumerate(new)}}
+        parts = [_STRING.pack(b"S", len(text.encode())) + text.encode() for text in new]
         optional = ([p.receiver_time_us for p in rows], [p.rssi for p in rows],
                     [p.base_seq for p in rows])
         flags, columns = 0, []
@@ -137,6 +138,7 @@ class BinaryCaptureWriter:
             *columns, *(p.copies for p in rows), *(len(p.payload) for p in rows)),
             *(p.payload for p in rows)]
         self._write(b"".join(parts))
+        self._strings = strings  # known once written
 
     def event(self, name: str, at: float | None = None) -> None:
         if name not in EVENTS:
@@ -144,11 +146,6 @@ class BinaryCaptureWriter:
         moment = time.time() if at is None else at
         self.flush()
         self._write(_EVENT.pack(b"E", round(moment - self.started_at, 6), EVENTS.index(name)))
-
-    def _string(self, text: str) -> bytes:
-        self._strings[text] = len(self._strings)
-        encoded = text.encode()
-        return _STRING.pack(b"S", len(encoded)) + encoded
 
     def _write(self, block: bytes) -> None:
         self._file.write(block)

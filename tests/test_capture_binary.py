@@ -78,6 +78,11 @@ def test_what_is_written_reads_back_the_same_in_both_formats(
     assert heard(tmp_path / "c.bcap") == expected
     assert heard(tmp_path / "c.cap") == expected
     assert stat.S_IMODE((tmp_path / "c.bcap").stat().st_mode) == 0o600
+    data = (tmp_path / "c.bcap").read_bytes()
+    for text in ["serial:/dev/ttyACM0", "usb:1881:0150 é", *(k.value for k in PacketKind)]:
+        assert data.count(text.encode()) <= 1  # each label stored once, however often used
+    write(tmp_path / "again.bcap", content)
+    assert (tmp_path / "again.bcap").read_bytes() == data  # the same capture, the same bytes
 
 
 def played(url: str) -> list[RawPacket]:
