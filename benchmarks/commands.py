@@ -1,7 +1,7 @@
 """Timing a command in a fresh process, for the start-up benchmarks.
 
-They measure the program as installed: an install (pip, or uv with the project's
-``compile-bytecode``) leaves every module compiled, so the project's own packages are
+They measure the program as installed: an install (pip, ``uv sync --compile-bytecode``)
+leaves every module compiled, so the libraries and the project's own packages are
 compiled first here too (this checkout is an editable install, which nobody compiles).
 Each also prints the same command with no compiled bytecode to read
 (``PYTHONPYCACHEPREFIX`` pointing at an empty folder), as a machine with
@@ -14,6 +14,7 @@ import compileall
 import os
 import statistics
 import subprocess
+import sysconfig
 import tempfile
 import time
 from collections.abc import Iterator
@@ -25,8 +26,10 @@ PACKAGES = ("basestation", "drivers", "firmware_protocol", "simulators")
 
 
 def compile_project() -> None:
+    """The project and the libraries of its environment, compiled where they are not."""
     for package in PACKAGES:
         compileall.compile_dir(ROOT / package, quiet=1)
+    compileall.compile_dir(sysconfig.get_paths()["purelib"], quiet=1)
 
 
 @contextmanager

@@ -39,8 +39,11 @@ class _Line(msgspec.Struct, gc=False):
 
 _LINES = msgspec.json.Decoder(_Line)
 _payload_of = attrgetter("payload")
-_KINDS = {kind.value: kind for kind in PacketKind if kind is not PacketKind.BASE_RECORD}
-"""Kinds read as they are; base records may be release 0.1.0's and go line by line."""
+_KINDS = {kind.value: kind for kind in PacketKind}
+"""Kinds read as they are (release 0.1.0's re-sent base records are not among them)."""
+_BASE = PacketKind.BASE_RECORD
+_LEGACY_BASE_HEX = 8
+"""Release 0.1.0 wrote a base record as 4 bytes with no ``seq``: read line by line."""
 
 
 def read_fast(text: str) -> tuple[dict[str, Any], list[CapturedPacket | CaptureEvent]]:
@@ -73,7 +76,12 @@ def _entries(text: str) -> tuple[dict[str, Any], list[CapturedPacket | CaptureEv
         kind = kinds[line.kind]  # type: ignore[index]
         if not line.receiver or not math.isfinite(line.t):
             raise ValueError("an unusual packet")
-        seq = None if line.seq is msgspec.UNSET else line.seq
+        if line.seq is msgspec.UNSET:
+            if kind is _BASE and len(line.payload) == _LEGACY_BASE_HEX:
+                raise ValueError("a base record of release 0.1.0")
+            seq = None
+        else:
+            seq = line.seq
         entries.append(new_tuple(CapturedPacket, (line.t, new_tuple(RawPacket, (
             kind, payload, line.receiver, line.t, line.rx_us, line.rssi, seq, run)))))
     return header, entries
