@@ -1,4 +1,5 @@
-"""Captures: what a receiver handed on, with host times, as JSON lines.
+"""Captures: what a receiver handed on, with host times, as JSON lines (the same in
+binary form: :mod:`drivers.capture_binary`, for a path ending in ``.bcap``).
 
 Format (version 1; ``.gz`` files are gzip-compressed), one JSON object a line:
 
@@ -6,11 +7,11 @@ Format (version 1; ``.gz`` files are gzip-compressed), one JSON object a line:
 - packet: ``{"t": s, "kind": str, "payload": hex, "receiver": str, "rx_us": int|null,
   "rssi": int|null, "seq": int|null}``; ``t`` is seconds since ``started_at``, ``kind``
   a :class:`~drivers.packets.PacketKind` value, ``seq`` a USB base's record sequence
+- event: ``{"t": s, "event": "poll-open" | "poll-close" | "gone" | "back"}``
 
 Captures written by release 0.1.0 of a USB base (a 4-byte re-encoded record, its
 sequence in ``rx_us``, re-sent records as their own kind) are read as what the
 base sent.
-- event: ``{"t": s, "event": "poll-open" | "poll-close" | "gone" | "back"}``
 
 Packets are recorded as the driver delivered them (before decoding), so a replay
 exercises every decoding and counting rule again (copies a driver handed on as one

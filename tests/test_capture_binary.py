@@ -224,3 +224,38 @@ def test_a_recorder_killed_mid_poll_leaves_a_binary_capture_that_replays(
     replayed = record("--receiver", f"replay://{capture}?speed=max", "--db",
                       str(tmp_path / "again.db"))
     assert replayed["heard"] == copies
+
+
+def test_capture_convert_of_a_damaged_file_or_to_a_missing_folder_is_one_line(
+        tmp_path: Path) -> None:
+    cut = tmp_path / "cut.cap.gz"
+    cut.write_bytes((DATA / "noisy-room.cap.gz").read_bytes()[:500])
+    runner = CliRunner()
+    for source, target, message in [
+            (cut, tmp_path / "out.bcap", "damaged or cut short"),
+            (DATA / "noisy-room.cap.gz", tmp_path / "no" / "such" / "out.bcap", "cannot write")]:
+        result = runner.invoke(main, ["capture", "convert", str(source), str(target)])
+        errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+        assert result.exit_code == 1 and len(errors) == 1 and message in errors[0], result.output
+        assert "Traceback" not in result.output
+        assert not target.exists()
+
+
+def test_capture_convert_onto_a_full_disk_says_so_and_leaves_no_half_file(
+        tmp_path: Path) -> None:
+    import resource
+    import subprocess
+
+    from tests.conftest import cli_command, cli_env
+
+    def limited() -> None:  # every file the command writes stops growing here
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+    source, target = DATA / "lecture-300-revotes.cap.gz", tmp_path / "lecture.cap"
+    done = subprocess.run(cli_command("capture", "convert", str(source), str(target)),
+                          capture_output=True, text=True, env=cli_env(), preexec_fn=limited,
+                          timeout=60, check=False)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("Error: cannot write") and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert not target.exists()

@@ -28,5 +28,6 @@ def convert(source: Path, target: Path) -> None:
     except CaptureError as error:
         raise click.ClickException(str(error)) from None
     except OSError as error:
+        target.unlink(missing_ok=True)  # no half a capture left behind
         raise click.ClickException(f"cannot write {target}: {error.strerror}") from None
     click.echo(f"wrote {heard} packets to {target}")
