@@ -71,5 +71,6 @@ def main() -> None:
                       "ratio_to_bare_interpreter": round(median / bare, 1),
                       "target_s": TARGET_S, "meets_target": median <= TARGET_S}))
 
+
 if __name__ == "__main__":
     main()
