@@ -44,13 +44,18 @@ class CaptureError(ValueError):
     """A capture file that cannot be read, with the line that is wrong."""
 
 
-def _open(path: Path, mode: str) -> IO[str]:
-    if mode == "w":  # a capture holds every handset's ID: the owner's alone
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
-        os.chmod(path, 0o600)
+def create_owner_only(path: Path) -> None:
+    """An empty file at ``path`` (emptied if it is there) that only its owner may read: a
+    capture holds every handset's ID."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    os.chmod(path, 0o600)
+
+
+def _open_for_writing(path: Path) -> IO[str]:
+    create_owner_only(path)
     if path.suffix == ".gz":
-        return cast(IO[str], gzip.open(path, mode + "t", encoding="utf-8"))
-    return path.open(mode, encoding="utf-8")
+        return cast(IO[str], gzip.open(path, "wt", encoding="utf-8"))
+    return path.open("w", encoding="utf-8")
 
 
 class CaptureWriter:
@@ -59,7 +64,7 @@ class CaptureWriter:
     def __init__(self, path: Path, receiver: str, *, started_at: float | None = None) -> None:
         self.path = path
         self.started_at = time.time() if started_at is None else started_at
-        self._file = _open(path, "w")
+        self._file = _open_for_writing(path)
         self._write({"capture": FORMAT_NAME, "version": FORMAT_VERSION, "receiver": receiver,
                      "started_at": self.started_at})
 
@@ -211,7 +216,8 @@ def _entry(path: Path, number: int, record: dict[str, Any]) -> CapturedPacket | 
                 raise ValueError(f"unknown event {record['event']!r}")
             return CaptureEvent(t, record["event"])
         if record["kind"] in LEGACY_BASE_KINDS or (
-                record["kind"] == PacketKind.BASE_RECORD and len(record["payload"]) == 8
+                record["kind"] == PacketKind.BASE_RECORD
+                and len(record["payload"]) == LEGACY_BASE_RECORD_HEX
                 and "seq" not in record):
             return CapturedPacket(t, _legacy_base_record(record, t))
         packet = RawPacket(PacketKind(record["kind"]), bytes.fromhex(record["payload"]),
@@ -223,6 +229,8 @@ def _entry(path: Path, number: int, record: dict[str, Any]) -> CapturedPacket | 
 
 
 LEGACY_BASE_KINDS = ("iclicker-base-resent",)
+LEGACY_BASE_RECORD_HEX = 8
+"""Release 0.1.0 wrote a base record as 4 bytes (8 hex digits), with no ``seq``."""
 LEGACY_PUSHED_BUTTON = range(0x81, 0x86)
 POLLED_BUTTON_OFFSET = 0x81 - 0x61
 

@@ -26,7 +26,6 @@ cut-short block at the end.
 from __future__ import annotations
 
 import json
-import os
 import struct
 import time
 from collections.abc import Sequence
@@ -43,6 +42,7 @@ from drivers.capture import (
     CaptureError,
     CaptureEvent,
     collector_paused,
+    create_owner_only,
 )
 from drivers.packets import PacketKind, RawPacket
 
@@ -89,9 +89,7 @@ class BinaryCaptureWriter:
     def __init__(self, path: Path, receiver: str, *, started_at: float | None = None) -> None:
         self.path = path
         self.started_at = time.time() if started_at is None else started_at
-        # a capture holds every handset's ID: the owner's alone
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
-        os.chmod(path, 0o600)
+        create_owner_only(path)
         self._file = path.open("wb")
         self._strings: dict[str, int] = {}
         self._pending: list[RawPacket] = []

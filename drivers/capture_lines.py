@@ -16,6 +16,7 @@ from drivers.capture import (
     EVENTS,
     FORMAT_NAME,
     FORMAT_VERSION,
+    LEGACY_BASE_RECORD_HEX,
     CapturedPacket,
     CaptureEvent,
     collector_paused,
@@ -42,8 +43,6 @@ _payload_of = attrgetter("payload")
 _KINDS = {kind.value: kind for kind in PacketKind}
 """Kinds read as they are (release 0.1.0's re-sent base records are not among them)."""
 _BASE = PacketKind.BASE_RECORD
-_LEGACY_BASE_HEX = 8
-"""Release 0.1.0 wrote a base record as 4 bytes with no ``seq``: read line by line."""
 
 
 def read_fast(text: str) -> tuple[dict[str, Any], list[CapturedPacket | CaptureEvent]]:
@@ -77,7 +76,7 @@ def _entries(text: str) -> tuple[dict[str, Any], list[CapturedPacket | CaptureEv
         if not line.receiver or not math.isfinite(line.t):
             raise ValueError("an unusual packet")
         if line.seq is msgspec.UNSET:
-            if kind is _BASE and len(line.payload) == _LEGACY_BASE_HEX:
+            if kind is _BASE and len(line.payload) == LEGACY_BASE_RECORD_HEX:  # line by line
                 raise ValueError("a base record of release 0.1.0")
             seq = None
         else:
