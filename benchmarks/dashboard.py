@@ -23,10 +23,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from store import make_poll
+
 from basestation.assembly import dashboard_app, live_session, open_station
 from basestation.db import Store
-from basestation.db import commands as sql
-from basestation.domain import QuestionSpec
 from basestation.tui.app import DashboardApp
 from basestation.votes import Vote
 from drivers.base import Receiver
@@ -159,9 +159,7 @@ def commits_alone_cpu_share(seconds: float, votes_per_s: float, commits_per_s: f
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "commits.db"
         with Store(path) as store:
-            session = store.call(sql.insert_session, time.time(), None, "bench", False)
-            question = store.call(sql.insert_question, session, None, None, QuestionSpec())
-            poll, _ = store.call(sql.insert_poll, question.id, time.time(), "bench")
+            poll = make_poll(store)
         connection = sqlite3.connect(path, isolation_level=None)
         connection.execute("PRAGMA synchronous = FULL")
         insert = ("INSERT INTO votes (poll_id, handset, answer, receiver, t_receiver_us, "
