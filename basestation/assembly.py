@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from basestation.db import Store
 from basestation.domain import PreparedQuestion
-from basestation.live_session import LiveSession
-from basestation.station import Station, VoteListener
+from basestation.live.session import LiveSession
+from basestation.live.station import Station, VoteListener
 from drivers.base import Receiver
 from drivers.capture import CaptureSink, open_capture
 from drivers.registry import receiver_for_urls

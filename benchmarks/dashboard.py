@@ -27,8 +27,8 @@ from store import make_poll
 
 from basestation.assembly import dashboard_app, live_session, open_station
 from basestation.db import Store
+from basestation.live.votes import Vote
 from basestation.tui.app import DashboardApp
-from basestation.votes import Vote
 from drivers.base import Receiver
 from drivers.link_session import LinkSession
 from drivers.packets import RawPacket

@@ -14,8 +14,8 @@ import json
 import random
 import time
 
-from basestation.pipeline import VotePipeline
-from basestation.votes import VoteBuffer
+from basestation.live.pipeline import VotePipeline
+from basestation.live.votes import VoteBuffer
 from drivers.link_session import LinkSession
 from firmware_protocol.cobs import cobs_decode
 from firmware_protocol.handset_id import handset_id_from_bytes

@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from basestation.pipeline import VotePipeline
-from basestation.votes import VoteBuffer
+from basestation.live.pipeline import VotePipeline
+from basestation.live.votes import VoteBuffer
 from drivers.capture import open_capture
 from drivers.packets import PacketKind, RawPacket, packets_heard
 from drivers.registry import receiver_for_url

@@ -19,7 +19,7 @@ from pathlib import Path
 from basestation.db import Store
 from basestation.db import commands as sql
 from basestation.domain import QuestionSpec
-from basestation.votes import Vote
+from basestation.live.votes import Vote
 
 USB_BASE_CEILING_VOTES_PER_S = 2_000
 TARGET_VOTES_PER_S = 200_000

@@ -14,8 +14,8 @@ import json
 import random
 import time
 
-from basestation.pipeline import VotePipeline
-from basestation.votes import VoteBuffer
+from basestation.live.pipeline import VotePipeline
+from basestation.live.votes import VoteBuffer
 from drivers.iclicker_usb import IClickerReceiver
 from drivers.url import parse_receiver_url
 from firmware_protocol.handset_id import handset_id_from_bytes

@@ -1,6 +1,6 @@
 """What a driver hands on: packets as the device delivered them, undecoded, with where
 and when they were heard. Decoding happens in one place above the drivers
-(``basestation/decoding.py``); every field means what its name says."""
+(``basestation/live/decoding.py``); every field means what its name says."""
 
 from __future__ import annotations
 

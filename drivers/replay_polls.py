@@ -9,14 +9,9 @@ from operator import add, eq, itemgetter, le, sub
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
-from drivers.capture import (
-    CapturedPacket,
-    CaptureEvent,
-    capture_bytes,
-    collector_paused,
-    read_json_capture,
-)
-from drivers.capture_binary import PacketBlock, is_binary_capture, read_binary_blocks
+from drivers.capture.binary import PacketBlock, is_binary_capture, read_binary_blocks
+from drivers.capture.json_lines import read_json_capture
+from drivers.capture.records import CapturedPacket, CaptureEvent, capture_bytes, collector_paused
 from drivers.packets import RawPacket
 
 _new = tuple.__new__

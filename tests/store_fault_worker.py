@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from basestation.db import Store
-from basestation.votes import Vote
+from basestation.live.votes import Vote
 
 LIMIT_BYTES = 4096
 

@@ -10,9 +10,14 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from basestation.analysis import compare_rounds, discussion_hint, normalized_gain, round_figures
 from basestation.assembly import live_session, open_station
 from basestation.cli import main
+from basestation.peer_instruction import (
+    compare_rounds,
+    discussion_hint,
+    normalized_gain,
+    round_figures,
+)
 from drivers.registry import receiver_for_url
 from simulators.sim_receiver import SimReceiver
 from tests import oracle

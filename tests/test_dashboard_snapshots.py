@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 
 from basestation.assembly import dashboard_app
 from basestation.db import Store
-from basestation.station import Station
+from basestation.live.station import Station
 from basestation.tui.app import DashboardApp
 from drivers.base import ReceiverState
 from drivers.iclicker_usb import IClickerReceiver

@@ -136,7 +136,7 @@ class _Silent:
 
 
 def test_doctor_names_the_protocol_that_answers_and_says_when_none_does() -> None:
-    from basestation.doctor import diagnose
+    from basestation.devices.doctor import diagnose
 
     scenario = ClassScenario(students=5, seed=1, radio="turningpoint")
     lines: list[str] = []

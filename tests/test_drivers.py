@@ -134,8 +134,8 @@ def test_plugins_register_and_the_base_class_reconnects_and_reopens_the_poll() -
 
 
 def test_rogue_devices_are_counted_invalid_and_never_votes() -> None:
-    from basestation.pipeline import VotePipeline
-    from basestation.votes import VoteBuffer
+    from basestation.live.pipeline import VotePipeline
+    from basestation.live.votes import VoteBuffer
 
     receiver = receiver_for_url("sim://100?seed=6&speed=500&rogue=0.2")
     assert isinstance(receiver, SimReceiver)

@@ -9,8 +9,8 @@ from pathlib import Path
 from textual.command import CommandList, CommandPalette
 
 from basestation.domain import PreparedQuestion
-from basestation.follower import DatabaseFollower
-from basestation.question_file import read_questions
+from basestation.formats.question_file import read_questions
+from basestation.live.follower import DatabaseFollower
 from basestation.tui.screens.comparison import ComparisonScreen
 from basestation.tui.screens.confirm import ConfirmScreen
 from basestation.tui.screens.help import HelpScreen

@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from basestation.domain import Vote
-from basestation.pipeline import VotePipeline
-from basestation.votes import VoteBuffer
-from drivers.capture import CapturedPacket, CaptureWriter, read_capture
+from basestation.live.pipeline import VotePipeline
+from basestation.live.votes import VoteBuffer
+from drivers.capture import CapturedPacket, read_capture
+from drivers.capture.json_lines import CaptureWriter
 from drivers.link_session import LinkSession
 from drivers.packets import PacketKind, RawPacket, packets_heard
 from firmware_protocol.iclicker_air import AirPayloadError, decode_air_payload, encode_air_payload

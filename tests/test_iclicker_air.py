@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from basestation.decoding import PING as SEAM_PING
-from basestation.decoding import PacketDecodeError, PacketDecoder
+from basestation.live.decoding import PING as SEAM_PING
+from basestation.live.decoding import PacketDecodeError, PacketDecoder
 from drivers.packets import PacketKind, RawPacket
 from firmware_protocol.handset_id import (
     HandsetIdError,

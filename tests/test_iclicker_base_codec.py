@@ -192,7 +192,7 @@ def test_the_votes_of_a_report_are_what_the_parser_finds_in_it(reports: list[byt
 
 @given(st.binary(min_size=0, max_size=8))
 def test_the_decode_seam_reads_a_record_as_the_codec_does(raw: bytes) -> None:
-    from basestation.decoding import ICLICKER_ANSWERS, PacketDecoder
+    from basestation.live.decoding import ICLICKER_ANSWERS, PacketDecoder
 
     decoder = PacketDecoder(max_entries=4)
     try:

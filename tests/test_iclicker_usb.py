@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from basestation.assembly import open_station
 from basestation.cli import main
-from basestation.doctor import diagnose, list_devices, udev_rule_text
-from basestation.station import Station
+from basestation.devices.doctor import diagnose, list_devices, udev_rule_text
+from basestation.live.station import Station
 from drivers.base import ReceiverState
 from drivers.errors import NoSuchDevice
 from drivers.iclicker_usb import IClickerReceiver

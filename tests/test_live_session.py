@@ -9,9 +9,9 @@ from click.testing import CliRunner
 
 from basestation.assembly import live_session, open_station
 from basestation.cli import main
-from basestation.pipeline import VotePipeline
+from basestation.live.pipeline import VotePipeline
+from basestation.live.votes import VoteBuffer
 from basestation.tui.widgets.status import question_text
-from basestation.votes import VoteBuffer
 from drivers.packets import PacketKind, RawPacket
 from drivers.registry import receiver_for_url
 from firmware_protocol.iclicker_air import encode_air_payload

@@ -12,9 +12,9 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from basestation.classic_import import ClassicImportError, read_classic_session
 from basestation.cli import main
-from basestation.roster import RosterError, parse_roster
+from basestation.formats.classic_import import ClassicImportError, read_classic_session
+from basestation.formats.roster import RosterError, parse_roster
 from drivers.capture import CaptureError, read_capture
 from firmware_protocol.iclicker_base import BaseReportParser, BaseVariant
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from basestation.assembly import live_session, open_station
-from basestation.question_file import read_questions
+from basestation.formats.question_file import read_questions
 from drivers.registry import receiver_for_url
 from simulators.classroom import ClassroomModel
 from simulators.sim_receiver import SimReceiver

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from basestation.charts import ROUND_COLOURS
+from basestation.afterclass.charts import ROUND_COLOURS
 from basestation.cli import main
 from tests.helpers import play_class
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from basestation.cli import main
-from basestation.roster import RosterError, parse_roster, with_alternate_forms
+from basestation.formats.roster import RosterError, parse_roster, with_alternate_forms
 
 
 def test_our_layout_with_several_handsets_per_student() -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from basestation.db import Store, StoreError
+from basestation.live.votes import Vote
 from basestation.paths import default_db_path
-from basestation.votes import Vote
 
 
 def count_votes(path: Path) -> int:

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from basestation.domain import DEFAULT_ANSWERS as ANSWERS
-from basestation.votes import Outcome, Vote, VoteBuffer
+from basestation.live.votes import Outcome, Vote, VoteBuffer
 
 H1, H2 = "A24653B7", "428071B3"
 

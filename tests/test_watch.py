@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from basestation.follower import DatabaseFollower
+from basestation.live.follower import DatabaseFollower
 from basestation.tui.watch_app import WatchApp
 from basestation.tui.widgets.bars import AnswerBars
 from basestation.tui.widgets.projector import ProjectorPanel

@@ -21,7 +21,7 @@ from basestation.textsafe import shown
 @click.option("--course", help="Only the sessions of this course.")
 def sessions(db_path: Path | None, as_json: bool, course: str | None) -> None:
     """List the recorded sessions."""
-    from basestation.export import list_sessions
+    from basestation.afterclass.export import list_sessions
 
     try:
         with db.Reader(resolve_db(db_path)) as reader:
@@ -62,7 +62,7 @@ def export(db_path: Path | None, session_ids: tuple[int, ...], course: str | Non
            output_format: str, lms: str, column: str | None, output: Path | None,
            force: bool) -> None:
     """Export sessions: their votes, per-student results, a gradebook or attendance."""
-    from basestation.export_command import run_export
+    from basestation.afterclass.export_command import run_export
     from basestation.outfiles import OutputError
 
     database = resolve_db(db_path)
@@ -94,9 +94,9 @@ def roster() -> None:
               "these students).")
 def roster_import(db_path: Path | None, source: Path, move: bool, course: str | None) -> None:
     """Import a roster CSV (all or nothing; each problem is named with its line)."""
-    from basestation.roster import RosterError, parse_roster
-    from basestation.roster_file import read_roster_text
-    from basestation.roster_store import import_roster
+    from basestation.formats.roster import RosterError, parse_roster
+    from basestation.formats.roster_file import read_roster_text
+    from basestation.formats.roster_store import import_roster
 
     try:
         entries = parse_roster(read_roster_text(source))
@@ -116,7 +116,7 @@ def roster_import(db_path: Path | None, source: Path, move: bool, course: str | 
 def roster_assign(db_path: Path | None, handset: str, student_id: str,
                   session_id: int | None, move: bool) -> None:
     """Give HANDSET to STUDENT_ID (its earlier votes count for them too)."""
-    from basestation.roster_store import assign_handset
+    from basestation.formats.roster_store import assign_handset
 
     try:
         db.Reader(resolve_db(db_path)).close()  # an existing database, never a new one
@@ -136,7 +136,7 @@ def roster_assign(db_path: Path | None, handset: str, student_id: str,
 def import_classic_command(db_path: Path | None, course: str | None, replace: bool,
                            paths: tuple[Path, ...]) -> None:
     """Import iClicker Classic session files (L*.xml), or a whole SessionData/ folder."""
-    from basestation.classic_import import ClassicImportError, classic_files, import_classic
+    from basestation.formats.classic_import import ClassicImportError, classic_files, import_classic
 
     files = classic_files(list(paths))
     problems = []
@@ -167,8 +167,8 @@ def grading(db_path: Path | None, course: str, participation_percent: float | No
     """Show or set a course's grading rules."""
     from dataclasses import asdict, replace
 
+    from basestation.afterclass.grading import GradingRules
     from basestation.db.roster import grading_rules, set_grading_rules
-    from basestation.grading import GradingRules
 
     changes = {name: value for name, value in (
         ("participation_percent", participation_percent),

@@ -38,11 +38,11 @@ def export(db_path: Path | None, output: Path, session_ids: tuple[int, ...],
     """Write the questions of chosen sessions (default: every question known here), each
     with the history of its uses: counts only, never a student or a handset."""
     from basestation import db
-    from basestation.bank import write_bank, write_images
-    from basestation.bank_history import bank_entries
-    from basestation.question_errors import QuestionFileError
-    from basestation.quiz_gift import write_gift
-    from basestation.quiz_text2qti import write_text2qti
+    from basestation.afterclass.bank_history import bank_entries
+    from basestation.formats.bank import write_bank, write_images
+    from basestation.formats.question_errors import QuestionFileError
+    from basestation.formats.quiz_gift import write_gift
+    from basestation.formats.quiz_text2qti import write_text2qti
 
     try:
         with db.Reader(resolve_db(db_path)) as reader:
@@ -80,10 +80,10 @@ def import_bank(db_path: Path | None, source: Path) -> None:
     """Merge a colleague's bank (a folder), or a question file (text2qti, GIFT), into the
     database: each use keeps its origin; a use already here is not added again."""
     from basestation import db
-    from basestation.bank import BankEntry, read_bank, use_json
     from basestation.db.bank import add_uses
-    from basestation.question_errors import QuestionFileError
-    from basestation.question_file import read_questions
+    from basestation.formats.bank import BankEntry, read_bank, use_json
+    from basestation.formats.question_errors import QuestionFileError
+    from basestation.formats.question_file import read_questions
 
     try:
         entries = read_bank(source) if source.is_dir() else [
@@ -108,9 +108,9 @@ def import_bank(db_path: Path | None, source: Path) -> None:
 def show(db_path: Path | None, source: Path | None, as_json: bool) -> None:
     """List a bank's questions (a folder, or the database's) with their record."""
     from basestation import db
-    from basestation.bank import read_bank, record_text
-    from basestation.bank_history import bank_entries
-    from basestation.question_errors import QuestionFileError
+    from basestation.afterclass.bank_history import bank_entries
+    from basestation.formats.bank import read_bank, record_text
+    from basestation.formats.question_errors import QuestionFileError
     from basestation.textsafe import shown
 
     try:

@@ -19,7 +19,7 @@ def convert(source: Path, target: Path) -> None:
     """Write SOURCE again as TARGET: binary if TARGET ends in .bcap (several times faster
     to replay), JSON lines otherwise (.gz compresses)."""
     from drivers.capture import CaptureError
-    from drivers.capture_convert import convert_capture
+    from drivers.capture.convert import convert_capture
 
     if source.resolve() == target.resolve():
         raise click.UsageError("the target must be another file than the source")

@@ -40,8 +40,8 @@ def record(receiver_urls: tuple[str, ...], db_path: Path | None, question: str |
            revote: bool, duration: float | None, course: str | None, capture: Path | None,
            anonymous: bool, channel: str | None, as_json: bool) -> None:
     """Record one poll until DURATION ends, the receiver ends, or Ctrl-C / SIGTERM."""
-    from basestation.polls import PollStateError
-    from basestation.recording import RecordRequest, record_poll
+    from basestation.cli.recording import RecordRequest, record_poll
+    from basestation.live.polls import PollStateError
 
     if revote and session is None:
         raise click.UsageError("--revote needs --session ID")
@@ -98,7 +98,7 @@ class LiveCount:
 @click.argument("source", type=click.File("rb"), default="-")
 def decode(kind: str, variant: str, source: Any) -> None:
     """Decode hex bytes, one item per line, into JSON lines."""
-    from basestation.hex_decode import decode_hex_line, usb_report_decoder
+    from basestation.devices.hex_decode import decode_hex_line, usb_report_decoder
 
     decode_usb = usb_report_decoder(variant)
     for raw in source:
@@ -111,7 +111,7 @@ def decode(kind: str, variant: str, source: Any) -> None:
 @click.command()
 def devices() -> None:
     """List the receivers this machine can see."""
-    from basestation.doctor import list_devices
+    from basestation.devices.doctor import list_devices
 
     list_devices(click.echo)
 
@@ -119,7 +119,7 @@ def devices() -> None:
 @click.command()
 def doctor() -> None:
     """Find and explain what stands in the way of using a receiver."""
-    from basestation.doctor import diagnose
+    from basestation.devices.doctor import diagnose
 
     diagnose(click.echo)
 
@@ -144,7 +144,7 @@ def run(receiver_urls: tuple[str, ...], db_path: Path | None, course: str | None
         anonymous: bool, capture: Path | None, questions_file: Path | None) -> None:
     """Open the live dashboard on a receiver."""
     from basestation.assembly import run_dashboard
-    from basestation.question_file import QuestionFileError, read_questions
+    from basestation.formats.question_file import QuestionFileError, read_questions
     from drivers.discovery import NOTHING_FOUND, find_receiver
     from firmware_protocol.handset_id import HandsetIdError, parse_handset_id
 
@@ -154,7 +154,7 @@ def run(receiver_urls: tuple[str, ...], db_path: Path | None, course: str | None
         raise click.ClickException(str(error)) from error
 
     if not receiver_urls:
-        from basestation.doctor import usb_bases
+        from basestation.devices.doctor import usb_bases
 
         ready = [base.url for base in usb_bases() or [] if base.problem is None]
         found = find_receiver()
@@ -184,7 +184,7 @@ def run(receiver_urls: tuple[str, ...], db_path: Path | None, course: str | None
 def _prepared_question(questions_file: Path | None, number: int | None,
                        question: str | None) -> Any:
     """Question ``number`` of a prepared set, or None when none is asked for."""
-    from basestation.question_file import QuestionFileError, read_questions
+    from basestation.formats.question_file import QuestionFileError, read_questions
 
     if (questions_file is None) != (number is None):
         raise click.UsageError("--questions FILE and --number N go together")
@@ -217,7 +217,7 @@ def _tell_what_was_saved(done: Any) -> None:
 @click.option("--hide-results", is_flag=True, help="Start with the bars hidden.")
 def watch(db_path: Path | None, hide_results: bool) -> None:
     """Follow the poll being recorded into the database, read-only (the TA's view)."""
-    from basestation.follower import DatabaseFollower
+    from basestation.live.follower import DatabaseFollower
     from basestation.tui.watch_app import WatchApp
 
     try:
@@ -245,7 +245,7 @@ def demo(db_path: Path | None, students: int, seed: int, speed: float, plain: bo
     import shutil
 
     from basestation.assembly import run_dashboard
-    from basestation.demo import DEMO_HINT, demo_db_path, demo_questions, demo_url, run_demo
+    from basestation.cli.demo import DEMO_HINT, demo_db_path, demo_questions, demo_url, run_demo
 
     db = db_path or demo_db_path()
     plain = plain or not sys.stdout.isatty()

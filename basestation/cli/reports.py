@@ -19,8 +19,8 @@ from basestation.db import StoreError
 @click.option("--json", "as_json", is_flag=True)
 def analyze(db_path: Path | None, session_id: int, as_json: bool) -> None:
     """Peer Instruction figures of a session: tallies, percent correct, switching, gain."""
-    from basestation.analysis import gain_text
-    from basestation.session_analysis import analyze_session
+    from basestation.afterclass.session_analysis import analyze_session
+    from basestation.peer_instruction import gain_text
     from basestation.textsafe import shown
 
     try:
@@ -81,15 +81,15 @@ def report(db_path: Path | None, session_id: int | None, course: str | None, out
 
 
 def _session_page(reader: Any, session_id: int) -> str:
-    from basestation.report import render_report
-    from basestation.session_analysis import analyze_session
+    from basestation.afterclass.report import render_report
+    from basestation.afterclass.session_analysis import analyze_session
 
     return render_report(analyze_session(reader, session_id), f"Session {session_id}")
 
 
 def _term_page(reader: Any, course: str) -> str:
-    from basestation.term import term_picture
-    from basestation.term_report import render_term
+    from basestation.afterclass.term import term_picture
+    from basestation.afterclass.term_report import render_term
 
     picture = term_picture(reader, course)
     if not picture["sessions"]:

@@ -26,7 +26,7 @@ def term(db_path: Path | None, course: str, absent_sessions: int, as_json: bool,
     """Response rate per session and question, who has not answered lately, the share of
     the roster taking part, response times and each question's normalized gain."""
     from basestation import db
-    from basestation.term import term_picture
+    from basestation.afterclass.term import term_picture
 
     try:
         with db.Reader(resolve_db(db_path)) as reader:
@@ -45,8 +45,8 @@ def term(db_path: Path | None, course: str, absent_sessions: int, as_json: bool,
 
 
 def _write_page(picture: dict[str, Any], path: Path, database: Path, force: bool) -> None:
+    from basestation.afterclass.term_report import render_term
     from basestation.outfiles import OutputError, private_output
-    from basestation.term_report import render_term
 
     try:
         with private_output(path, database=database, force=force) as stream:
@@ -57,7 +57,7 @@ def _write_page(picture: dict[str, Any], path: Path, database: Path, force: bool
 
 
 def _print(picture: dict[str, Any]) -> None:
-    from basestation.analysis import gain_text
+    from basestation.peer_instruction import gain_text
     from basestation.textsafe import shown
 
     def percent(value: float | None) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from basestation.analysis import discussion_hint
+from basestation.peer_instruction import discussion_hint
 from basestation.poll_source import LiveState
 
 

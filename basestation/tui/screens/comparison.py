@@ -13,7 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from basestation.analysis import (
+from basestation.peer_instruction import (
     Comparison,
     RoundFigures,
     compare_rounds,

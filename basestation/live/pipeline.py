@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from basestation.decoding import PING, PacketDecodeError, PacketDecoder
-from basestation.votes import VoteBuffer
+from basestation.live.decoding import PING, PacketDecodeError, PacketDecoder
+from basestation.live.votes import VoteBuffer
 from drivers.packets import PacketKind, RawPacket
 
 log = logging.getLogger(__name__)

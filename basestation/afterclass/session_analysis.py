@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from basestation.analysis import PollRound, question_report
 from basestation.db import Reader
 from basestation.domain import choices_of
+from basestation.peer_instruction import PollRound, question_report
 
 
 def load_rounds(reader: Reader, question_id: int) -> list[PollRound]:

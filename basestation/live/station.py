@@ -15,10 +15,10 @@ from dataclasses import asdict
 from basestation.db import Store
 from basestation.db.commands import ReceiverCounters
 from basestation.domain import Vote
-from basestation.pipeline import VotePipeline
-from basestation.polls import PollController
+from basestation.live.pipeline import VotePipeline
+from basestation.live.polls import PollController
+from basestation.live.votes import DEFAULT_WINDOW_S, VoteBuffer
 from basestation.pseudonyms import Pseudonyms
-from basestation.votes import DEFAULT_WINDOW_S, VoteBuffer
 from drivers.base import OPEN_STATES, Receiver, ReceiverState
 from drivers.capture import CaptureSink
 from drivers.errors import ReceiverEnded

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sized
+from typing import Any, Protocol
 
 from basestation.db import Reader, StoreError
 from basestation.domain import choices_of, correct_answers
 from basestation.poll_source import LiveState, RoundAnswers
+from basestation.live.poll_timer import PollTimer
+from basestation.live.station import Station
 from drivers.base import ReceiverState
-
-if TYPE_CHECKING:
-    from basestation.live_session import LiveSession
 
 RATE_WINDOW_S = 2.0
 AWAY_STATES = (ReceiverState.RECONNECTING, ReceiverState.GONE)
@@ -30,11 +30,29 @@ class _Rate:
         return (total - first_total) / span if span > 0 else 0.0
 
 
+class SessionParts(Protocol):
+    """What a snapshot reads of the live session that owns it (the session passes itself,
+    so this module needs no import of it)."""
+
+    station: Station
+    clock: Callable[[], float]
+    timer: PollTimer
+    ended: bool
+    timer_closes: int
+    history: str | None
+    seen_before: set[str]
+
+    @property
+    def prepared(self) -> Sized: ...
+
+    def rounds_of(self, question: int) -> int: ...
+
+
 class SnapshotMaker:
     """Builds the states of one live session; remembers what spans turns (the packet
     rate, since when the receiver is away, the session's roster size)."""
 
-    def __init__(self, live: LiveSession) -> None:
+    def __init__(self, live: SessionParts) -> None:
         self.live = live
         self._rate = _Rate()
         self._down_since: float | None = None

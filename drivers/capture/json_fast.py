@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 
-from drivers.capture import (
+from drivers.capture.records import (
     EVENTS,
     FORMAT_NAME,
     FORMAT_VERSION,

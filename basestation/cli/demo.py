@@ -13,11 +13,11 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from basestation.analysis import compare_rounds
 from basestation.assembly import open_station
 from basestation.domain import PreparedQuestion
-from basestation.station import Station
-from basestation.votes import BufferSnapshot
+from basestation.live.station import Station
+from basestation.live.votes import BufferSnapshot
+from basestation.peer_instruction import compare_rounds
 from drivers.registry import receiver_for_url
 from simulators.scenario import ClassScenario
 from simulators.sim_receiver import SimReceiver

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from basestation.analysis import DISCUSSION_PAYS_HIGH, DISCUSSION_PAYS_LOW
 from basestation.domain import ChoiceError, PreparedQuestion, QuestionImage, QuestionSpec
-from basestation.question_errors import QuestionFileError
+from basestation.formats.question_errors import QuestionFileError
+from basestation.peer_instruction import DISCUSSION_PAYS_HIGH, DISCUSSION_PAYS_LOW
 
 FORMAT = "basestation question bank 1"
 

@@ -26,7 +26,7 @@ from basestation.domain import (
     PreparedQuestion,
     QuestionSpec,
 )
-from basestation.question_errors import QuestionFileError
+from basestation.formats.question_errors import QuestionFileError
 
 SPECIAL = "~=#{}:"
 TAG = re.compile(r"\[tag:([^\]]+)\]")

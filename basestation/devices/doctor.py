@@ -82,7 +82,7 @@ def diagnose(say: Callable[[str], None], backend: Any = None,
              ports: list[str] | None = None, probe_s: float = 3.0) -> None:
     """Walk through what is needed and say plainly what is missing; serial ports that
     can be opened are asked which receiver firmware answers on them."""
-    from basestation.probe import probe_line
+    from basestation.devices.probe import probe_line
 
     bases = usb_bases(backend)
     if bases is None:

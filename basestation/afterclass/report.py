@@ -6,9 +6,9 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from basestation.analysis import gain_text
-from basestation.charts import CORRECT_EDGE, Value, bar_chart, switch_table
+from basestation.afterclass.charts import CORRECT_EDGE, Value, bar_chart, switch_table
 from basestation.domain import DEFAULT_ANSWERS, correct_answers
+from basestation.peer_instruction import gain_text
 
 
 def question_figure(question: dict[str, Any]) -> str:

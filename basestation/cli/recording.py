@@ -11,7 +11,7 @@ from typing import Any
 
 from basestation.assembly import open_station
 from basestation.domain import PreparedQuestion
-from basestation.votes import BufferSnapshot
+from basestation.live.votes import BufferSnapshot
 
 FLUSH_WAIT_S = 0.5
 """How long a closing poll waits for the database before the rest goes to the rescue

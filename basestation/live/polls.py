@@ -15,7 +15,7 @@ from basestation.db import Store, StoreError
 from basestation.db import commands as sql
 from basestation.db.commands import PollCounters, QuestionRow
 from basestation.domain import ChoiceError, PreparedQuestion, QuestionSpec
-from basestation.votes import BufferSnapshot, VoteBuffer
+from basestation.live.votes import BufferSnapshot, VoteBuffer
 
 QuestionInfo = QuestionRow
 

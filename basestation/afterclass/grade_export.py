@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import TextIO
 
+from basestation.afterclass.grading import SessionGrades
 from basestation.db import StoreError
-from basestation.grading import SessionGrades
 from basestation.outfiles import SafeCsvWriter
 
 

@@ -16,14 +16,14 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from basestation.bank_history import history_text
+from basestation.afterclass.bank_history import history_text
 from basestation.db import Reader, StoreError
 from basestation.domain import PreparedQuestion
-from basestation.live_snapshot import SnapshotMaker, polls_with_correct, stored_rounds
+from basestation.live.poll_timer import PollTimer
+from basestation.live.polls import PollStateError
+from basestation.live.snapshot import SnapshotMaker, polls_with_correct, stored_rounds
+from basestation.live.station import Station
 from basestation.poll_source import LiveState, RoundAnswers
-from basestation.poll_timer import PollTimer
-from basestation.polls import PollStateError
-from basestation.station import Station
 from drivers.errors import ReceiverError
 
 log = logging.getLogger(__name__)

@@ -1,5 +1,5 @@
 """Captures: what a receiver handed on, with host times, as JSON lines (the same in
-binary form: :mod:`drivers.capture_binary`, for a path ending in ``.bcap``).
+binary form: :mod:`drivers.capture.binary`, for a path ending in ``.bcap``).
 
 Format (version 1; ``.gz`` files are gzip-compressed), one JSON object a line:
 
@@ -21,34 +21,25 @@ bound the polls in file order; within a poll, entries are played in time order.
 
 from __future__ import annotations
 
-import gc
 import gzip
 import json
 import math
-import os
 import time
-import zlib
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, NamedTuple, Protocol, cast
+from typing import IO, Any, cast
 
+from drivers.capture.records import (
+    EVENTS,
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    LEGACY_BASE_RECORD_HEX,
+    CapturedPacket,
+    CaptureError,
+    CaptureEvent,
+    create_owner_only,
+)
 from drivers.packets import PacketKind, RawPacket
-
-FORMAT_NAME = "basestation"
-FORMAT_VERSION = 1
-EVENTS = ("poll-open", "poll-close", "gone", "back")
-
-
-class CaptureError(ValueError):
-    """A capture file that cannot be read, with the line that is wrong."""
-
-
-def create_owner_only(path: Path) -> None:
-    """An empty file at ``path`` (emptied if it is there) that only its owner may read: a
-    capture holds every handset's ID."""
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
-    os.chmod(path, 0o600)
 
 
 def _open_for_writing(path: Path) -> IO[str]:
@@ -95,76 +86,6 @@ class CaptureWriter:
         self._file.close()
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector waits while a capture's entries are built: hundreds of
-    thousands of new tuples, none in a cycle, would otherwise set off collections that
-    walk all of them again and again (a third of the time of a large replay)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
-class CaptureSink(Protocol):
-    """Where a station records what its receiver handed on."""
-
-    path: Path
-
-    def packets(self, packets: Sequence[RawPacket]) -> None: ...
-
-    def event(self, name: str, at: float | None = None) -> None: ...
-
-    def close(self) -> None: ...
-
-
-def open_capture(path: Path, receiver: str, *, started_at: float | None = None
-                 ) -> CaptureSink:
-    """A binary capture for a ``.bcap`` path, JSON lines (``.gz``: compressed) otherwise."""
-    from drivers.capture_binary import SUFFIX, BinaryCaptureWriter
-    if path.suffix == SUFFIX:
-        return BinaryCaptureWriter(path, receiver, started_at=started_at)
-    return CaptureWriter(path, receiver, started_at=started_at)
-
-
-class CaptureEvent(NamedTuple):
-    t: float
-    name: str
-
-
-class CapturedPacket(NamedTuple):
-    t: float
-    packet: RawPacket
-
-
-def read_capture(path: Path) -> tuple[dict[str, Any], list[CapturedPacket | CaptureEvent]]:
-    """The header and every entry, in file order, of a JSON or binary capture (told apart
-    by their first bytes). A run of identical lines may be read as one packet with their
-    number in ``copies``."""
-    from drivers.capture_binary import entries_of_blocks, is_binary_capture, read_binary_blocks
-    data = capture_bytes(path)
-    if is_binary_capture(data):
-        header, blocks = read_binary_blocks(path, data)
-        return header, entries_of_blocks(blocks)
-    return read_json_capture(path, data)
-
-
-def capture_bytes(path: Path) -> bytes:
-    """The file's bytes, uncompressed if it is a ``.gz``."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise CaptureError(f"cannot open capture {path}: {error}") from error
-    try:
-        return gzip.decompress(data) if path.suffix == ".gz" else data
-    except (EOFError, OSError, zlib.error) as error:
-        raise CaptureError(f"{path} is damaged or cut short ({error}): nothing was replayed"
-                           ) from None
-
-
 def read_json_capture(path: Path, data: bytes
                       ) -> tuple[dict[str, Any], list[CapturedPacket | CaptureEvent]]:
     try:
@@ -174,7 +95,7 @@ def read_json_capture(path: Path, data: bytes
                            ) from None
     import msgspec  # only a replay reads a capture: imported then, not by every recorder
 
-    from drivers.capture_lines import read_fast
+    from drivers.capture.json_fast import read_fast
     try:
         return read_fast(text)
     except (msgspec.MsgspecError, ValueError, TypeError, KeyError):
@@ -229,8 +150,6 @@ def _entry(path: Path, number: int, record: dict[str, Any]) -> CapturedPacket | 
 
 
 LEGACY_BASE_KINDS = ("iclicker-base-resent",)
-LEGACY_BASE_RECORD_HEX = 8
-"""Release 0.1.0 wrote a base record as 4 bytes (8 hex digits), with no ``seq``."""
 LEGACY_PUSHED_BUTTON = range(0x81, 0x86)
 POLLED_BUTTON_OFFSET = 0x81 - 0x61
 

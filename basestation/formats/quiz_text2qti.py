@@ -28,7 +28,7 @@ from basestation.domain import (
     QuestionImage,
     QuestionSpec,
 )
-from basestation.question_errors import QuestionFileError
+from basestation.formats.question_errors import QuestionFileError
 
 POLLABLE = ("multiple_choice_question", "true_false_question", "multiple_answers_question")
 METADATA = re.compile(r"^%\s*(tags|source|licence|license)\s*:\s*(.*?)\s*$", re.IGNORECASE)

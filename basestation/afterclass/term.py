@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from basestation.analysis import PollRound, compare_rounds, response_times
 from basestation.db import Reader
 from basestation.domain import choices_of
+from basestation.peer_instruction import PollRound, compare_rounds, response_times
 from basestation.timefmt import local_date
 
 DEFAULT_ABSENT_SESSIONS = 3

@@ -1,5 +1,5 @@
 """Binary captures (``.bcap``): the same header, packets and events as the JSON lines of
-:mod:`drivers.capture`, stored compactly in blocks of columns so that a replay reads
+:mod:`drivers.capture.json_lines`, stored compactly in blocks of columns so that a replay reads
 them in C, several times faster than any JSON.
 
 Layout (little-endian):
@@ -34,7 +34,7 @@ from itertools import accumulate, repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from drivers.capture import (
+from drivers.capture.records import (
     EVENTS,
     FORMAT_NAME,
     FORMAT_VERSION,

@@ -6,15 +6,15 @@ from __future__ import annotations
 import io
 import json
 
-from basestation.db import Reader, StoreError
-from basestation.export import session_export, write_votes_csv
-from basestation.grade_export import (
+from basestation.afterclass.export import session_export, write_votes_csv
+from basestation.afterclass.grade_export import (
     grades_json,
     write_attendance_csv,
     write_gradebook_csv,
     write_students_csv,
 )
-from basestation.grading import grade_session
+from basestation.afterclass.grading import grade_session
+from basestation.db import Reader, StoreError
 from basestation.timefmt import local_date
 
 TERM_FORMATS = ("gradebook", "attendance")

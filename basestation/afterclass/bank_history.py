@@ -6,10 +6,10 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from basestation.analysis import PollRound, compare_rounds, response_times, round_figures
-from basestation.bank import BankEntry, RoundRecord, Use, read_use, record_text
 from basestation.db import Reader
 from basestation.domain import PreparedQuestion, QuestionSpec, choices_of
+from basestation.formats.bank import BankEntry, RoundRecord, Use, read_use, record_text
+from basestation.peer_instruction import PollRound, compare_rounds, response_times, round_figures
 from basestation.timefmt import local_date
 
 

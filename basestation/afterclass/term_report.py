@@ -6,8 +6,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from basestation.analysis import gain_text
-from basestation.charts import bar_chart, line_chart
+from basestation.afterclass.charts import bar_chart, line_chart
+from basestation.peer_instruction import gain_text
 
 
 def _percent(value: float | None) -> str:

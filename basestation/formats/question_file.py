@@ -1,10 +1,10 @@
 """``run --questions FILE``: a prepared set of questions.
 
 The file is a text2qti quiz (numbered questions, lettered choices, ``*`` on the key:
-:mod:`basestation.quiz_text2qti`), a Moodle GIFT file (``.gift``:
-:mod:`basestation.quiz_gift`), a question bank's folder (:mod:`basestation.bank`), or
-plain text with one question a line (five choices, no key). Blank lines and ``#``
-lines of plain text are skipped.
+:mod:`basestation.formats.quiz_text2qti`), a Moodle GIFT file (``.gift``:
+:mod:`basestation.formats.quiz_gift`), a question bank's folder
+(:mod:`basestation.formats.bank`), or plain text with one question a line (five
+choices, no key). Blank lines and ``#`` lines of plain text are skipped.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from basestation.domain import PreparedQuestion
-from basestation.question_errors import QuestionFileError
-from basestation.quiz_gift import looks_like_gift, read_gift
-from basestation.quiz_text2qti import looks_like_text2qti, read_text2qti
-from basestation.roster import RosterError
-from basestation.roster_file import read_roster_text
+from basestation.formats.question_errors import QuestionFileError
+from basestation.formats.quiz_gift import looks_like_gift, read_gift
+from basestation.formats.quiz_text2qti import looks_like_text2qti, read_text2qti
+from basestation.formats.roster import RosterError
+from basestation.formats.roster_file import read_roster_text
 
 __all__ = ["QuestionFileError", "read_questions"]
 MAX_TEXT = 2000
@@ -24,7 +24,7 @@ MAX_TEXT = 2000
 
 def read_questions(path: Path) -> list[PreparedQuestion]:
     if path.is_dir():
-        from basestation.bank import read_bank
+        from basestation.formats.bank import read_bank
 
         questions = [entry.question for entry in read_bank(path)]
     else:

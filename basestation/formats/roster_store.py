@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from basestation.db import Store, StoreError
 from basestation.db import roster as sql
-from basestation.roster import RosterEntry, normalise_typed_id, with_alternate_forms
+from basestation.formats.roster import RosterEntry, normalise_typed_id, with_alternate_forms
 from firmware_protocol.handset_id import HandsetIdError
 
 
