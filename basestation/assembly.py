@@ -37,11 +37,17 @@ def receiver_from(receiver: ReceiverSpec) -> Receiver:
 
 
 @contextmanager
-def open_station(receiver: ReceiverSpec, db_path: Path, *, instructor: str | None = None,
-                 capture: Path | None = None, channel: str | None = None,
-                 flush_interval_s: float = 0.1,
-                 listeners: Sequence[VoteListener] = (),
-                 wall_clock: Callable[[], float] = time.time) -> Iterator[Station]:
+def open_station(
+    receiver: ReceiverSpec,
+    db_path: Path,
+    *,
+    instructor: str | None = None,
+    capture: Path | None = None,
+    channel: str | None = None,
+    flush_interval_s: float = 0.1,
+    listeners: Sequence[VoteListener] = (),
+    wall_clock: Callable[[], float] = time.time,
+) -> Iterator[Station]:
     """An opened receiver, the store and the station that joins them; all closed on exit.
 
     The receiver is opened first, so a missing device fails before the database is
@@ -54,31 +60,51 @@ def open_station(receiver: ReceiverSpec, db_path: Path, *, instructor: str | Non
     try:
         if channel:
             receiver.set_channel(channel)
-        with Store(db_path, flush_interval_s=flush_interval_s, recorder=True) as store, \
-                _capture(capture, receiver) as writer:
-            yield Station(receiver, store, instructor=instructor, capture=writer,
-                          listeners=listeners, wall_clock=wall_clock)
+        with (
+            Store(db_path, flush_interval_s=flush_interval_s, recorder=True) as store,
+            _capture(capture, receiver) as writer,
+        ):
+            yield Station(
+                receiver,
+                store,
+                instructor=instructor,
+                capture=writer,
+                listeners=listeners,
+                wall_clock=wall_clock,
+            )
     finally:
         receiver.close()
 
 
-def live_session(station: Station, *, countdown_s: float | None = None,
-                 clock: Callable[[], float] = time.monotonic,
-                 prepared: Sequence[PreparedQuestion] = ()) -> LiveSession:
+def live_session(
+    station: Station,
+    *,
+    countdown_s: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    prepared: Sequence[PreparedQuestion] = (),
+) -> LiveSession:
     return LiveSession(station, countdown_s=countdown_s, clock=clock, prepared=prepared)
 
 
-def dashboard_app(station: Station, *, countdown_s: float | None = None,
-                  hide_results: bool = False, start_poll: bool = False,
-                  run_worker: bool = True, clock: Callable[[], float] = time.monotonic,
-                  prepared: Sequence[PreparedQuestion] = (), hint: str | None = None,
-                  app_class: type[DashboardApp] | None = None) -> DashboardApp:
+def dashboard_app(
+    station: Station,
+    *,
+    countdown_s: float | None = None,
+    hide_results: bool = False,
+    start_poll: bool = False,
+    run_worker: bool = True,
+    clock: Callable[[], float] = time.monotonic,
+    prepared: Sequence[PreparedQuestion] = (),
+    hint: str | None = None,
+    app_class: type[DashboardApp] | None = None,
+) -> DashboardApp:
     """The dashboard on ``station`` (``app_class``: a subclass, e.g. a benchmark's)."""
     from basestation.tui.app import DashboardApp
 
     live = live_session(station, countdown_s=countdown_s, clock=clock, prepared=prepared)
-    return (app_class or DashboardApp)(live, hide_results=hide_results, start_poll=start_poll,
-                                       run_worker=run_worker, hint=hint)
+    return (app_class or DashboardApp)(
+        live, hide_results=hide_results, start_poll=start_poll, run_worker=run_worker, hint=hint
+    )
 
 
 @contextmanager
@@ -103,18 +129,31 @@ class DashboardRun:
     store_error: str | None
 
 
-def run_dashboard(receiver: ReceiverSpec, db_path: Path, *, course: str | None = None,
-                  instructor: str | None = None, countdown: float | None = None,
-                  hide_results: bool = False, start_poll: bool = False,
-                  anonymous: bool = False, capture: Path | None = None,
-                  prepared: Sequence[PreparedQuestion] = (),
-                  hint: str | None = None) -> DashboardRun:
+def run_dashboard(
+    receiver: ReceiverSpec,
+    db_path: Path,
+    *,
+    course: str | None = None,
+    instructor: str | None = None,
+    countdown: float | None = None,
+    hide_results: bool = False,
+    start_poll: bool = False,
+    anonymous: bool = False,
+    capture: Path | None = None,
+    prepared: Sequence[PreparedQuestion] = (),
+    hint: str | None = None,
+) -> DashboardRun:
     """``basestation run`` and the demo: a new session on the dashboard until quit."""
     with open_station(receiver, db_path, instructor=instructor, capture=capture) as station:
         session_id = station.polls.start_session(course=course, anonymous=anonymous)
-        dashboard_app(station, countdown_s=countdown, hide_results=hide_results,
-                      start_poll=start_poll, prepared=prepared, hint=hint).run()
+        dashboard_app(
+            station,
+            countdown_s=countdown,
+            hide_results=hide_results,
+            start_poll=start_poll,
+            prepared=prepared,
+            hint=hint,
+        ).run()
         question = station.polls.question
         store = station.store
-    return DashboardRun(session_id, db_path, question.number if question else 0,
-                        store.error)
+    return DashboardRun(session_id, db_path, question.number if question else 0, store.error)

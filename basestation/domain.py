@@ -61,8 +61,7 @@ class QuestionSpec:
         """A key is none, or one or more of the question's answers (``B``, ``AC``);
         ChoiceError for anything else."""
         if correct is not None and (not correct or any(c not in self.answers for c in correct)):
-            raise ChoiceError(f"correct answer {correct!r} is not one of "
-                              f"{', '.join(self.answers)}")
+            raise ChoiceError(f"correct answer {correct!r} is not one of {', '.join(self.answers)}")
 
 
 def correct_answers(text: str | None) -> tuple[str, ...]:
@@ -114,8 +113,9 @@ class PreparedQuestion:
     def __post_init__(self) -> None:
         self.spec.check_key(self.correct)
         if self.choice_texts and len(self.choice_texts) != self.spec.choices:
-            raise ChoiceError(f"{len(self.choice_texts)} choice texts for "
-                              f"{self.spec.choices} choices")
+            raise ChoiceError(
+                f"{len(self.choice_texts)} choice texts for {self.spec.choices} choices"
+            )
 
     @property
     def choice_words(self) -> tuple[str, ...]:

@@ -76,17 +76,25 @@ def _ours(path: Path) -> bool:
 
 
 def check_target(path: Path, database: Path | None, force: bool) -> None:
-    if database is not None and path.resolve().name.startswith(database.resolve().name) \
-            and path.resolve().parent == database.resolve().parent:
+    if (
+        database is not None
+        and path.resolve().name.startswith(database.resolve().name)
+        and path.resolve().parent == database.resolve().parent
+    ):
         raise OutputError(f"{path} is the database (or one of its files): choose another -o")
     if path.exists() and not force and not _ours(path):
-        raise OutputError(f"{path} exists and was not written by basestation: pass --force "
-                          "to replace it")
+        raise OutputError(
+            f"{path} exists and was not written by basestation: pass --force to replace it"
+        )
 
 
 @contextmanager
-def private_output(path: Path, *, database: Path | None = None, force: bool = False,
-                   ) -> Iterator[IO[str]]:
+def private_output(
+    path: Path,
+    *,
+    database: Path | None = None,
+    force: bool = False,
+) -> Iterator[IO[str]]:
     """Write ``path`` (mode 0600, an existing file's mode narrowed too)."""
     check_target(path, database, force)
     try:

@@ -41,8 +41,9 @@ class Comparison:
         return self.paired - sum(self.matrix[a][a] for a in self.matrix)
 
 
-def round_figures(latest: Mapping[str, str], correct: str | None,
-                  answers: Sequence[str] = DEFAULT_ANSWERS) -> RoundFigures:
+def round_figures(
+    latest: Mapping[str, str], correct: str | None, answers: Sequence[str] = DEFAULT_ANSWERS
+) -> RoundFigures:
     counts = Counter(latest.values())
     voters = len(latest)
     keys = correct_answers(correct)
@@ -88,11 +89,16 @@ def gain_text(gain: float | None, paired: int) -> str:
     return f"{gain:.0%} (n = {paired})"
 
 
-def compare_rounds(first: Mapping[str, str], second: Mapping[str, str],
-                   correct: str | None, answers: Sequence[str] = DEFAULT_ANSWERS) -> Comparison:
+def compare_rounds(
+    first: Mapping[str, str],
+    second: Mapping[str, str],
+    correct: str | None,
+    answers: Sequence[str] = DEFAULT_ANSWERS,
+) -> Comparison:
     """The k x k switching matrix (vote 1 answer -> vote 2 answer) and its summary."""
-    paired = sorted(h for h in first.keys() & second.keys()
-                    if first[h] in answers and second[h] in answers)
+    paired = sorted(
+        h for h in first.keys() & second.keys() if first[h] in answers and second[h] in answers
+    )
     matrix = {a: dict.fromkeys(answers, 0) for a in answers}
     for handset in paired:
         matrix[first[handset]][second[handset]] += 1
@@ -113,9 +119,16 @@ def compare_rounds(first: Mapping[str, str], second: Mapping[str, str],
             p1 = (switches["RR"] + switches["RW"]) / len(paired)
             p2 = (switches["RR"] + switches["WR"]) / len(paired)
             gain = normalized_gain(p1, p2)
-    return Comparison(round_figures(first, correct, answers),
-                      round_figures(second, correct, answers), len(paired), matrix, switches,
-                      p1, p2, gain)
+    return Comparison(
+        round_figures(first, correct, answers),
+        round_figures(second, correct, answers),
+        len(paired),
+        matrix,
+        switches,
+        p1,
+        p2,
+        gain,
+    )
 
 
 @dataclass(frozen=True)
@@ -134,30 +147,43 @@ def response_times(poll: PollRound) -> dict[str, float | None]:
     times = sorted(at - poll.opened_at for at in poll.first_vote_at.values())
     if not times:
         return {"median_s": None, "p90_s": None}
-    return {"median_s": round(times[len(times) // 2], 2),
-            "p90_s": round(times[min(len(times) - 1, int(len(times) * 0.9))], 2)}
+    return {
+        "median_s": round(times[len(times) // 2], 2),
+        "p90_s": round(times[min(len(times) - 1, int(len(times) * 0.9))], 2),
+    }
 
 
-def round_report(poll: PollRound, correct: str | None, handsets_seen: int,
-                 answers: Sequence[str] = DEFAULT_ANSWERS) -> dict[str, object]:
+def round_report(
+    poll: PollRound,
+    correct: str | None,
+    handsets_seen: int,
+    answers: Sequence[str] = DEFAULT_ANSWERS,
+) -> dict[str, object]:
     figures = round_figures(poll.latest, correct, answers)
     return {
         "poll": poll.poll,
         "round": poll.round,
         "counts": figures.counts,
-        "percent": {a: (round(100 * c / figures.voters, 1) if figures.voters else 0.0)
-                    for a, c in figures.counts.items()},
+        "percent": {
+            a: (round(100 * c / figures.voters, 1) if figures.voters else 0.0)
+            for a, c in figures.counts.items()
+        },
         "voters": figures.voters,
         "response_rate": round(figures.voters / handsets_seen, 3) if handsets_seen else None,
-        "percent_correct": None if figures.percent_correct is None else
-        round(100 * figures.percent_correct, 1),
+        "percent_correct": None
+        if figures.percent_correct is None
+        else round(100 * figures.percent_correct, 1),
         "response_times": response_times(poll),
     }
 
 
-def question_report(number: int, correct: str | None, rounds: list[PollRound],
-                    handsets_seen: int, answers: Sequence[str] = DEFAULT_ANSWERS
-                    ) -> dict[str, object]:
+def question_report(
+    number: int,
+    correct: str | None,
+    rounds: list[PollRound],
+    handsets_seen: int,
+    answers: Sequence[str] = DEFAULT_ANSWERS,
+) -> dict[str, object]:
     """The figures of one question: every round, and vote 1 against the last revote."""
     report: dict[str, object] = {
         "question": number,
@@ -167,20 +193,25 @@ def question_report(number: int, correct: str | None, rounds: list[PollRound],
     }
     if rounds:
         report["hint"] = discussion_hint(
-            round_figures(rounds[0].latest, correct, answers).percent_correct)
+            round_figures(rounds[0].latest, correct, answers).percent_correct
+        )
     if len(rounds) >= 2:
         report["hint"] = revote_hint(
             round_figures(rounds[0].latest, correct, answers).percent_correct,
-            round_figures(rounds[-1].latest, correct, answers).percent_correct)
+            round_figures(rounds[-1].latest, correct, answers).percent_correct,
+        )
     if len(rounds) >= 2:
         comparison = compare_rounds(rounds[0].latest, rounds[-1].latest, correct, answers)
         report |= {
             "paired": comparison.paired,
             "matrix": comparison.matrix,
             "switches": comparison.switches,
-            "paired_percent_correct": None if comparison.paired_correct_first is None else [
+            "paired_percent_correct": None
+            if comparison.paired_correct_first is None
+            else [
                 round(100 * comparison.paired_correct_first, 1),
-                round(100 * (comparison.paired_correct_second or 0.0), 1)],
+                round(100 * (comparison.paired_correct_second or 0.0), 1),
+            ],
             "gain": None if comparison.gain is None else round(comparison.gain, 3),
         }
     return report

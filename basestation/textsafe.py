@@ -13,8 +13,9 @@ def shown(text: str | None) -> str:
         return ""
     if text.isprintable():
         return text
-    return "".join(SPACES.get(c) or (c if c.isprintable() or c == " " else _escaped(c))
-                   for c in text)
+    return "".join(
+        SPACES.get(c) or (c if c.isprintable() or c == " " else _escaped(c)) for c in text
+    )
 
 
 def _escaped(character: str) -> str:

@@ -51,12 +51,20 @@ class PacedReceiver(Receiver):
     def __init__(self, handsets: int, rate: float, seed: int = 1) -> None:
         super().__init__(parse_receiver_url(f"paced://{handsets}"))
         rng = random.Random(seed)
-        ids = [handset_id_from_bytes(rng.randrange(256), rng.randrange(256), i % 256)
-               for i in range(handsets)]
-        self._frames = [encode_frame(FrameType.RADIO_PACKET, i & 0xFF,
-                                     RadioPacket(i, -50, encode_air_payload(
-                                         rng.choice(ids), rng.choice(ANSWERS))).encode())
-                        for i in range(20_000)]
+        ids = [
+            handset_id_from_bytes(rng.randrange(256), rng.randrange(256), i % 256)
+            for i in range(handsets)
+        ]
+        self._frames = [
+            encode_frame(
+                FrameType.RADIO_PACKET,
+                i & 0xFF,
+                RadioPacket(
+                    i, -50, encode_air_payload(rng.choice(ids), rng.choice(ANSWERS))
+                ).encode(),
+            )
+            for i in range(20_000)
+        ]
         self.rate = rate
         self.session = LinkSession("paced")
         self._started = 0.0
@@ -89,11 +97,14 @@ class MeasuredApp(DashboardApp):
 async def measure(seconds: float, rate: float, handsets: int) -> dict[str, object]:
     receiver = PacedReceiver(handsets, rate)
     accepted_at: list[float] = []
+
     def on_accept(poll: int, vote: Vote) -> None:
         accepted_at.append(time.monotonic())
 
-    with tempfile.TemporaryDirectory() as folder, \
-            open_station(receiver, Path(folder) / "bench.db", listeners=[on_accept]) as station:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        open_station(receiver, Path(folder) / "bench.db", listeners=[on_accept]) as station,
+    ):
         station.polls.start_session()
         app = dashboard_app(station, start_poll=True, app_class=MeasuredApp)
         assert isinstance(app, MeasuredApp)
@@ -126,7 +137,8 @@ async def measure(seconds: float, rate: float, handsets: int) -> dict[str, objec
         "cpu_share": round(cpu / wall, 3),
         "vote_to_screen_ms_p50": round(p50, 1),
         "vote_to_screen_ms_p99": round(p99, 1),
-        "meets_target": redraws / wall >= TARGET_REDRAWS_PER_S and cpu / wall < TARGET_CPU_SHARE
+        "meets_target": redraws / wall >= TARGET_REDRAWS_PER_S
+        and cpu / wall < TARGET_CPU_SHARE
         and p99 < TARGET_P99_MS,
     }
 
@@ -135,8 +147,10 @@ def headless_cpu_share(seconds: float, rate: float, handsets: int) -> tuple[floa
     """The same receiver, station, store and worker thread, with no screen: what the
     dashboard's process costs before it draws anything; and the store's commits per s."""
     receiver = PacedReceiver(handsets, rate)
-    with tempfile.TemporaryDirectory() as folder, \
-            open_station(receiver, Path(folder) / "headless.db") as station:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        open_station(receiver, Path(folder) / "headless.db") as station,
+    ):
         station.polls.start_session()
         live = live_session(station)
         live.start_poll()
@@ -162,8 +176,10 @@ def commits_alone_cpu_share(seconds: float, votes_per_s: float, commits_per_s: f
             poll = make_poll(store)
         connection = sqlite3.connect(path, isolation_level=None)
         connection.execute("PRAGMA synchronous = FULL")
-        insert = ("INSERT INTO votes (poll_id, handset, answer, receiver, t_receiver_us, "
-                  "t_host, seq) VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * rows))
+        insert = (
+            "INSERT INTO votes (poll_id, handset, answer, receiver, t_receiver_us, "
+            "t_host, seq) VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * rows)
+        )
         wall0, cpu0, made = time.monotonic(), time.process_time(), 0
         while (elapsed := time.monotonic() - wall0) < seconds:
             params: list[object] = []
@@ -189,9 +205,14 @@ def main() -> None:
     headless, commits_per_s = headless_cpu_share(args.seconds, args.rate, args.handsets)
     result["headless_cpu_share"] = round(headless, 3)
     result["store_commits_per_s"] = round(commits_per_s, 1)
-    result["commits_alone_cpu_share"] = round(commits_alone_cpu_share(
-        args.seconds, float(result["accepted_votes"]) / float(result["seconds"]),  # type: ignore[arg-type]
-        commits_per_s), 3)
+    result["commits_alone_cpu_share"] = round(
+        commits_alone_cpu_share(
+            args.seconds,
+            float(result["accepted_votes"]) / float(result["seconds"]),  # type: ignore[arg-type]
+            commits_per_s,
+        ),
+        3,
+    )
     result["screen_cpu_share"] = round(float(result["cpu_share"]) - headless, 3)  # type: ignore[arg-type]
     print(json.dumps(result))
 

@@ -39,8 +39,10 @@ READ_CHUNK_BYTES = 4_096
 def make_stream(frames: int, handsets: int, seed: int) -> bytes:
     """A receiver's byte stream: each press heard 1-4 times, some minds changed."""
     rng = random.Random(seed)
-    ids = [handset_id_from_bytes(rng.randrange(256), rng.randrange(256), i % 256)
-           for i in range(handsets)]
+    ids = [
+        handset_id_from_bytes(rng.randrange(256), rng.randrange(256), i % 256)
+        for i in range(handsets)
+    ]
     payloads = {(h, a): encode_air_payload(h, a) for h in ids for a in ANSWERS}
     out = bytearray()
     made, clock = 0, 0
@@ -80,8 +82,9 @@ def naive_frames_per_s(chunks: list[bytes], frames: int) -> float:
     return frames / elapsed
 
 
-def loop_frames_per_s(chunks: list[bytes], frames: int, window_s: float, *,
-                      shortcuts: bool) -> float:
+def loop_frames_per_s(
+    chunks: list[bytes], frames: int, window_s: float, *, shortcuts: bool
+) -> float:
     """The same work as one loop with the buffer's rules inline on dictionaries.
 
     Without ``shortcuts`` it is the plain loop a newcomer would write (every block
@@ -142,7 +145,7 @@ def run(frames: int, handsets: int, seed: int) -> dict[str, object]:
     buffer = VoteBuffer(window_s=2.0)
     buffer.open(1)
     pipeline = VotePipeline(buffer)
-    chunks = [stream[i:i + READ_CHUNK_BYTES] for i in range(0, len(stream), READ_CHUNK_BYTES)]
+    chunks = [stream[i : i + READ_CHUNK_BYTES] for i in range(0, len(stream), READ_CHUNK_BYTES)]
     host_time = 0.0
     started = time.perf_counter()
     for chunk in chunks:
@@ -179,8 +182,9 @@ def run(frames: int, handsets: int, seed: int) -> dict[str, object]:
         "core_share_at_usb_ceiling": round(USB_BASE_CEILING_VOTES_PER_S / frames_per_s, 5),
         "target_frames_per_s": TARGET_FRAMES_PER_S,
         "target_vs_plain_loop": TARGET_VS_PLAIN_LOOP,
-        "meets_target": (frames_per_s >= TARGET_FRAMES_PER_S
-                         and frames_per_s / plain >= TARGET_VS_PLAIN_LOOP),
+        "meets_target": (
+            frames_per_s >= TARGET_FRAMES_PER_S and frames_per_s / plain >= TARGET_VS_PLAIN_LOOP
+        ),
     }
 
 

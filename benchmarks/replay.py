@@ -32,8 +32,10 @@ POLLS = 4
 
 def write_capture(path: Path, packets: int, handsets: int, seed: int) -> None:
     rng = random.Random(seed)
-    ids = [handset_id_from_bytes(rng.randrange(256), rng.randrange(256), i % 256)
-           for i in range(handsets)]
+    ids = [
+        handset_id_from_bytes(rng.randrange(256), rng.randrange(256), i % 256)
+        for i in range(handsets)
+    ]
     payloads = {(h, a): encode_air_payload(h, a) for h in ids for a in ANSWERS}
     writer = open_capture(path, "link:0000BEEF", started_at=0.0)
     per_poll, clock = packets // POLLS, 10.0
@@ -44,8 +46,16 @@ def write_capture(path: Path, packets: int, handsets: int, seed: int) -> None:
             if made % 4 == 0 or not batch:
                 clock += 0.0005
                 handset, answer = rng.choice(ids), rng.choice(ANSWERS)
-            batch.append(RawPacket(PacketKind.ICLICKER_AIR, payloads[handset, answer],
-                                   "link:0000BEEF", clock, int(clock * 1e6) & 0xFFFFFFFF, -60))
+            batch.append(
+                RawPacket(
+                    PacketKind.ICLICKER_AIR,
+                    payloads[handset, answer],
+                    "link:0000BEEF",
+                    clock,
+                    int(clock * 1e6) & 0xFFFFFFFF,
+                    -60,
+                )
+            )
             if rng.random() < 0.4:
                 handset, answer = rng.choice(ids), rng.choice(ANSWERS)
         writer.packets(batch)

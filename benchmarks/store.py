@@ -37,8 +37,10 @@ def burst(path: Path, votes: int) -> float:
     """Votes handed to the store and committed per second. The votes are made before the
     clock starts: making them is the pipeline's work (``benchmarks/pipeline.py``), and a
     loop making them here took as long as the store's own work."""
-    offered = [Vote(f"{index % 100_000:08X}", "ABCDE"[index % 5], "bench", float(index), index)
-               for index in range(votes)]
+    offered = [
+        Vote(f"{index % 100_000:08X}", "ABCDE"[index % 5], "bench", float(index), index)
+        for index in range(votes)
+    ]
     with Store(path) as store:
         poll = make_poll(store)
         add_vote = store.add_vote
@@ -74,8 +76,9 @@ def paced(path: Path, rate: float, seconds: float) -> tuple[list[float], list[fl
             due = int((now - started) * rate)
             for index in range(sent, due):
                 offered.append(time.monotonic())
-                store.add_vote(poll, Vote(f"{index:08X}", "A", "bench", time.time(), None,
-                                          None, index + 1))
+                store.add_vote(
+                    poll, Vote(f"{index:08X}", "A", "bench", time.time(), None, None, index + 1)
+                )
             sent = due
             time.sleep(0.001)
         store.flush()
@@ -87,13 +90,18 @@ def executemany_alone(path: Path, votes: int) -> float:
     and one commit on a plain connection, with no writer thread and no queue."""
     with Store(path) as store:
         poll = make_poll(store)
-    rows = [(poll, f"{index % 100_000:08X}", "ABCDE"[index % 5], "bench", index, float(index))
-            for index in range(votes)]
+    rows = [
+        (poll, f"{index % 100_000:08X}", "ABCDE"[index % 5], "bench", index, float(index))
+        for index in range(votes)
+    ]
     connection = sqlite3.connect(path)
     connection.execute("PRAGMA synchronous = FULL")
     started = time.perf_counter()
-    connection.executemany("INSERT INTO votes (poll_id, handset, answer, receiver, "
-                           "t_receiver_us, t_host) VALUES (?, ?, ?, ?, ?, ?)", rows)
+    connection.executemany(
+        "INSERT INTO votes (poll_id, handset, answer, receiver, "
+        "t_receiver_us, t_host) VALUES (?, ?, ?, ?, ?, ?)",
+        rows,
+    )
     connection.commit()
     elapsed = time.perf_counter() - started
     connection.close()
@@ -131,26 +139,30 @@ def main() -> None:
     latencies, per_vote = sorted(per_batch), sorted(per_vote)
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
     p99_vote = per_vote[min(len(per_vote) - 1, int(len(per_vote) * 0.99))]
-    print(json.dumps({
-        "benchmark": "store",
-        "votes": args.votes,
-        "votes_per_s": round(votes_per_s),
-        "ratio_to_usb_base_ceiling": round(votes_per_s / USB_BASE_CEILING_VOTES_PER_S, 1),
-        "executemany_alone_votes_per_s": round(floor_per_s),
-        "ratio_to_executemany_alone": round(votes_per_s / floor_per_s, 2),
-        "paced_rate_votes_per_s": args.rate,
-        "commits": len(latencies),
-        "commit_latency_ms_p50": round(statistics.median(latencies), 1),
-        "commit_latency_ms_p99": round(p99, 1),
-        "commit_latency_ms_max": round(latencies[-1], 1),
-        "commit_ms_p50_per_vote": round(statistics.median(per_vote), 2),
-        "commit_ms_p99_per_vote": round(p99_vote, 2),
-        "commit_ms_max_per_vote": round(per_vote[-1], 2),
-        "one_row_wal_commit_ms": round(floor_ms, 2),
-        "ratio_p99_to_one_wal_commit": round(p99_vote / floor_ms, 1),
-        "target_commit_ms_p99_per_vote": TARGET_COMMIT_MS,
-        "meets_target": votes_per_s >= TARGET_VOTES_PER_S and p99_vote <= TARGET_COMMIT_MS,
-    }))
+    print(
+        json.dumps(
+            {
+                "benchmark": "store",
+                "votes": args.votes,
+                "votes_per_s": round(votes_per_s),
+                "ratio_to_usb_base_ceiling": round(votes_per_s / USB_BASE_CEILING_VOTES_PER_S, 1),
+                "executemany_alone_votes_per_s": round(floor_per_s),
+                "ratio_to_executemany_alone": round(votes_per_s / floor_per_s, 2),
+                "paced_rate_votes_per_s": args.rate,
+                "commits": len(latencies),
+                "commit_latency_ms_p50": round(statistics.median(latencies), 1),
+                "commit_latency_ms_p99": round(p99, 1),
+                "commit_latency_ms_max": round(latencies[-1], 1),
+                "commit_ms_p50_per_vote": round(statistics.median(per_vote), 2),
+                "commit_ms_p99_per_vote": round(p99_vote, 2),
+                "commit_ms_max_per_vote": round(per_vote[-1], 2),
+                "one_row_wal_commit_ms": round(floor_ms, 2),
+                "ratio_p99_to_one_wal_commit": round(p99_vote / floor_ms, 1),
+                "target_commit_ms_p99_per_vote": TARGET_COMMIT_MS,
+                "meets_target": votes_per_s >= TARGET_VOTES_PER_S and p99_vote <= TARGET_COMMIT_MS,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

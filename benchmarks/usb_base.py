@@ -33,10 +33,14 @@ TARGET_US_PER_RECORD = 1.5
 
 def make_reports(records: int, handsets: int, seed: int) -> list[bytes]:
     rng = random.Random(seed)
-    ids = [handset_id_from_bytes(rng.randrange(256), rng.randrange(256), i % 256)
-           for i in range(handsets)]
-    made = [encode_pushed_record(VoteRecord(rng.choice(ids), rng.choice(ANSWERS), seq & 0xFF))
-            for seq in range(records)]
+    ids = [
+        handset_id_from_bytes(rng.randrange(256), rng.randrange(256), i % 256)
+        for i in range(handsets)
+    ]
+    made = [
+        encode_pushed_record(VoteRecord(rng.choice(ids), rng.choice(ANSWERS), seq & 0xFF))
+        for seq in range(records)
+    ]
     return [made[i] + made[i + 1] for i in range(0, records - 1, 2)]
 
 
@@ -47,7 +51,7 @@ def plain_us_per_record(reports: list[bytes]) -> float:
     count = 0
     for report in reports:
         for start in (0, RECORD_BYTES):
-            raw = report[start:start + 7]
+            raw = report[start : start + 7]
             handset, answer = decode_record(raw)
             buffer.offer(handset, answer, "bench", 0.0, None, raw[6])
             count += 1
@@ -69,9 +73,13 @@ def run(records: int, handsets: int, seed: int) -> dict[str, object]:
     per_record = elapsed / count * 1e6
     plain = plain_us_per_record(reports)
     return {
-        "benchmark": "usb_base", "records": count, "handsets": handsets,
-        "us_per_record": round(per_record, 3), "plain_loop_us_per_record": round(plain, 3),
-        "vs_plain_loop": round(plain / per_record, 2), "votes_accepted": buffer.votes,
+        "benchmark": "usb_base",
+        "records": count,
+        "handsets": handsets,
+        "us_per_record": round(per_record, 3),
+        "plain_loop_us_per_record": round(plain, 3),
+        "vs_plain_loop": round(plain / per_record, 2),
+        "votes_accepted": buffer.votes,
         "target_us_per_record": TARGET_US_PER_RECORD,
         "meets_target": per_record <= TARGET_US_PER_RECORD,
     }

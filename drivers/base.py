@@ -162,8 +162,7 @@ class Receiver(ABC):
 
     def members(self) -> list[MemberStatus]:
         """Each physical receiver behind this one (itself, unless it is a group)."""
-        return [MemberStatus(self.describe(), self.state.value, self.packets_read,
-                             self.last_error)]
+        return [MemberStatus(self.describe(), self.state.value, self.packets_read, self.last_error)]
 
     def describe(self) -> str:
         return self.url.text or self.scheme
@@ -176,8 +175,12 @@ class Receiver(ABC):
         self.open()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         self.close()
 
     # -- device-specific steps ---------------------------------------------
@@ -228,12 +231,16 @@ class Receiver(ABC):
             if self.state is ReceiverState.SILENT:
                 log.warning("%s answers now", self.describe())
             self.state = ReceiverState.CONNECTED
-        elif self.state is ReceiverState.CHECKING and \
-                time.monotonic() - self._opened_at >= self.answer_timeout_s:
+        elif (
+            self.state is ReceiverState.CHECKING
+            and time.monotonic() - self._opened_at >= self.answer_timeout_s
+        ):
             self.state = ReceiverState.SILENT
-            self.last_error = (f"no receiver answers on {self.describe()}: is it the right "
-                               f"protocol? (expected {self.expected_answer()} within "
-                               f"{self.answer_timeout_s:g} s)")
+            self.last_error = (
+                f"no receiver answers on {self.describe()}: is it the right "
+                f"protocol? (expected {self.expected_answer()} within "
+                f"{self.answer_timeout_s:g} s)"
+            )
             self._notices.append(self.last_error)
 
     # -- reconnecting --------------------------------------------------------

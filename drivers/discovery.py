@@ -21,8 +21,11 @@ def serial_candidates() -> list[FoundReceiver]:
     for port in list_ports.comports():
         if not any(hint in port.device for hint in SERIAL_RECEIVER_HINTS):
             continue
-        ids = f"{port.vid:04X}:{port.pid:04X} " if port.vid is not None and port.pid is not None \
+        ids = (
+            f"{port.vid:04X}:{port.pid:04X} "
+            if port.vid is not None and port.pid is not None
             else ""
+        )
         found.append(FoundReceiver(f"serial://{port.device}", f"{ids}{port.description}"))
     return found
 

@@ -26,8 +26,9 @@ class _Member:
         self._out = out
         self._commands: queue.SimpleQueue[Callable[[Receiver], None]] = queue.SimpleQueue()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True,
-                                        name=f"receiver {receiver.describe()}")
+        self._thread = threading.Thread(
+            target=self._run, daemon=True, name=f"receiver {receiver.describe()}"
+        )
 
     def start(self) -> None:
         self._thread.start()
@@ -79,8 +80,15 @@ class ReceiverGroup(Receiver):
 
     def members(self) -> list[MemberStatus]:
         ended = {id(m.receiver) for m in self._members if m.ended}
-        return [MemberStatus(r.describe(), "ended" if id(r) in ended else r.state.value,
-                             r.packets_read, r.last_error) for r in self.receivers]
+        return [
+            MemberStatus(
+                r.describe(),
+                "ended" if id(r) in ended else r.state.value,
+                r.packets_read,
+                r.last_error,
+            )
+            for r in self.receivers
+        ]
 
     def _open(self) -> None:
         opened: list[Receiver] = []

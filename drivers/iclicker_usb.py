@@ -12,7 +12,6 @@ is not thread-safe, so every device call holds one lock.
 
 from __future__ import annotations
 
-import errno
 import threading
 import time
 from typing import Any
@@ -22,15 +21,13 @@ import usb.util
 
 from drivers.base import Receiver
 from drivers.errors import (
-    DeviceGone,
     NoSuchDevice,
-    PermissionDenied,
     ReceiverError,
     ReceiverUrlError,
 )
 from drivers.packets import PacketKind, RawPacket
 from drivers.url import ReceiverUrl
-from drivers.usb_backends import backend_for_url
+from drivers.usb_backends import backend_for_url, usb_error
 from firmware_protocol.iclicker_base import (
     STOP_POLL_COMMANDS,
     BaseReportParser,
@@ -54,17 +51,19 @@ INTERFACE = 0
 REPORT_BYTES = 64
 COMMAND_TIMEOUT_MS = 1000
 LCD_MIN_INTERVAL_S = 0.4
-GONE_ERRNOS = {errno.ENODEV, errno.ENOENT, errno.EIO, errno.EPIPE}
-LIBUSB_HINT = ("pyusb found no libusb backend: install libusb 1.0 (Debian/Ubuntu: "
-               "sudo apt install libusb-1.0-0; macOS: brew install libusb); "
-               "`basestation doctor` checks the rest")
+LIBUSB_HINT = (
+    "pyusb found no libusb backend: install libusb 1.0 (Debian/Ubuntu: "
+    "sudo apt install libusb-1.0-0; macOS: brew install libusb); "
+    "`basestation doctor` checks the rest"
+)
 
 
 class IClickerReceiver(Receiver):
     scheme = "iclicker"
 
-    def __init__(self, url: ReceiverUrl, *, auto_reconnect: bool = True,
-                 backend: Any = None) -> None:
+    def __init__(
+        self, url: ReceiverUrl, *, auto_reconnect: bool = True, backend: Any = None
+    ) -> None:
         super().__init__(url, auto_reconnect=auto_reconnect)
         self.backend = backend if backend is not None else backend_for_url(url)
         self.product_ids = _product_ids(url)
@@ -95,7 +94,7 @@ class IClickerReceiver(Receiver):
                 manufacturer = usb.util.get_string(device, device.iManufacturer)
             except usb.core.USBError as error:
                 usb.util.dispose_resources(device)
-                raise _translate(error, "opening the iClicker base") from error
+                raise usb_error(error, "opening the iClicker base") from error
             self._device = device
             self._echoed = False
             self.variant = variant_from_manufacturer(manufacturer)
@@ -108,14 +107,17 @@ class IClickerReceiver(Receiver):
 
     def _find(self) -> Any:
         try:
-            found = list(usb.core.find(find_all=True, backend=self.backend,
-                                       custom_match=self._matches))
+            found = list(
+                usb.core.find(find_all=True, backend=self.backend, custom_match=self._matches)
+            )
         except usb.core.NoBackendError as error:
             raise ReceiverError(LIBUSB_HINT) from error
         if not found:
             wanted = ", ".join(f"{VENDOR_ID:04X}:{pid:04X}" for pid in self.product_ids)
-            raise NoSuchDevice(f"no iClicker base found (looked for USB {wanted}): is it "
-                               "plugged in? `basestation doctor` explains what it sees")
+            raise NoSuchDevice(
+                f"no iClicker base found (looked for USB {wanted}): is it "
+                "plugged in? `basestation doctor` explains what it sees"
+            )
         return found[0]
 
     def _matches(self, device: Any) -> bool:
@@ -211,7 +213,7 @@ class IClickerReceiver(Receiver):
         except usb.core.USBTimeoutError:
             return None
         except usb.core.USBError as error:
-            raise _translate(error, "reading from the iClicker base") from error
+            raise usb_error(error, "reading from the iClicker base") from error
         return bytes(data)
 
     def _packets(self, report: bytes, host_time: float) -> list[RawPacket]:
@@ -224,8 +226,9 @@ class IClickerReceiver(Receiver):
             kind, new_tuple = PacketKind.BASE_RECORD, tuple.__new__
             for raw, handset, seq in votes:
                 heard.add(handset)
-                packets.append(new_tuple(RawPacket, (kind, raw, label, host_time, None, None,
-                                                     seq, 1)))
+                packets.append(
+                    new_tuple(RawPacket, (kind, raw, label, host_time, None, None, seq, 1))
+                )
             return packets
         for event in self._parser.parse(report):
             records: tuple[VoteRecord, ...] = ()
@@ -240,8 +243,11 @@ class IClickerReceiver(Receiver):
             self.records += len(records)
             for record in records:
                 heard.add(record.handset)
-                packets.append(RawPacket(PacketKind.BASE_RECORD, record.raw, label, host_time,
-                                         None, None, record.seq))
+                packets.append(
+                    RawPacket(
+                        PacketKind.BASE_RECORD, record.raw, label, host_time, None, None, record.seq
+                    )
+                )
         return packets
 
     def _drain(self) -> None:
@@ -252,15 +258,17 @@ class IClickerReceiver(Receiver):
 
     def _send(self, command: bytes) -> None:
         try:
-            self._device.ctrl_transfer(0x21, 0x09, 0x0200, INTERFACE, pad_report(command),
-                                       timeout=COMMAND_TIMEOUT_MS)
+            self._device.ctrl_transfer(
+                0x21, 0x09, 0x0200, INTERFACE, pad_report(command), timeout=COMMAND_TIMEOUT_MS
+            )
         except usb.core.USBError as error:
-            raise _translate(error, "sending a command to the iClicker base") from error
+            raise usb_error(error, "sending a command to the iClicker base") from error
 
     def _show(self, line1: str, line2: str, force: bool = False) -> None:
         now = time.monotonic()
-        if (line1, line2) == self._lcd_shown or (not force and now - self._lcd_at <
-                                                 LCD_MIN_INTERVAL_S):
+        if (line1, line2) == self._lcd_shown or (
+            not force and now - self._lcd_at < LCD_MIN_INTERVAL_S
+        ):
             return
         self._send(lcd_command(1, line1))
         self._send(lcd_command(2, line2))
@@ -280,9 +288,11 @@ class IClickerReceiver(Receiver):
         return "an echo of its commands"
 
     def stats(self) -> dict[str, int]:
-        return {"records": self.records,
-                "junk_records": self._parser.junk_records,
-                "unknown_reports": self._parser.unknown_reports}
+        return {
+            "records": self.records,
+            "junk_records": self._parser.junk_records,
+            "unknown_reports": self._parser.unknown_reports,
+        }
 
 
 def _product_ids(url: ReceiverUrl) -> tuple[int, ...]:
@@ -295,16 +305,3 @@ def _product_ids(url: ReceiverUrl) -> tuple[int, ...]:
         return (int(product, 16),)
     except ValueError:
         raise ReceiverUrlError(f"{url.text}: expected iclicker://1881:<product id>") from None
-
-
-def _translate(error: usb.core.USBError, doing: str) -> ReceiverError:
-    code = error.errno
-    if code in (errno.EACCES, errno.EPERM):
-        return PermissionDenied(f"permission denied {doing}: install the udev rule "
-                                "(`basestation doctor` prints it and says how)")
-    if code == errno.EBUSY:
-        return ReceiverError(f"the iClicker base is busy {doing}: another program (the vendor "
-                             "software?) holds it; close that program")
-    if code in GONE_ERRNOS or (code is None and "No such device" in str(error)):
-        return DeviceGone(f"the iClicker base went away while {doing}: {error}")
-    return ReceiverError(f"USB error {doing}: {error}")

@@ -16,8 +16,10 @@ from firmware_protocol import iskipper
 
 log = logging.getLogger(__name__)
 
-PASSIVE_NOTICE = ("this iSkipper firmware (in-one-package) does not acknowledge handsets: "
-                  "students see no confirmation, so use it beside a vendor base")
+PASSIVE_NOTICE = (
+    "this iSkipper firmware (in-one-package) does not acknowledge handsets: "
+    "students see no confirmation, so use it beside a vendor base"
+)
 FIXED_CHANNEL_NOTICE = "the iSkipper capture sketch listens on channel AA only"
 
 
@@ -37,10 +39,12 @@ class IskipperSession:
         for line in self.splitter.feed(data):
             if iskipper.is_captured_line(line):
                 self.proven = True
-                self._identified("capture-sketch" if line.lstrip().startswith(b"Captured:")
-                                 else "in-one-package")
-                packets.append(RawPacket(PacketKind.ISKIPPER_LINE, line.strip(),
-                                         self.receiver, host_time))
+                self._identified(
+                    "capture-sketch" if line.lstrip().startswith(b"Captured:") else "in-one-package"
+                )
+                packets.append(
+                    RawPacket(PacketKind.ISKIPPER_LINE, line.strip(), self.receiver, host_time)
+                )
             else:
                 self._other_line(line.strip())
         return packets
@@ -62,8 +66,7 @@ class IskipperSession:
         if line.startswith(iskipper.WAITING_PROMPT):
             self._identified("in-one-package")
             self._outgoing += iskipper.HANDSHAKE
-        elif line.startswith(iskipper.CONNECTED_BANNER) or line.startswith(
-                iskipper.IDLE_PROMPT):
+        elif line.startswith(iskipper.CONNECTED_BANNER) or line.startswith(iskipper.IDLE_PROMPT):
             self._identified("in-one-package")
             self.proven = True
             if self._channel is not None and self._channel != "AA":

@@ -69,8 +69,10 @@ class LinkSession:
         raws = self.decoder.feed_raw(data)
         if not raws:
             return []
-        if bytes(map(_frame_type, raws)).count(RADIO_PACKET) != len(raws) or min(
-                map(len, raws)) < _RADIO_MIN_FRAME:
+        if (
+            bytes(map(_frame_type, raws)).count(RADIO_PACKET) != len(raws)
+            or min(map(len, raws)) < _RADIO_MIN_FRAME
+        ):
             return self._mixed_frames(raws, host_time)
         # The common read, radio packets only: copies found and counted in C, and one
         # packet built per run of copies
@@ -85,9 +87,21 @@ class LinkSession:
             clock_us, rssi = unpack(raws[start], 2)
             # tuple.__new__ skips the named tuple's Python-level constructor: this runs
             # for every packet, hundreds of thousands of times a second in the benchmark
-            packets.append(new_tuple(RawPacket, (
-                air, payloads[start], receiver, host_time, clock_us,
-                None if rssi == unknown_rssi else rssi, None, end - start)))
+            packets.append(
+                new_tuple(
+                    RawPacket,
+                    (
+                        air,
+                        payloads[start],
+                        receiver,
+                        host_time,
+                        clock_us,
+                        None if rssi == unknown_rssi else rssi,
+                        None,
+                        end - start,
+                    ),
+                )
+            )
         return packets
 
     def _mixed_frames(self, raws: list[bytes], host_time: float) -> list[RawPacket]:
@@ -103,8 +117,16 @@ class LinkSession:
                 self.bad_bodies += 1
             else:
                 clock_us, rssi = RADIO_HEADER.unpack_from(raw, 2)
-                packets.append(RawPacket(air, raw[_PAYLOAD_START:-2], receiver, host_time,
-                                         clock_us, None if rssi == RSSI_UNKNOWN else rssi))
+                packets.append(
+                    RawPacket(
+                        air,
+                        raw[_PAYLOAD_START:-2],
+                        receiver,
+                        host_time,
+                        clock_us,
+                        None if rssi == RSSI_UNKNOWN else rssi,
+                    )
+                )
         return packets
 
     def _control_frame(self, frame_type: int, body: bytes) -> None:
@@ -118,8 +140,12 @@ class LinkSession:
                 reply = Reply.parse(body)
                 self.replies = [*self.replies[-15:], reply]
                 if not reply.ok:
-                    log.warning("receiver %s refused command %d: %s", self.receiver,
-                                reply.answered_seq, reply.text)
+                    log.warning(
+                        "receiver %s refused command %d: %s",
+                        self.receiver,
+                        reply.answered_seq,
+                        reply.text,
+                    )
             elif frame_type == FrameType.LOG:
                 log.info("receiver %s says: %s", self.receiver, parse_log(body))
             else:

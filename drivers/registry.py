@@ -91,5 +91,6 @@ def receiver_for_urls(texts: Sequence[str]) -> Receiver:
 def _load(reference: str) -> type[Receiver]:
     module_name, _, class_name = reference.partition(":")
     loaded = getattr(importlib.import_module(module_name), class_name)
-    assert isinstance(loaded, type) and issubclass(loaded, Receiver)
+    if not (isinstance(loaded, type) and issubclass(loaded, Receiver)):
+        raise ReceiverUrlError(f"{reference} is not a receiver driver")
     return loaded

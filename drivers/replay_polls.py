@@ -100,19 +100,22 @@ def played(poll: RecordedPoll, now: float, speed: float, host_offset: float) -> 
     times = poll.columns[3]
     with collector_paused():
         if poll.events or not all(map(le, times, times[1:])):
-            return _played_one_by_one(_in_time_order(poll), poll.opened_at, now, speed,
-                                      host_offset)
+            return _played_one_by_one(_in_time_order(poll), poll.opened_at, now, speed, host_offset)
         return _played_by_columns(poll, now, speed, host_offset)
 
 
-def _played_by_columns(poll: RecordedPoll, now: float, speed: float, host_offset: float
-                       ) -> PlayedPoll:
+def _played_by_columns(
+    poll: RecordedPoll, now: float, speed: float, host_offset: float
+) -> PlayedPoll:
     kinds, payloads, receivers, times, clocks, rssis, seqs, copies = poll.columns
     # a copy right after itself (the same bytes, receiver, time and sequence) is handed on
     # with it as one packet; only the few with the bytes of the one before are compared
-    copies_at = [i for i in compress(count(1), map(eq, payloads[1:], payloads))
-                 if (kinds[i], receivers[i], times[i], seqs[i]) == (
-                     kinds[i - 1], receivers[i - 1], times[i - 1], seqs[i - 1])]
+    copies_at = [
+        i
+        for i in compress(count(1), map(eq, payloads[1:], payloads))
+        if (kinds[i], receivers[i], times[i], seqs[i])
+        == (kinds[i - 1], receivers[i - 1], times[i - 1], seqs[i - 1])
+    ]
     if copies_at:
         gone = set(copies_at)
         starts = [i for i in range(len(kinds)) if i not in gone]
@@ -121,10 +124,16 @@ def _played_by_columns(poll: RecordedPoll, now: float, speed: float, host_offset
         copies = list(map(sub, map(totals.__getitem__, ends), map(totals.__getitem__, starts)))
         kinds, payloads, receivers, times, clocks, rssis, seqs = (
             _picked(column, starts)
-            for column in (kinds, payloads, receivers, times, clocks, rssis, seqs))
+            for column in (kinds, payloads, receivers, times, clocks, rssis, seqs)
+        )
     hosts = map(add, times, repeat(host_offset))
-    items: list[RawPacket | str] = list(map(_new, repeat(RawPacket), zip(
-        kinds, payloads, receivers, hosts, clocks, rssis, seqs, copies, strict=True)))
+    items: list[RawPacket | str] = list(
+        map(
+            _new,
+            repeat(RawPacket),
+            zip(kinds, payloads, receivers, hosts, clocks, rssis, seqs, copies, strict=True),
+        )
+    )
     if speed == float("inf"):
         return PlayedPoll([now] * len(items), items, [])
     opened_at = poll.opened_at
@@ -133,8 +142,7 @@ def _played_by_columns(poll: RecordedPoll, now: float, speed: float, host_offset
 
 def _in_time_order(poll: RecordedPoll) -> list[tuple[float, RawPacket | str]]:
     packets = map(_new, repeat(RawPacket), zip(*poll.columns, strict=True))
-    entries: list[tuple[float, RawPacket | str]] = list(zip(poll.columns[3], packets,
-                                                            strict=True))
+    entries: list[tuple[float, RawPacket | str]] = list(zip(poll.columns[3], packets, strict=True))
     for position, t, name in reversed(poll.events):
         entries.insert(position, (t, name))
     entries.sort(key=_time_of)  # stable
@@ -145,8 +153,13 @@ def _picked(column: Sequence[Any], indexes: Iterable[int]) -> list[Any]:
     return list(map(column.__getitem__, indexes))
 
 
-def _played_one_by_one(entries: list[tuple[float, RawPacket | str]], opened_at: float,
-                       now: float, speed: float, host_offset: float) -> PlayedPoll:
+def _played_one_by_one(
+    entries: list[tuple[float, RawPacket | str]],
+    opened_at: float,
+    now: float,
+    speed: float,
+    host_offset: float,
+) -> PlayedPoll:
     due: list[float] = []
     items: list[RawPacket | str] = []
     marks: list[int] = []

@@ -78,8 +78,9 @@ class SerialReceiver(Receiver):
 
     def _open(self) -> None:
         try:
-            port = serial.serial_for_url(self.port, baudrate=self.baud, timeout=PORT_TIMEOUT_S,
-                                         do_not_open=True)
+            port = serial.serial_for_url(
+                self.port, baudrate=self.baud, timeout=PORT_TIMEOUT_S, do_not_open=True
+            )
             port.open()
         except serial.SerialException as error:
             raise _translate_open_error(self.port, error) from error

@@ -32,8 +32,9 @@ class TurningSketchSession:
             frame = parse_sketch_line(line)
             if frame is not None:
                 self.proven = True
-                packets.append(RawPacket(PacketKind.TURNINGPOINT_FRAME, frame, self.receiver,
-                                         host_time))
+                packets.append(
+                    RawPacket(PacketKind.TURNINGPOINT_FRAME, frame, self.receiver, host_time)
+                )
             elif line.strip().startswith(BOOT_BANNER):
                 self.proven = True
             else:

@@ -83,9 +83,18 @@ def open_commands(channel: str, instructor: str | None = None) -> list[bytes]:
     ``01 12``, ``01 16``, the instructor remote if there is one, ``01 15``, the newer
     protocol (``01 2d``), the welcome text, ``01 17 04``, ``01 17 03``, ``01 16``."""
     remote = [instructor_remote_command(instructor)] if instructor else []
-    return [*set_channel_commands(channel), bytes.fromhex("0112"), bytes.fromhex("0116"),
-            *remote, bytes.fromhex("0115"), bytes.fromhex("012d"), WELCOME_TEXT,
-            bytes.fromhex("011704"), bytes.fromhex("011703"), bytes.fromhex("0116")]
+    return [
+        *set_channel_commands(channel),
+        bytes.fromhex("0112"),
+        bytes.fromhex("0116"),
+        *remote,
+        bytes.fromhex("0115"),
+        bytes.fromhex("012d"),
+        WELCOME_TEXT,
+        bytes.fromhex("011704"),
+        bytes.fromhex("011703"),
+        bytes.fromhex("0116"),
+    ]
 
 
 def poll_type_command(kind: PollKind = PollKind.LETTERS) -> bytes:
@@ -94,8 +103,13 @@ def poll_type_command(kind: PollKind = PollKind.LETTERS) -> bytes:
 
 def start_poll_commands(kind: PollKind = PollKind.LETTERS) -> list[bytes]:
     """The poll type, ``01 17 03``, ``01 17 05``, the poll type again, ``01 11``."""
-    return [poll_type_command(kind), bytes.fromhex("011703"), bytes.fromhex("011705"),
-            poll_type_command(kind), bytes.fromhex("0111")]
+    return [
+        poll_type_command(kind),
+        bytes.fromhex("011703"),
+        bytes.fromhex("011705"),
+        poll_type_command(kind),
+        bytes.fromhex("0111"),
+    ]
 
 
 STOP_POLL_COMMANDS: tuple[bytes, ...] = (
@@ -177,8 +191,10 @@ class BaseReportParser:
             if report[2] == SUMMARY_MARK:
                 return [PollSummary(bytes(report))]
         if self.variant is BaseVariant.PUSHED:
-            records = [self._pushed(report[start:start + RECORD_BYTES])
-                       for start in range(0, len(report), RECORD_BYTES)]
+            records = [
+                self._pushed(report[start : start + RECORD_BYTES])
+                for start in range(0, len(report), RECORD_BYTES)
+            ]
             return [record for record in records if record is not None]
         self.unknown_reports += 1
         return []
@@ -187,16 +203,19 @@ class BaseReportParser:
         """The votes of an ordinary report of a newer base, as (the record's bytes as
         sent, handset, seq): what :meth:`parse` finds in it, without an object per
         record; None for any other report (:meth:`parse` says what it is)."""
-        if self.variant is not BaseVariant.PUSHED or report[:2] != _PUSHED_PREFIX or len(
-                report) < REPORT_BYTES:
+        if (
+            self.variant is not BaseVariant.PUSHED
+            or report[:2] != _PUSHED_PREFIX
+            or len(report) < REPORT_BYTES
+        ):
             return None
         votes = []
         remembered = self._votes.get
         for start in (0, RECORD_BYTES):
-            record = report[start:start + PUSHED_RECORD_USED]
+            record = report[start : start + PUSHED_RECORD_USED]
             vote = remembered(record[2:6]) if record[:2] == _PUSHED_PREFIX else None
             if vote is None:  # new to the memo, or no vote: the one careful way
-                event = self._pushed(report[start:start + RECORD_BYTES])
+                event = self._pushed(report[start : start + RECORD_BYTES])
                 if event is not None:
                     votes.append((event.raw, event.handset, event.seq or 0))
                 continue
@@ -227,7 +246,7 @@ class BaseReportParser:
         records = []
         for index in range(count):
             start = POLLED_HEADER_BYTES + index * POLLED_RECORD_BYTES
-            chunk = report[start:start + POLLED_RECORD_BYTES]
+            chunk = report[start : start + POLLED_RECORD_BYTES]
             if len(chunk) < POLLED_RECORD_BYTES:
                 self.short_reports += 1
                 break
@@ -235,23 +254,28 @@ class BaseReportParser:
             if answer is None:
                 self.junk_records += 1
                 continue
-            records.append(VoteRecord(handset_id_from_bytes(chunk[1], chunk[2], chunk[3]),
-                                      answer, None, bytes(chunk)))
+            records.append(
+                VoteRecord(
+                    handset_id_from_bytes(chunk[1], chunk[2], chunk[3]), answer, None, bytes(chunk)
+                )
+            )
         return PolledBatch(bool(more), tuple(records))
 
 
 def encode_pushed_record(record: VoteRecord) -> bytes:
     """A 32-byte record as a newer base sends it (used by the emulator)."""
     button = {answer: code for code, answer in PUSHED_BUTTONS.items()}[record.answer]
-    body = bytes((*PUSHED_VOTE, button, *handset_id_bytes(record.handset), (record.seq or 0)
-                  & 0xFF))
+    body = bytes(
+        (*PUSHED_VOTE, button, *handset_id_bytes(record.handset), (record.seq or 0) & 0xFF)
+    )
     return body.ljust(RECORD_BYTES, b"\x00")
 
 
 def encode_polled_batch(records: list[VoteRecord], more: bool, start: int) -> bytes:
     """An older base's answer to :func:`poll_votes_command` (used by the emulator)."""
-    header = bytes((*POLL_REPORT, int(more), 0, start & 0xFF, (start + len(records)) & 0xFF,
-                    len(records)))
+    header = bytes(
+        (*POLL_REPORT, int(more), 0, start & 0xFF, (start + len(records)) & 0xFF, len(records))
+    )
     button = {answer: code for code, answer in POLLED_BUTTONS.items()}
     body = b"".join(bytes((button[r.answer], *handset_id_bytes(r.handset))) for r in records)
     return pad_report(header + body)

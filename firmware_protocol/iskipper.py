@@ -25,7 +25,8 @@ PING_LETTER = "P"
 UNKNOWN_LETTER = "X"
 
 CAPTURE_SKETCH_LINE = re.compile(
-    rb"^Captured: (?P<answer>\S) \((?P<ids>[0-9A-Fa-f]{1,2}(?:, *[0-9A-Fa-f]{1,2}){3})\)\s*$")
+    rb"^Captured: (?P<answer>\S) \((?P<ids>[0-9A-Fa-f]{1,2}(?:, *[0-9A-Fa-f]{1,2}){3})\)\s*$"
+)
 IN_ONE_PACKAGE_LINE = re.compile(rb"^Captured,(?P<answer>[^,]*),(?P<ids>[^,]*)$")
 
 # What the in-one-package firmware says, and what the host sends it (SerialSymbols.h)
@@ -62,7 +63,7 @@ class IskipperPacket:
 
 def format_capture_sketch_line(handset_id: str, answer: str) -> bytes:
     """What the capture sketch prints for a packet (with its trailing empty line)."""
-    pairs = ", ".join(handset_id[i:i + 2] for i in range(0, 8, 2))
+    pairs = ", ".join(handset_id[i : i + 2] for i in range(0, 8, 2))
     return f"Captured: {answer} ({pairs}) \n\r\n".encode("ascii")
 
 

@@ -31,8 +31,9 @@ class Hello:
 
     def encode(self) -> bytes:
         channel = self.channel.encode("ascii")
-        return _HELLO.pack(self.protocol_version, *self.firmware, self.receiver_id, self.radio,
-                           channel)
+        return _HELLO.pack(
+            self.protocol_version, *self.firmware, self.receiver_id, self.radio, channel
+        )
 
     @classmethod
     def parse(cls, body: bytes) -> Hello:

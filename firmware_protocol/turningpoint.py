@@ -89,7 +89,7 @@ def parse_sketch_line(line: bytes) -> bytes | None:
     text = line.strip()
     if not text.startswith(b"incoming:"):
         return None
-    hex_part = text[len(b"incoming:"):].split(b"-->")[0].strip()
+    hex_part = text[len(b"incoming:") :].split(b"-->")[0].strip()
     try:
         return bytes.fromhex(hex_part.decode("ascii"))
     except (ValueError, UnicodeDecodeError):

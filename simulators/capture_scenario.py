@@ -24,8 +24,9 @@ class Unplug:
     seconds: float
 
 
-def write_scenario_capture(path: Path, scenario: ClassScenario,
-                           unplug: Unplug | None = None) -> int:
+def write_scenario_capture(
+    path: Path, scenario: ClassScenario, unplug: Unplug | None = None
+) -> int:
     """Every round of ``scenario`` as a capture; returns the number of packets written."""
     writer = open_capture(path, RECEIVER_LABEL, started_at=START_EPOCH)
     clock, written = START_EPOCH, 0
@@ -40,11 +41,15 @@ def write_scenario_capture(path: Path, scenario: ClassScenario,
                 times = [back if unplug.at <= t < back else t for t in times]
                 writer.event("gone", clock + unplug.at)
                 writer.event("back", clock + back)
-            kind = (PacketKind.TURNINGPOINT_FRAME if scenario.radio == "turningpoint"
-                    else PacketKind.ICLICKER_AIR)
-            packets = [RawPacket(kind, t.payload, RECEIVER_LABEL,
-                                 clock + at, int(at * 1e6)) for t, at in
-                       zip(scheduled.transmissions, times, strict=True)]
+            kind = (
+                PacketKind.TURNINGPOINT_FRAME
+                if scenario.radio == "turningpoint"
+                else PacketKind.ICLICKER_AIR
+            )
+            packets = [
+                RawPacket(kind, t.payload, RECEIVER_LABEL, clock + at, int(at * 1e6))
+                for t, at in zip(scheduled.transmissions, times, strict=True)
+            ]
             packets.sort(key=lambda packet: packet.host_time)
             writer.packets(packets)
             written += len(packets)

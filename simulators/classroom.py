@@ -102,8 +102,15 @@ class ClassroomModel:
             RoundScript(number, 2, correct, tuple(sorted(presses_2, key=_by_time))),
         )
 
-    def _presses(self, rng: random.Random, handset: str, answer: str, correct: str,
-                 wrong: list[str], speedup: float) -> list[Press]:
+    def _presses(
+        self,
+        rng: random.Random,
+        handset: str,
+        answer: str,
+        correct: str,
+        wrong: list[str],
+        speedup: float,
+    ) -> list[Press]:
         limit = self.round_length_s
         median = self.median_reaction_s * speedup
         first = min(rng.lognormvariate(math.log(median), 0.6), limit * 0.8)

@@ -33,7 +33,7 @@ class ByteFaults:
         position = 0
         while position < len(data):
             size = rng.randint(1, self.max_chunk)
-            chunk = data[position:position + size]
+            chunk = data[position : position + size]
             start = self._offset + position
             position += len(chunk)
             roll = rng.random()

@@ -8,8 +8,9 @@ from simulators.pty_receiver import FirmwareEmulator
 from simulators.turning_clicker import TurningClicker
 
 
-def firmware_emulator(name: str, rounds: list[ScheduledRound], speed: float,
-                      radio: str = "iclicker") -> tuple[FirmwareEmulator, str]:
+def firmware_emulator(
+    name: str, rounds: list[ScheduledRound], speed: float, radio: str = "iclicker"
+) -> tuple[FirmwareEmulator, str]:
     """The emulator and the ``protocol=`` a host opens it with."""
     if name == "link":
         return LinkReceiverEmulator(rounds, speed=speed, radio=RADIO_CODES[radio]), "link"

@@ -100,12 +100,26 @@ class EmulatedBase:
         elif code == 0x10 and len(command) >= 4:  # set channel
             self.channel = "ABCD"[command[2] - 0x21] + "ABCD"[command[3] - 0x41]
             for _ in range(JUNK_AFTER_CHANNEL_CHANGE):
-                self._reports.append(pad_report(bytes((0x02, 0x13, self._rng.choice(
-                    (0x00, 0x13, 0x7F, 0x90)), *self._rng.randbytes(4)))))
+                self._reports.append(
+                    pad_report(
+                        bytes(
+                            (
+                                0x02,
+                                0x13,
+                                self._rng.choice((0x00, 0x13, 0x7F, 0x90)),
+                                *self._rng.randbytes(4),
+                            )
+                        )
+                    )
+                )
         elif code in (0x13, 0x14):
             self.lcd[code - 0x13] = command[2:18].decode("ascii", "replace").rstrip()
-        elif code == 0x17 and len(command) >= 5 and command[2] == 0x01 \
-                and self.variant is BaseVariant.POLLED:
+        elif (
+            code == 0x17
+            and len(command) >= 5
+            and command[2] == 0x01
+            and self.variant is BaseVariant.POLLED
+        ):
             self._answer_poll(command[3])
 
     def _start_round(self) -> None:
@@ -137,8 +151,9 @@ class EmulatedBase:
             last[key] = self._seq
             entries.append((at, VoteRecord(key[0], key[1], self._seq)))
             if resends and self._rng.random() < RESEND_PROBABILITY:
-                entries.append((at + RESEND_DELAY_S / self.speed,
-                                VoteRecord(key[0], key[1], self._seq)))
+                entries.append(
+                    (at + RESEND_DELAY_S / self.speed, VoteRecord(key[0], key[1], self._seq))
+                )
                 self.resent_records += 1
         entries.sort(key=lambda entry: entry[0])
         self._schedule = deque(entries)
@@ -147,7 +162,7 @@ class EmulatedBase:
         # The index is one byte: it names the next position at or after the last one asked.
         position = self._cursor + ((index - self._cursor) & 0xFF)
         self._cursor = position
-        batch = self._held[position:position + MAX_POLLED_RECORDS]
+        batch = self._held[position : position + MAX_POLLED_RECORDS]
         more = position + len(batch) < len(self._held)
         self._reports.append(encode_polled_batch(batch, more, position))
 
@@ -176,7 +191,7 @@ class EmulatedBase:
             self._held += due
             return
         for start in range(0, len(due), 2):
-            pair = b"".join(encode_pushed_record(r) for r in due[start:start + 2])
+            pair = b"".join(encode_pushed_record(r) for r in due[start : start + 2])
             self._reports.append(pair.ljust(REPORT_BYTES, b"\x00"))
 
     # -- the cable ------------------------------------------------------------------

@@ -12,16 +12,29 @@ import re
 from dataclasses import dataclass, field
 
 CHANNEL = r"01 10 (2[1-4]) (4[1-4])"
-OPEN_TAIL = ["01 12", "01 16", "(01 1e .. .. ..)?", "01 15", "01 2d",
-             "01 29 a1 8f 96 8d 99 97 8f 80", "01 17 04", "01 17 03", "01 16"]
+OPEN_TAIL = [
+    "01 12",
+    "01 16",
+    "(01 1e .. .. ..)?",
+    "01 15",
+    "01 2d",
+    "01 29 a1 8f 96 8d 99 97 8f 80",
+    "01 17 04",
+    "01 17 03",
+    "01 16",
+]
 POLL_TYPE = "01 19 6[678] 0a 01"
 START = [POLL_TYPE, "01 17 03", "01 17 05", POLL_TYPE, "01 11"]
 STOP = ["01 12", "01 16", "01 17 01 00 04", "01 17 01 00 04", "01 17 03", "01 17 04"]
 LCD = re.compile(r"01 1[34]( [2-7][0-9a-f]){17}")
 
 
-OPEN = re.compile(CHANNEL + r" 01 2a \1 \2 05 " + " ".join(OPEN_TAIL).replace(
-    " (01 1e .. .. ..)?", "( 01 1e .. .. ..)?") + "$")
+OPEN = re.compile(
+    CHANNEL
+    + r" 01 2a \1 \2 05 "
+    + " ".join(OPEN_TAIL).replace(" (01 1e .. .. ..)?", "( 01 1e .. .. ..)?")
+    + "$"
+)
 START_TAIL = re.compile(" ".join(START) + "$")
 CHANNEL_CHANGE = re.compile(CHANNEL + r" 01 2a \1 \2 05$")
 

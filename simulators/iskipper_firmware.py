@@ -58,8 +58,9 @@ class LineFirmware:
         self._reset(now)
 
     def next_due(self) -> float | None:
-        due = [t for t in (self._queue[0][0] if self._queue else None, self._timer())
-               if t is not None]
+        due = [
+            t for t in (self._queue[0][0] if self._queue else None, self._timer()) if t is not None
+        ]
         return min(due) if due else None
 
     @property
@@ -83,7 +84,8 @@ class LineFirmware:
         heard = [t for t in scheduled.transmissions if self._heard(t.payload, t.intact)]
         self._queue = deque(
             (now + t.time / self.speed, self._line(index, t.handset, t.answer, t.payload))
-            for index, t in enumerate(heard))
+            for index, t in enumerate(heard)
+        )
 
     def _reset(self, now: float) -> None: ...
 
@@ -120,7 +122,7 @@ class CaptureSketch(LineFirmware):
         return self._banner_due
 
     def _line(self, index: int, handset: str, answer: str, payload: bytes) -> bytes:
-        pairs = ", ".join(handset[i:i + 2] for i in range(0, 8, 2))
+        pairs = ", ".join(handset[i : i + 2] for i in range(0, 8, 2))
         debug = f"{index * 37 % 256:02X}\r\n".encode() if index % DEBUG_LINE_EVERY == 3 else b""
         return debug + f"Captured: {answer} ({pairs}) \n\r\n".encode("ascii")
 
@@ -144,8 +146,12 @@ class InOnePackage(LineFirmware):
         if self.state == "waiting" and byte == ord("I"):
             self.events.append("got I")
             self.state = "command"
-            self._outbox += (b"Connection Established! iSkipper ID:\r\n" + ACK_LINE +
-                             ISKIPPER_ID.encode() + b"\r\n")
+            self._outbox += (
+                b"Connection Established! iSkipper ID:\r\n"
+                + ACK_LINE
+                + ISKIPPER_ID.encode()
+                + b"\r\n"
+            )
             self._prompt_at = now + PROMPT_EVERY_S
         elif self.state == "capturing":
             if byte == ord("s"):  # any other byte is read and lost

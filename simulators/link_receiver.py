@@ -149,14 +149,11 @@ class LinkReceiverEmulator:
         scheduled = self.rounds[self._next_round]
         self._next_round += 1
         scale = 1.0 / self.speed
-        self._queue = deque(
-            (now + t.time * scale, t.payload) for t in scheduled.transmissions
-        )
+        self._queue = deque((now + t.time * scale, t.payload) for t in scheduled.transmissions)
         self._reply(seq, RESULT_OK, f"question {scheduled.question} round {scheduled.round}")
 
     def _hello(self) -> Hello:
-        return Hello(PROTOCOL_VERSION, FIRMWARE_VERSION, self.receiver_id, self.radio,
-                     self.channel)
+        return Hello(PROTOCOL_VERSION, FIRMWARE_VERSION, self.receiver_id, self.radio, self.channel)
 
     def _reply(self, seq: int, result: int, text: str = "") -> None:
         self._send(FrameType.REPLY, Reply(seq, result, text).encode())

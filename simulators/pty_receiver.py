@@ -43,8 +43,12 @@ class PtyReceiver:
     the old pty vanishes, and a new one appears under the same name.
     """
 
-    def __init__(self, emulator: FirmwareEmulator, link_path: Path | None = None,
-                 faults: ByteFaults | None = None) -> None:
+    def __init__(
+        self,
+        emulator: FirmwareEmulator,
+        link_path: Path | None = None,
+        faults: ByteFaults | None = None,
+    ) -> None:
         self.emulator = emulator
         self.link_path = link_path
         self.faults = faults

@@ -66,8 +66,11 @@ class RadioModel:
                 if rng.random() < self.loss:
                     continue
                 if rng.random() < self.corrupt:
-                    heard.append(Transmission(at, press.handset, press.answer,
-                                              _flip_one_bit(payload, rng), False))
+                    heard.append(
+                        Transmission(
+                            at, press.handset, press.answer, _flip_one_bit(payload, rng), False
+                        )
+                    )
                 else:
                     heard.append(Transmission(at, press.handset, press.answer, payload, True))
         for _ in range(round(len(presses) * self.rogue)):
@@ -102,8 +105,9 @@ def _flip_one_bit(payload: bytes, rng: random.Random) -> bytes:
     return bytes(corrupted)
 
 
-def _rogue_transmission(rng: random.Random, presses: tuple[Press, ...] | list[Press],
-                        radio: str = ICLICKER) -> Transmission:
+def _rogue_transmission(
+    rng: random.Random, presses: tuple[Press, ...] | list[Press], radio: str = ICLICKER
+) -> Transmission:
     last = max((p.time for p in presses), default=1.0)
     if radio == TURNINGPOINT:  # a question key, or a key byte no handset sends; CRC right
         body = rng.randbytes(3) + bytes((rng.choice((ord("?"), ord("K"), 0x00)),))

@@ -29,10 +29,19 @@ class ClassScenario:
     """``iclicker`` or ``turningpoint`` (ResponseCards: six-digit IDs, keys 1-5)."""
 
     def rounds(self) -> list[ScheduledRound]:
-        classroom = ClassroomModel(self.students, seed=self.seed,
-                                   median_reaction_s=self.median_reaction_s, radio=self.radio)
-        radio = RadioModel(loss=self.loss, corrupt=self.corrupt, max_copies=self.max_copies,
-                           rogue=self.rogue, radio=self.radio)
+        classroom = ClassroomModel(
+            self.students,
+            seed=self.seed,
+            median_reaction_s=self.median_reaction_s,
+            radio=self.radio,
+        )
+        radio = RadioModel(
+            loss=self.loss,
+            corrupt=self.corrupt,
+            max_copies=self.max_copies,
+            rogue=self.rogue,
+            radio=self.radio,
+        )
         scheduled = []
         for index, script in enumerate(classroom.script(self.questions, self.revote)):
             heard = radio.transmit(script.presses, seed=self.seed * 1_000 + index)

@@ -78,12 +78,14 @@ class SimReceiver(Receiver):
             students = int(url.target or "300")
         except ValueError:
             raise ReceiverUrlError(
-                f"{url.text}: expected sim://<students>, e.g. sim://300") from None
+                f"{url.text}: expected sim://<students>, e.g. sim://300"
+            ) from None
         self.scenario = scenario_from_url(url, students)
         self.speed = speed_from_url(url)
         self.ends = url.int_param("end", 1) == 1
-        self.emulator = LinkReceiverEmulator(self.scenario.rounds(), speed=self.speed,
-                                             radio=RADIO_CODES[self.scenario.radio])
+        self.emulator = LinkReceiverEmulator(
+            self.scenario.rounds(), speed=self.speed, radio=RADIO_CODES[self.scenario.radio]
+        )
         self._session = LinkSession(f"sim:{students}")
         self.instructor_remote = parse_instructor(url)
         self.remote_script = [b for b in url.param("remote", "").upper().split(",") if b]

@@ -51,7 +51,8 @@ class TurningClicker(LineFirmware):
         """The sketch checks each frame's CRC itself and prints only those that pass."""
         body, crc = payload[:4], payload[4:]
         return len(payload) == 6 and turningpoint.crc16(
-            turningpoint.BASE_ADDRESS + body) == int.from_bytes(crc, "big")
+            turningpoint.BASE_ADDRESS + body
+        ) == int.from_bytes(crc, "big")
 
     def _line(self, index: int, handset: str, answer: str, payload: bytes) -> bytes:
         ack = turningpoint.ack_frame(payload[:3].hex())

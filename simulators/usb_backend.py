@@ -64,30 +64,70 @@ class EmulatedBaseBackend(usb.backend.IBackend):  # type: ignore[misc]
 
     def get_device_descriptor(self, dev: _Slot) -> SimpleNamespace:
         return SimpleNamespace(
-            bLength=18, bDescriptorType=1, bcdUSB=0x0110, bDeviceClass=0, bDeviceSubClass=0,
-            bDeviceProtocol=0, bMaxPacketSize0=8, idVendor=VENDOR_ID, idProduct=PRODUCT_ID,
-            bcdDevice=0x0100, iManufacturer=STRING_MANUFACTURER, iProduct=STRING_PRODUCT,
-            iSerialNumber=STRING_SERIAL, bNumConfigurations=1, address=dev.address, bus=dev.bus,
-            port_number=1, port_numbers=(1,), speed=2)
+            bLength=18,
+            bDescriptorType=1,
+            bcdUSB=0x0110,
+            bDeviceClass=0,
+            bDeviceSubClass=0,
+            bDeviceProtocol=0,
+            bMaxPacketSize0=8,
+            idVendor=VENDOR_ID,
+            idProduct=PRODUCT_ID,
+            bcdDevice=0x0100,
+            iManufacturer=STRING_MANUFACTURER,
+            iProduct=STRING_PRODUCT,
+            iSerialNumber=STRING_SERIAL,
+            bNumConfigurations=1,
+            address=dev.address,
+            bus=dev.bus,
+            port_number=1,
+            port_numbers=(1,),
+            speed=2,
+        )
 
     def get_configuration_descriptor(self, dev: _Slot, config: int) -> SimpleNamespace:
         return SimpleNamespace(
-            bLength=9, bDescriptorType=2, wTotalLength=34, bNumInterfaces=1,
-            bConfigurationValue=1, iConfiguration=0, bmAttributes=0x80, bMaxPower=50,
-            extra_descriptors=[])
+            bLength=9,
+            bDescriptorType=2,
+            wTotalLength=34,
+            bNumInterfaces=1,
+            bConfigurationValue=1,
+            iConfiguration=0,
+            bmAttributes=0x80,
+            bMaxPower=50,
+            extra_descriptors=[],
+        )
 
-    def get_interface_descriptor(self, dev: _Slot, intf: int, alt: int,
-                                 config: int) -> SimpleNamespace:
+    def get_interface_descriptor(
+        self, dev: _Slot, intf: int, alt: int, config: int
+    ) -> SimpleNamespace:
         return SimpleNamespace(
-            bLength=9, bDescriptorType=4, bInterfaceNumber=0, bAlternateSetting=0,
-            bNumEndpoints=1, bInterfaceClass=3, bInterfaceSubClass=0, bInterfaceProtocol=0,
-            iInterface=0, extra_descriptors=[])
+            bLength=9,
+            bDescriptorType=4,
+            bInterfaceNumber=0,
+            bAlternateSetting=0,
+            bNumEndpoints=1,
+            bInterfaceClass=3,
+            bInterfaceSubClass=0,
+            bInterfaceProtocol=0,
+            iInterface=0,
+            extra_descriptors=[],
+        )
 
-    def get_endpoint_descriptor(self, dev: _Slot, ep: int, intf: int, alt: int,
-                                config: int) -> SimpleNamespace:
+    def get_endpoint_descriptor(
+        self, dev: _Slot, ep: int, intf: int, alt: int, config: int
+    ) -> SimpleNamespace:
         return SimpleNamespace(
-            bLength=7, bDescriptorType=5, bEndpointAddress=ENDPOINT_IN, bmAttributes=0x03,
-            wMaxPacketSize=64, bInterval=1, bRefresh=0, bSynchAddress=0, extra_descriptors=[])
+            bLength=7,
+            bDescriptorType=5,
+            bEndpointAddress=ENDPOINT_IN,
+            bmAttributes=0x03,
+            wMaxPacketSize=64,
+            bInterval=1,
+            bRefresh=0,
+            bSynchAddress=0,
+            extra_descriptors=[],
+        )
 
     # -- handles ------------------------------------------------------------------------
     def open_device(self, dev: _Slot) -> _Slot:
@@ -125,8 +165,16 @@ class EmulatedBaseBackend(usb.backend.IBackend):  # type: ignore[misc]
         dev_handle.kernel_driver = True
 
     # -- transfers ------------------------------------------------------------------------
-    def ctrl_transfer(self, dev_handle: _Slot, bmRequestType: int, bRequest: int, wValue: int,
-                      wIndex: int, data: Any, timeout: int) -> int:
+    def ctrl_transfer(
+        self,
+        dev_handle: _Slot,
+        bmRequestType: int,
+        bRequest: int,
+        wValue: int,
+        wIndex: int,
+        data: Any,
+        timeout: int,
+    ) -> int:
         self._alive(dev_handle)
         if bmRequestType == 0x80 and bRequest == GET_DESCRIPTOR and wValue >> 8 == 3:
             return _fill(data, self._string_descriptor(dev_handle.base, wValue & 0xFF))
@@ -149,16 +197,20 @@ class EmulatedBaseBackend(usb.backend.IBackend):  # type: ignore[misc]
     def _string_descriptor(base: EmulatedBase, index: int) -> bytes:
         if index == 0:
             return bytes((4, 3)) + LANGID_EN_US.to_bytes(2, "little")
-        text = {STRING_MANUFACTURER: base.manufacturer, STRING_PRODUCT: "iClicker Base",
-                STRING_SERIAL: base.serial_number}.get(index, "")
+        text = {
+            STRING_MANUFACTURER: base.manufacturer,
+            STRING_PRODUCT: "iClicker Base",
+            STRING_SERIAL: base.serial_number,
+        }.get(index, "")
         encoded = text.encode("utf-16-le")
         return bytes((2 + len(encoded), 3)) + encoded
 
     @staticmethod
     def _alive(dev: _Slot) -> None:
         if not dev.base.plugged:
-            raise usb.core.USBError("No such device (it may have been disconnected)",
-                                    errno=errno.ENODEV)
+            raise usb.core.USBError(
+                "No such device (it may have been disconnected)", errno=errno.ENODEV
+            )
 
 
 def _fill(buffer: array.array[int], data: bytes) -> int:
@@ -180,6 +232,7 @@ def emulated_backend_for_url(url: Any) -> EmulatedBaseBackend:
         variant = BaseVariant(url.param("variant", "pushed"))
     except ValueError:
         raise ReceiverUrlError(f"{url.text}: variant must be pushed or polled") from None
-    base = EmulatedBase(scenario.rounds(), variant=variant, speed=speed_from_url(url),
-                        seed=scenario.seed)
+    base = EmulatedBase(
+        scenario.rounds(), variant=variant, speed=speed_from_url(url), seed=scenario.seed
+    )
     return EmulatedBaseBackend(base)

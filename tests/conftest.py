@@ -26,8 +26,13 @@ def no_leaked_threads() -> Iterator[None]:
     yield
     deadline = time.monotonic() + 2.0
     while True:
-        leaked = [t for t in threading.enumerate() if t not in before and t.is_alive()
-                  and not t.name.startswith(("asyncio", "ThreadPoolExecutor"))]
+        leaked = [
+            t
+            for t in threading.enumerate()
+            if t not in before
+            and t.is_alive()
+            and not t.name.startswith(("asyncio", "ThreadPoolExecutor"))
+        ]
         if not leaked or time.monotonic() > deadline:
             break
         time.sleep(0.02)

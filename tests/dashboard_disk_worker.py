@@ -30,8 +30,9 @@ async def run(db: Path) -> dict[str, object]:
                 await pilot.pause(0.02)
             # the disk fills up mid-poll: no file of the process may grow any further
             limit = max(p.stat().st_size for p in db.parent.glob(db.name + "*"))
-            resource.setrlimit(resource.RLIMIT_FSIZE, (limit + HEADROOM_BYTES,
-                                                       resource.RLIM_INFINITY))
+            resource.setrlimit(
+                resource.RLIMIT_FSIZE, (limit + HEADROOM_BYTES, resource.RLIM_INFINITY)
+            )
             while not any("STORE FAILING" in line for line in screen_lines(app)):
                 if time.monotonic() > deadline:
                     return {"banner": False, "lines": screen_lines(app)}
@@ -45,8 +46,15 @@ async def run(db: Path) -> dict[str, object]:
             closed_s = time.monotonic() - pressed
             closed_title = screen_lines(app)[0]
             shown = toasts(app)
-    return {"banner": True, "lines": banner, "closed_s": closed_s, "closed_title": closed_title,
-            "waiting": waiting_before, "toasts": shown, "limit": limit}
+    return {
+        "banner": True,
+        "lines": banner,
+        "closed_s": closed_s,
+        "closed_title": closed_title,
+        "waiting": waiting_before,
+        "toasts": shown,
+        "limit": limit,
+    }
 
 
 if __name__ == "__main__":

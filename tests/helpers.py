@@ -22,8 +22,13 @@ from tests.conftest import cli_command, cli_env
 @contextmanager
 def simulated_pty(*args: str) -> Iterator[str]:
     """Start ``basestation simulate --pty ARGS`` and yield the pty path it serves."""
-    process = subprocess.Popen(cli_command("simulate", "--pty", *args), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env=cli_env())
+    process = subprocess.Popen(
+        cli_command("simulate", "--pty", *args),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=cli_env(),
+    )
     try:
         assert process.stdout is not None
         path = process.stdout.readline().strip()
@@ -45,8 +50,13 @@ _started: list[subprocess.Popen[str]] = []
 
 
 def start_record(*args: str) -> subprocess.Popen[str]:
-    process = subprocess.Popen(cli_command("record", *args), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env=cli_env())
+    process = subprocess.Popen(
+        cli_command("record", *args),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=cli_env(),
+    )
     _started.append(process)
     return process
 
@@ -68,8 +78,14 @@ def finish(process: subprocess.Popen[str], timeout: float = 60) -> tuple[str, st
 
 
 def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(cli_command(*args), capture_output=True, text=True, timeout=timeout,
-                          env=cli_env(), check=False)
+    return subprocess.run(
+        cli_command(*args),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=cli_env(),
+        check=False,
+    )
 
 
 def query(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -109,33 +125,70 @@ CLASS_URL = "sim://40?seed=12&speed=300&questions=2&revote=1&end=0"
 
 def latest_of_poll(db: Path, poll_id: int) -> dict[str, str]:
     """Each handset's last accepted answer in a poll, read with SQL of the test's own."""
-    return dict(query(db, "SELECT handset, answer FROM votes v WHERE poll_id = ? AND seq = "
-                      "(SELECT MAX(seq) FROM votes w WHERE w.poll_id = v.poll_id AND "
-                      "w.handset = v.handset)", poll_id))
+    return dict(
+        query(
+            db,
+            "SELECT handset, answer FROM votes v WHERE poll_id = ? AND seq = "
+            "(SELECT MAX(seq) FROM votes w WHERE w.poll_id = v.poll_id AND "
+            "w.handset = v.handset)",
+            poll_id,
+        )
+    )
 
 
 def rounds_of_question(db: Path, session: int, number: int) -> list[dict[str, str]]:
     """``latest_of_poll`` of each round of question ``number`` of a session."""
-    polls = query(db, "SELECT p.id FROM polls p JOIN questions q ON q.id = p.question_id "
-                  "WHERE q.session_id = ? AND q.number = ? ORDER BY p.round", session, number)
+    polls = query(
+        db,
+        "SELECT p.id FROM polls p JOIN questions q ON q.id = p.question_id "
+        "WHERE q.session_id = ? AND q.number = ? ORDER BY p.round",
+        session,
+        number,
+    )
     return [latest_of_poll(db, poll) for (poll,) in polls]
 
 
-def play_class(db: Path, anonymous: bool = False, url: str = CLASS_URL,
-               course: str = "PHYS 101") -> tuple[SimReceiver, list[dict[str, object]]]:
+def play_class(
+    db: Path, anonymous: bool = False, url: str = CLASS_URL, course: str = "PHYS 101"
+) -> tuple[SimReceiver, list[dict[str, object]]]:
     """Two questions, each with a revote, played through a live session into ``db``."""
     receiver = receiver_for_url(url)
     assert isinstance(receiver, SimReceiver)
     with open_station(receiver, db) as station:
         station.polls.start_session(course=course, anonymous=anonymous)
         live = live_session(station)
-        play_steps(live, receiver, [live.start_poll, live.stop_poll, live.revote,
-                                    live.stop_poll, live.next_question, live.start_poll,
-                                    live.stop_poll, live.revote, live.stop_poll])
+        play_steps(
+            live,
+            receiver,
+            [
+                live.start_poll,
+                live.stop_poll,
+                live.revote,
+                live.stop_poll,
+                live.next_question,
+                live.start_poll,
+                live.stop_poll,
+                live.revote,
+                live.stop_poll,
+            ],
+        )
         live.stop()
     return receiver, receiver.scenario.truth()
 
 
-__all__ = ["committed_votes", "count_rows", "finish", "latest_of_poll", "one_json",
-           "play_class", "play_steps", "query", "rounds_of_question", "run_cli",
-           "simulated_pty", "start_record", "sys", "wait_for"]
+__all__ = [
+    "committed_votes",
+    "count_rows",
+    "finish",
+    "latest_of_poll",
+    "one_json",
+    "play_class",
+    "play_steps",
+    "query",
+    "rounds_of_question",
+    "run_cli",
+    "simulated_pty",
+    "start_record",
+    "sys",
+    "wait_for",
+]

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 
-def switching_matrix(first: Mapping[str, str], second: Mapping[str, str],
-                     answers: str = "ABCDE") -> dict[str, dict[str, int]]:
+def switching_matrix(
+    first: Mapping[str, str], second: Mapping[str, str], answers: str = "ABCDE"
+) -> dict[str, dict[str, int]]:
     """Count of handsets that answered ``a`` in vote 1 and ``b`` in vote 2."""
     matrix = {a: {b: 0 for b in answers} for a in answers}
     for handset, before in first.items():
@@ -16,8 +17,9 @@ def switching_matrix(first: Mapping[str, str], second: Mapping[str, str],
     return matrix
 
 
-def switch_classes(first: Mapping[str, str], second: Mapping[str, str],
-                   correct: str) -> dict[str, int]:
+def switch_classes(
+    first: Mapping[str, str], second: Mapping[str, str], correct: str
+) -> dict[str, int]:
     """RR, RW, WR, and WW split into the same wrong answer and a different wrong one."""
     classes = {"RR": 0, "RW": 0, "WR": 0, "WW_same": 0, "WW_diff": 0}
     for handset, before in first.items():
@@ -37,8 +39,7 @@ def switch_classes(first: Mapping[str, str], second: Mapping[str, str],
     return classes
 
 
-def hake_gain(first: Mapping[str, str], second: Mapping[str, str],
-              correct: str) -> float | None:
+def hake_gain(first: Mapping[str, str], second: Mapping[str, str], correct: str) -> float | None:
     """(p2 - p1) / (1 - p1) over the handsets that voted in both rounds."""
     both = [h for h in first if h in second]
     if not both:

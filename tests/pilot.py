@@ -20,9 +20,13 @@ SIM = "sim://300?seed=7&speed=300&questions=2&revote=1&end=0&loss=0.05"
 
 
 @asynccontextmanager
-async def dashboard(db_path: Path, url: str = SIM, size: tuple[int, int] = (80, 24),
-                    course: str = "Physics", **options: object) -> AsyncIterator[
-        tuple[DashboardApp, Pilot[None], SimReceiver]]:
+async def dashboard(
+    db_path: Path,
+    url: str = SIM,
+    size: tuple[int, int] = (80, 24),
+    course: str = "Physics",
+    **options: object,
+) -> AsyncIterator[tuple[DashboardApp, Pilot[None], SimReceiver]]:
     receiver = receiver_for_url(url)
     assert isinstance(receiver, SimReceiver)
     with open_station(receiver, db_path) as station:
@@ -40,8 +44,9 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: floa
 
 
 def round_done(app: DashboardApp, receiver: SimReceiver) -> Callable[[], bool]:
-    return lambda: receiver.round_finished and app.live.station.pipeline.packets > 0 and \
-        app.state.poll_open
+    return lambda: (
+        receiver.round_finished and app.live.station.pipeline.packets > 0 and app.state.poll_open
+    )
 
 
 async def finish_round(app: DashboardApp, pilot: Pilot[None], receiver: SimReceiver) -> None:

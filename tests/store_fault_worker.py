@@ -28,10 +28,26 @@ def wait(condition, seconds: float = 10) -> bool:  # type: ignore[no-untyped-def
 def main(db: Path, scenario: str, votes: int) -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG
     store = Store(db, flush_interval_s=0.02)
-    poll = store.call(lambda d: d.table("polls").insert(
-        {"question_id": d.table("questions").insert(
-            {"session_id": d.table("sessions").insert({"started_at": 1.0}).last_pk,
-             "number": 1}).last_pk, "round": 1, "opened_at": 1.0}).last_pk)
+    poll = store.call(
+        lambda d: (
+            d.table("polls")
+            .insert(
+                {
+                    "question_id": d.table("questions")
+                    .insert(
+                        {
+                            "session_id": d.table("sessions").insert({"started_at": 1.0}).last_pk,
+                            "number": 1,
+                        }
+                    )
+                    .last_pk,
+                    "round": 1,
+                    "opened_at": 1.0,
+                }
+            )
+            .last_pk
+        )
+    )
     soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
     resource.setrlimit(resource.RLIMIT_FSIZE, (LIMIT_BYTES, hard))
     for index in range(votes):

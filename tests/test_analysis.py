@@ -62,14 +62,17 @@ def test_gain_is_undefined_not_an_error_when_everybody_was_right() -> None:
     assert normalized_gain(0.4, 0.7) == pytest.approx(0.5)
 
 
-@pytest.mark.parametrize(("right", "advice"), [
-    (None, "set the correct answer"), (0.2, "under 35 %"), (0.5, "35-70 %"), (0.9, "over 70 %")])
+@pytest.mark.parametrize(
+    ("right", "advice"),
+    [(None, "set the correct answer"), (0.2, "under 35 %"), (0.5, "35-70 %"), (0.9, "over 70 %")],
+)
 def test_discussion_hint(right: float | None, advice: str) -> None:
     assert advice in discussion_hint(right)
 
 
-votes = st.dictionaries(st.sampled_from([f"h{i}" for i in range(30)]),
-                        st.sampled_from("ABCDE"), max_size=30)
+votes = st.dictionaries(
+    st.sampled_from([f"h{i}" for i in range(30)]), st.sampled_from("ABCDE"), max_size=30
+)
 
 
 @given(votes, votes, st.one_of(st.none(), st.sampled_from("ABCDE")))
@@ -119,8 +122,12 @@ def test_analyze_and_key_commands(tmp_path: Path) -> None:
     assert sum(sum(row.values()) for row in question["matrix"].values()) == question["paired"]
 
     correct = truth[0]["correct"]
-    assert runner.invoke(main, ["key", "--db", db, "--session", "1", "--question", "1",
-                                correct]).exit_code == 0
+    assert (
+        runner.invoke(
+            main, ["key", "--db", db, "--session", "1", "--question", "1", correct]
+        ).exit_code
+        == 0
+    )
     result = runner.invoke(main, ["analyze", "--db", db, "--session", "1", "--json"])
     (question,) = json.loads(result.output)["questions"]
     first, second = truth[0]["latest"], truth[1]["latest"]

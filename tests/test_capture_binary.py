@@ -24,15 +24,19 @@ Row = tuple[str, bytes, str, float, int | None, int | None, int | None]
 """kind, payload, receiver, seconds since the start, rx_us, rssi, seq: one heard copy."""
 
 rows = st.tuples(
-    st.sampled_from([kind.value for kind in PacketKind]), st.binary(max_size=40),
+    st.sampled_from([kind.value for kind in PacketKind]),
+    st.binary(max_size=40),
     st.sampled_from(["link:0000BEEF", "serial:/dev/ttyACM0", "usb:1881:0150 é"]),
     st.integers(0, 10**11).map(lambda micros: micros / 1e6),
-    st.none() | st.integers(0, 2**40), st.none() | st.integers(-128, 20),
-    st.none() | st.integers(0, 2**31))
+    st.none() | st.integers(0, 2**40),
+    st.none() | st.integers(-128, 20),
+    st.none() | st.integers(0, 2**31),
+)
 reads = st.lists(st.tuples(rows, st.integers(1, 4)), max_size=12)
 """One read: rows, each heard 1-4 times in a row."""
-files = st.lists(st.one_of(reads, st.sampled_from(["poll-open", "poll-close", "gone", "back"])),
-                 max_size=10)
+files = st.lists(
+    st.one_of(reads, st.sampled_from(["poll-open", "poll-close", "gone", "back"])), max_size=10
+)
 
 
 def write(path: Path, content: list[list[tuple[Row, int]] | str]) -> None:
@@ -42,9 +46,13 @@ def write(path: Path, content: list[list[tuple[Row, int]] | str]) -> None:
         if isinstance(item, str):
             writer.event(item, 1_000.0 + len(item))
             continue
-        writer.packets([RawPacket(PacketKind(kind), payload, receiver, 1_000.0 + t, rx, rssi, seq)
-                        for (kind, payload, receiver, t, rx, rssi, seq), copies in item
-                        for _ in range(copies)])
+        writer.packets(
+            [
+                RawPacket(PacketKind(kind), payload, receiver, 1_000.0 + t, rx, rssi, seq)
+                for (kind, payload, receiver, t, rx, rssi, seq), copies in item
+                for _ in range(copies)
+            ]
+        )
     writer.close()
 
 
@@ -58,15 +66,25 @@ def heard(path: Path) -> list[object]:
             continue
         p = entry.packet
         assert entry.t == p.host_time
-        seen += [(p.kind.value, p.payload, p.receiver, p.host_time, p.receiver_time_us, p.rssi,
-                  p.base_seq)] * p.copies
+        seen += [
+            (
+                p.kind.value,
+                p.payload,
+                p.receiver,
+                p.host_time,
+                p.receiver_time_us,
+                p.rssi,
+                p.base_seq,
+            )
+        ] * p.copies
     return seen
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(files)
 def test_what_is_written_reads_back_the_same_in_both_formats(
-        tmp_path: Path, content: list[list[tuple[Row, int]] | str]) -> None:
+    tmp_path: Path, content: list[list[tuple[Row, int]] | str]
+) -> None:
     expected: list[object] = []
     for item in content:
         if isinstance(item, str):
@@ -99,12 +117,14 @@ def played(url: str) -> list[RawPacket]:
 @settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(reads, max_size=5), st.sampled_from(["cap", "bcap"]))
 def test_a_replayed_poll_plays_in_time_order_with_copies_in_a_row_as_one(
-        tmp_path: Path, polled: list[list[tuple[Row, int]]], suffix: str) -> None:
+    tmp_path: Path, polled: list[list[tuple[Row, int]]], suffix: str
+) -> None:
     path = tmp_path / f"poll.{suffix}"
     write(path, ["poll-open", *polled, "poll-close"])
     # the reference: every copy, stably sorted by time; then equal neighbours merged
-    copies = sorted((row for read in polled for row, n in read for _ in range(n)),
-                    key=lambda row: row[3])
+    copies = sorted(
+        (row for read in polled for row, n in read for _ in range(n)), key=lambda row: row[3]
+    )
     expected: list[tuple[Row, int]] = []
     for row in copies:
         if expected and _same_packet(expected[-1][0], row):
@@ -112,12 +132,27 @@ def test_a_replayed_poll_plays_in_time_order_with_copies_in_a_row_as_one(
         else:
             expected.append((row, 1))
     packets = played(f"replay://{path}?speed=max")
-    got = [((p.kind.value, p.payload, p.receiver, p.host_time, p.receiver_time_us, p.rssi,
-             p.base_seq), p.copies) for p in packets]
+    got = [
+        (
+            (
+                p.kind.value,
+                p.payload,
+                p.receiver,
+                p.host_time,
+                p.receiver_time_us,
+                p.rssi,
+                p.base_seq,
+            ),
+            p.copies,
+        )
+        for p in packets
+    ]
     assert [(row[:3] + row[4:], n) for row, n in got] == [
-        (row[:3] + row[4:], n) for row, n in expected]
-    offsets = {round(row[3] - want[3], 3) for (row, _), (want, _) in zip(got, expected,
-                                                                         strict=True)}
+        (row[:3] + row[4:], n) for row, n in expected
+    ]
+    offsets = {
+        round(row[3] - want[3], 3) for (row, _), (want, _) in zip(got, expected, strict=True)
+    }
     assert len(offsets) <= 1  # recorded spacing kept: one shift for the whole poll
 
 
@@ -134,10 +169,15 @@ def record(*args: str) -> dict[str, object]:
 
 def test_record_with_a_binary_capture_then_replay_gives_the_same_poll(tmp_path: Path) -> None:
     capture = tmp_path / "class.bcap"
-    original = record("--receiver", "sim://80?seed=3&speed=200&loss=0.1", "--db",
-                      str(tmp_path / "a.db"), "--capture", str(capture))
-    replayed = record("--receiver", f"replay://{capture}?speed=max", "--db",
-                      str(tmp_path / "b.db"))
+    original = record(
+        "--receiver",
+        "sim://80?seed=3&speed=200&loss=0.1",
+        "--db",
+        str(tmp_path / "a.db"),
+        "--capture",
+        str(capture),
+    )
+    replayed = record("--receiver", f"replay://{capture}?speed=max", "--db", str(tmp_path / "b.db"))
     for key in ("counts", "voters", "votes", "duplicates", "invalid", "heard"):
         assert replayed[key] == original[key], key
     assert stat.S_IMODE(capture.stat().st_mode) == 0o600
@@ -164,8 +204,9 @@ def test_an_unplug_in_a_binary_capture_replays_as_a_receiver_away(tmp_path: Path
     from tests.test_replay import SHIPPED, replay_all
 
     binary = tmp_path / "unplug.bcap"
-    result = CliRunner().invoke(main, ["capture", "convert", str(DATA / "unplug-mid-poll.cap.gz"),
-                                       str(binary)])
+    result = CliRunner().invoke(
+        main, ["capture", "convert", str(DATA / "unplug-mid-poll.cap.gz"), str(binary)]
+    )
     assert result.exit_code == 0, result.output
     results, receiver = replay_all(binary, tmp_path / "r.db")
     truth = SHIPPED["unplug-mid-poll.cap.gz"].truth()
@@ -180,8 +221,9 @@ def test_a_cut_short_binary_capture_is_one_line_naming_its_byte(tmp_path: Path) 
     data = whole.read_bytes()
     cut = tmp_path / "cut.bcap"
     cut.write_bytes(data[:-3])
-    result = CliRunner().invoke(main, ["record", "--receiver", f"replay://{cut}", "--db",
-                                       str(tmp_path / "c.db")])
+    result = CliRunner().invoke(
+        main, ["record", "--receiver", f"replay://{cut}", "--db", str(tmp_path / "c.db")]
+    )
     errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
     assert result.exit_code != 0 and len(errors) == 1, result.output
     assert "the block at byte" in errors[0] and "cut short" in errors[0]
@@ -191,10 +233,17 @@ def test_a_cut_short_binary_capture_is_one_line_naming_its_byte(tmp_path: Path) 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.integers(0, 10**6), st.binary(max_size=8))
 def test_a_binary_capture_cut_or_spoiled_anywhere_reads_or_says_why(
-        tmp_path: Path, where: int, junk: bytes) -> None:
+    tmp_path: Path, where: int, junk: bytes
+) -> None:
     path = tmp_path / "c.bcap"
-    write(path, ["poll-open", [(("iclicker-air", b"\x14\x8c\x29\x75\x3e", "r", 1.5, None, -60,
-                                None), 2)], "poll-close"])
+    write(
+        path,
+        [
+            "poll-open",
+            [(("iclicker-air", b"\x14\x8c\x29\x75\x3e", "r", 1.5, None, -60, None), 2)],
+            "poll-close",
+        ],
+    )
     data = path.read_bytes()
     at = where % (len(data) + 1)
     path.write_bytes(data[:at] + junk)
@@ -206,34 +255,37 @@ def test_a_binary_capture_cut_or_spoiled_anywhere_reads_or_says_why(
         assert all(isinstance(e, (CapturedPacket, CaptureEvent)) for e in entries)
 
 
-def test_a_recorder_killed_mid_poll_leaves_a_binary_capture_that_replays(
-        tmp_path: Path) -> None:
+def test_a_recorder_killed_mid_poll_leaves_a_binary_capture_that_replays(tmp_path: Path) -> None:
     import signal
 
     from tests.helpers import committed_votes, start_record, wait_for
 
     db, capture = tmp_path / "class.db", tmp_path / "class.bcap"
-    recorder = start_record("--receiver", "sim://300?seed=5&speed=8&end=0", "--db", str(db),
-                            "--capture", str(capture))
+    recorder = start_record(
+        "--receiver", "sim://300?seed=5&speed=8&end=0", "--db", str(db), "--capture", str(capture)
+    )
     wait_for(lambda: db.exists() and committed_votes(db) > 20, what="votes")
     recorder.send_signal(signal.SIGKILL)
     recorder.communicate(timeout=10)
     _, entries = read_capture(capture)  # whole blocks only: nothing cut short
     copies = sum(e.packet.copies for e in entries if isinstance(e, CapturedPacket))
     assert copies >= 20
-    replayed = record("--receiver", f"replay://{capture}?speed=max", "--db",
-                      str(tmp_path / "again.db"))
+    replayed = record(
+        "--receiver", f"replay://{capture}?speed=max", "--db", str(tmp_path / "again.db")
+    )
     assert replayed["heard"] == copies
 
 
 def test_capture_convert_of_a_damaged_file_or_to_a_missing_folder_is_one_line(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     cut = tmp_path / "cut.cap.gz"
     cut.write_bytes((DATA / "noisy-room.cap.gz").read_bytes()[:500])
     runner = CliRunner()
     for source, target, message in [
-            (cut, tmp_path / "out.bcap", "damaged or cut short"),
-            (DATA / "noisy-room.cap.gz", tmp_path / "no" / "such" / "out.bcap", "cannot write")]:
+        (cut, tmp_path / "out.bcap", "damaged or cut short"),
+        (DATA / "noisy-room.cap.gz", tmp_path / "no" / "such" / "out.bcap", "cannot write"),
+    ]:
         result = runner.invoke(main, ["capture", "convert", str(source), str(target)])
         errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
         assert result.exit_code == 1 and len(errors) == 1 and message in errors[0], result.output
@@ -241,8 +293,7 @@ def test_capture_convert_of_a_damaged_file_or_to_a_missing_folder_is_one_line(
         assert not target.exists()
 
 
-def test_capture_convert_onto_a_full_disk_says_so_and_leaves_no_half_file(
-        tmp_path: Path) -> None:
+def test_capture_convert_onto_a_full_disk_says_so_and_leaves_no_half_file(tmp_path: Path) -> None:
     import resource
     import subprocess
 
@@ -252,9 +303,15 @@ def test_capture_convert_onto_a_full_disk_says_so_and_leaves_no_half_file(
         resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
 
     source, target = DATA / "lecture-300-revotes.cap.gz", tmp_path / "lecture.cap"
-    done = subprocess.run(cli_command("capture", "convert", str(source), str(target)),
-                          capture_output=True, text=True, env=cli_env(), preexec_fn=limited,
-                          timeout=60, check=False)
+    done = subprocess.run(
+        cli_command("capture", "convert", str(source), str(target)),
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        preexec_fn=limited,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 1, done.stderr
     assert done.stderr.startswith("Error: cannot write") and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1

@@ -59,18 +59,33 @@ def imported(tmp_path: Path, name: str = "L2609211005.xml") -> tuple[Path, Path]
 def test_what_a_vote_says_survives_import(tmp_path: Path) -> None:
     _, db = imported(tmp_path)
     roster = tmp_path / "roster.csv"
-    roster.write_text("student id,name,handset\ns1,Ann,A24653B7\ns2,Bo,428071B3\n"
-                      "s3,Cy,6E501D23\n")
+    roster.write_text("student id,name,handset\ns1,Ann,A24653B7\ns2,Bo,428071B3\ns3,Cy,6E501D23\n")
     assert cli("roster", "import", "--db", str(db), str(roster)).exit_code == 0
-    rows = {row["student_id"]: row for row in csv.DictReader(io.StringIO(cli(
-        "export", "--db", str(db), "--session", "1", "--format", "students").output))}
+    rows = {
+        row["student_id"]: row
+        for row in csv.DictReader(
+            io.StringIO(
+                cli("export", "--db", str(db), "--session", "1", "--format", "students").output
+            )
+        )
+    }
     # question numbers: 1, then 3 (2 was deleted) as 2, then the anonymous 4 as 3
-    assert (rows["s1"]["q1_first"], rows["s1"]["q1_final"], rows["s1"]["q1_attempts"],
-            rows["s1"]["q1_time_s"]) == ("C", "B", "3", "12.5")
+    assert (
+        rows["s1"]["q1_first"],
+        rows["s1"]["q1_final"],
+        rows["s1"]["q1_attempts"],
+        rows["s1"]["q1_time_s"],
+    ) == ("C", "B", "3", "12.5")
     assert (rows["s2"]["q1_first"], rows["s2"]["q1_final"], rows["s2"]["q1_attempts"]) == (
-        "C", "C", "1")
+        "C",
+        "C",
+        "1",
+    )
     assert (rows["s3"]["q2_first"], rows["s3"]["q2_final"], rows["s3"]["q2_attempts"]) == (
-        "A", "C", "2")
+        "A",
+        "C",
+        "2",
+    )
     assert rows["s1"]["q3_final"] == ""  # anonymous polling: not linked to anybody
     analysis = json.loads(cli("analyze", "--db", str(db), "--session", "1", "--json").output)
     first, second, third = analysis["questions"]
@@ -84,10 +99,12 @@ def test_what_a_vote_says_survives_import(tmp_path: Path) -> None:
     assert sessions[0]["started_at"].startswith("2026-09-21T10:05")  # local lecture time
     handsets = {h for (h,) in query(db, "SELECT handset FROM votes")}
     assert {"A24653B7", "428071B3", "6E501D23"} < handsets
-    assert not [h for h in handsets if h not in {"A24653B7", "428071B3", "6E501D23"}
-                and not h.startswith("ANON-")]
-    assert query(db, "SELECT loaned_to FROM imported_votes WHERE handset = '428071B3'") == [
-        ("s9",)]
+    assert not [
+        h
+        for h in handsets
+        if h not in {"A24653B7", "428071B3", "6E501D23"} and not h.startswith("ANON-")
+    ]
+    assert query(db, "SELECT loaned_to FROM imported_votes WHERE handset = '428071B3'") == [("s9",)]
 
 
 def test_the_same_file_twice_is_one_session_unless_replaced(tmp_path: Path) -> None:
@@ -113,13 +130,13 @@ def test_a_whole_folder_with_a_deleted_session(tmp_path: Path) -> None:
     result = cli("import-classic", "--db", str(db), str(folder))
     assert result.exit_code == 0, result.output
     assert "deleted in iClicker Classic, skipped" in result.output
-    assert query(db, "SELECT title FROM sessions ORDER BY id") == [("Session 18",),
-                                                                   ("Session 19",)]
+    assert query(db, "SELECT title FROM sessions ORDER BY id") == [("Session 18",), ("Session 19",)]
 
 
 def test_bad_rows_are_named_and_nothing_is_imported(tmp_path: Path) -> None:
     bad = SESSION_XML.replace('id="#428071B3"', 'id="#=HYPERLINK(1)"').replace(
-        'id="#6E501D23"', 'id="#6E501DB3"')
+        'id="#6E501D23"', 'id="#6E501DB3"'
+    )
     source = tmp_path / "L2609211005.xml"
     source.write_text(bad)
     result = cli("import-classic", "--db", str(tmp_path / "c.db"), str(source))
@@ -134,11 +151,16 @@ def test_bad_rows_are_named_and_nothing_is_imported(tmp_path: Path) -> None:
 
 
 def test_not_a_session_file_is_a_clear_error(tmp_path: Path) -> None:
-    for name, content in (("a.xml", "<ssn></ssn>"), ("b.xml", "<ssn><p"),
-                          ("c.xml", '<!DOCTYPE x [<!ENTITY a "aaaa">]><ssn>&a;</ssn>')):
+    for name, content in (
+        ("a.xml", "<ssn></ssn>"),
+        ("b.xml", "<ssn><p"),
+        ("c.xml", '<!DOCTYPE x [<!ENTITY a "aaaa">]><ssn>&a;</ssn>'),
+    ):
         path = tmp_path / name
         path.write_text(content)
         result = cli("import-classic", "--db", str(tmp_path / "c.db"), str(path))
         assert result.exit_code == 1
-        assert "not an iClicker Classic session" in result.output or "not readable XML" in \
-            result.output
+        assert (
+            "not an iClicker Classic session" in result.output
+            or "not readable XML" in result.output
+        )

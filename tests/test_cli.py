@@ -25,8 +25,9 @@ def json_lines(text: str) -> list[dict[str, object]]:
 
 
 def test_decode_radio_payloads() -> None:
-    code, out = run("decode", "--as", "radio",
-                    stdin="14 8C 29 75 3E\n# comment\n\n148c29753f\nzz\n")
+    code, out = run(
+        "decode", "--as", "radio", stdin="14 8C 29 75 3E\n# comment\n\n148c29753f\nzz\n"
+    )
     assert code == 0
     assert json_lines(out) == [
         {"handset": "A24653B7", "answer": "B"},
@@ -46,41 +47,69 @@ def test_decode_link_frames(tmp_path: Path) -> None:
     code, out = run("decode", "--as", "link", str(source))
     assert code == 0
     first, second, third = json_lines(out)
-    assert first == {"type": "RADIO_PACKET", "seq": 5, "clock_us": 99, "rssi": -70,
-                     "payload": payload.hex(), "handset": "428071B3", "answer": "A"}
+    assert first == {
+        "type": "RADIO_PACKET",
+        "seq": 5,
+        "clock_us": 99,
+        "rssi": -70,
+        "payload": payload.hex(),
+        "handset": "428071B3",
+        "answer": "A",
+    }
     assert second == {"type": "REPLY", "seq": 6, "answered_seq": 3, "result": 0, "text": "ok"}
     assert "error" in third
 
 
 def test_record_sessions_and_export(db_path: Path) -> None:
     url = "sim://60?seed=1&speed=100&loss=0.1"
-    code, out = run("record", "--receiver", url, "--db", str(db_path), "--json",
-                    "--question", "Which force?")
+    code, out = run(
+        "record", "--receiver", url, "--db", str(db_path), "--json", "--question", "Which force?"
+    )
     assert code == 0, out
     summary = json.loads(out)
-    assert set(summary) >= {"session", "poll", "voters", "counts", "votes", "duplicates",
-                            "invalid", "late"}
+    assert set(summary) >= {
+        "session",
+        "poll",
+        "voters",
+        "counts",
+        "votes",
+        "duplicates",
+        "invalid",
+        "late",
+    }
     assert sum(summary["counts"].values()) == summary["voters"] > 40
     assert list(summary["counts"]) == ["A", "B", "C", "D", "E"]
 
     code, out = run("sessions", "--db", str(db_path), "--json")
-    assert json.loads(out) == [{"session": summary["session"],
-                                "started_at": json.loads(out)[0]["started_at"],
-                                "course": None, "title": None,
-                                "questions": 1, "votes": summary["votes"]}]
+    assert json.loads(out) == [
+        {
+            "session": summary["session"],
+            "started_at": json.loads(out)[0]["started_at"],
+            "course": None,
+            "title": None,
+            "questions": 1,
+            "votes": summary["votes"],
+        }
+    ]
 
-    code, out = run("export", "--db", str(db_path), "--session", str(summary["session"]),
-                    "--format", "json")
+    code, out = run(
+        "export", "--db", str(db_path), "--session", str(summary["session"]), "--format", "json"
+    )
     exported = json.loads(out)
     (poll,) = exported["polls"]
     assert (exported["session"], poll["poll"], poll["question"], poll["round"]) == (
-        summary["session"], summary["poll"], 1, 1)
+        summary["session"],
+        summary["poll"],
+        1,
+        1,
+    )
     assert poll["opened_at"] < poll["closed_at"]
     assert len(poll["votes"]) == summary["votes"]
     assert set(poll["votes"][0]) >= {"handset", "answer", "t_host"}
 
-    code, out = run("export", "--db", str(db_path), "--session", str(summary["session"]),
-                    "--format", "csv")
+    code, out = run(
+        "export", "--db", str(db_path), "--session", str(summary["session"]), "--format", "csv"
+    )
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == summary["votes"] and rows[0]["question"] == "1"
 
@@ -88,8 +117,9 @@ def test_record_sessions_and_export(db_path: Path) -> None:
 def test_errors_are_plain_sentences(tmp_path: Path) -> None:
     code, out = run("sessions", "--db", str(tmp_path / "none.db"))
     assert code == 1 and "no database at" in out
-    code, out = run("record", "--receiver", "serial:///dev/ttyNope0", "--db",
-                    str(tmp_path / "x.db"))
+    code, out = run(
+        "record", "--receiver", "serial:///dev/ttyNope0", "--db", str(tmp_path / "x.db")
+    )
     assert code == 1 and "is the receiver plugged in" in out
     assert not (tmp_path / "x.db").exists()
     code, out = run("record", "--receiver", "sim://5", "--revote")
@@ -107,10 +137,18 @@ def test_help_loads_no_database_or_screen_library() -> None:
 
     from tests.conftest import cli_env
 
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "basestation", "--help"],
-                          capture_output=True, text=True, env=cli_env(), check=True)
-    loaded = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines()
-              if line.startswith("import time:")}
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "basestation", "--help"],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        check=True,
+    )
+    loaded = {
+        line.split("|")[-1].strip().split(".")[0]
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:")
+    }
     assert "Commands:" in done.stdout
     assert not loaded & {"sqlite_utils", "numpy", "textual", "pygal", "usb", "serial"}
 
@@ -124,15 +162,48 @@ def test_a_recorder_loads_no_array_library_and_a_report_still_can(tmp_path: Path
     from tests.conftest import cli_env
 
     db = tmp_path / "r.db"
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "basestation", "record",
-                           "--receiver", "sim://20?seed=2&speed=200", "--db", str(db), "--json"],
-                          capture_output=True, text=True, env=cli_env(), check=True)
-    loaded = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines()
-              if line.startswith("import time:")}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-m",
+            "basestation",
+            "record",
+            "--receiver",
+            "sim://20?seed=2&speed=200",
+            "--db",
+            str(db),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        check=True,
+    )
+    loaded = {
+        line.split("|")[-1].strip().split(".")[0]
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:")
+    }
     assert "sqlite_utils" in loaded and not loaded & {"numpy", "pandas"}
     page = tmp_path / "r.html"
-    report = subprocess.run([sys.executable, "-m", "basestation", "report", "--db", str(db),
-                             "--session", "1", "-o", str(page)], capture_output=True,
-                            text=True, env=cli_env())
+    report = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "basestation",
+            "report",
+            "--db",
+            str(db),
+            "--session",
+            "1",
+            "-o",
+            str(page),
+        ],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+    )
     assert report.returncode == 0, report.stderr
     assert "<svg" in page.read_text()

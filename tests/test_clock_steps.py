@@ -48,9 +48,12 @@ class ScriptedReceiver(Receiver):
 def test_a_clock_stepping_back_mid_poll_keeps_the_last_vote_last(tmp_path: Path) -> None:
     clock = SteppingClock()
     start = clock.now
-    presses = [(start + 1, H1, "A"), (start + 2, H2, "C"),
-               (start - 30, H1, "B"),  # the clock steps back 32 s: B is still H1's last vote
-               (start - 29, H2, "D")]
+    presses = [
+        (start + 1, H1, "A"),
+        (start + 2, H2, "C"),
+        (start - 30, H1, "B"),  # the clock steps back 32 s: B is still H1's last vote
+        (start - 29, H2, "D"),
+    ]
     db = tmp_path / "class.db"
     receiver = ScriptedReceiver(clock, presses)
     with open_station(receiver, db, wall_clock=clock) as station:
@@ -71,4 +74,8 @@ def test_a_clock_stepping_back_mid_poll_keeps_the_last_vote_last(tmp_path: Path)
     students = run_cli("export", "--db", str(db), "--session", "1", "--format", "json")
     votes = json.loads(students.stdout)["polls"][0]["votes"]
     assert [(v["handset"], v["answer"], v["seq"]) for v in votes] == [
-        (H1, "A", 1), (H2, "C", 2), (H1, "B", 3), (H2, "D", 4)]
+        (H1, "A", 1),
+        (H2, "C", 2),
+        (H1, "B", 3),
+        (H2, "D", 4),
+    ]

@@ -22,16 +22,19 @@ def test_crc_check_value() -> None:
     assert crc16_ccitt_false(b"123456789") == 0x29B1
 
 
-@pytest.mark.parametrize(("raw", "encoded"), [
-    (b"", b"\x01"),
-    (b"\x00", b"\x01\x01"),
-    (b"\x00\x00", b"\x01\x01\x01"),
-    (b"\x11\x22\x00\x33", b"\x03\x11\x22\x02\x33"),
-    (b"\x11\x00\x00\x00", b"\x02\x11\x01\x01\x01"),
-    (bytes(range(1, 255)), b"\xff" + bytes(range(1, 255))),
-    (bytes(range(0, 255)), b"\x01\xff" + bytes(range(1, 255))),
-    (bytes(range(1, 256)), b"\xff" + bytes(range(1, 255)) + b"\x02\xff"),
-])
+@pytest.mark.parametrize(
+    ("raw", "encoded"),
+    [
+        (b"", b"\x01"),
+        (b"\x00", b"\x01\x01"),
+        (b"\x00\x00", b"\x01\x01\x01"),
+        (b"\x11\x22\x00\x33", b"\x03\x11\x22\x02\x33"),
+        (b"\x11\x00\x00\x00", b"\x02\x11\x01\x01\x01"),
+        (bytes(range(1, 255)), b"\xff" + bytes(range(1, 255))),
+        (bytes(range(0, 255)), b"\x01\xff" + bytes(range(1, 255))),
+        (bytes(range(1, 256)), b"\xff" + bytes(range(1, 255)) + b"\x02\xff"),
+    ],
+)
 def test_cobs_known_encodings(raw: bytes, encoded: bytes) -> None:
     assert cobs_encode(raw) == encoded
     assert cobs_decode(encoded) == raw
@@ -67,8 +70,9 @@ frame_strategy = st.builds(
 
 
 @given(st.lists(frame_strategy, max_size=20), st.data())
-def test_any_split_of_the_stream_gives_the_same_frames(frames: list[LinkFrame],
-                                                       data: st.DataObject) -> None:
+def test_any_split_of_the_stream_gives_the_same_frames(
+    frames: list[LinkFrame], data: st.DataObject
+) -> None:
     stream = b"".join(encode_frame(*frame) for frame in frames)
     cuts = sorted(data.draw(st.lists(st.integers(0, len(stream)), max_size=10)))
     decoder = LinkDecoder()
@@ -118,7 +122,7 @@ def reference_cobs_decode(block: bytes) -> bytes | None:
         code = block[index]
         if code == 0 or index + code > len(block):
             return None
-        chunk = block[index + 1:index + code]
+        chunk = block[index + 1 : index + code]
         if len(chunk) != code - 1 or 0 in chunk:
             return None
         out += chunk
@@ -147,10 +151,18 @@ def test_the_reference_crc_and_cobs_agree_with_the_specification() -> None:
     assert reference_cobs_decode(bytes.fromhex("0102")) is None
 
 
-frame_streams = st.lists(st.one_of(
-    st.binary(max_size=40),
-    st.builds(lambda t, s, b: encode_frame(t, s, b), st.integers(0, 255), st.integers(0, 255),
-              st.binary(max_size=60))), max_size=12).map(b"".join)
+frame_streams = st.lists(
+    st.one_of(
+        st.binary(max_size=40),
+        st.builds(
+            lambda t, s, b: encode_frame(t, s, b),
+            st.integers(0, 255),
+            st.integers(0, 255),
+            st.binary(max_size=60),
+        ),
+    ),
+    max_size=12,
+).map(b"".join)
 
 
 @settings(max_examples=500)
@@ -193,7 +205,8 @@ def test_body_too_long_is_refused_by_the_encoder() -> None:
 @given(st.integers(0, 2**32 - 1), st.integers(-128, 127), st.binary(max_size=20))
 def test_radio_packet_body_round_trip(clock: int, rssi: int, payload: bytes) -> None:
     assert RadioPacket.parse(RadioPacket(clock, rssi, payload).encode()) == RadioPacket(
-        clock, rssi, payload)
+        clock, rssi, payload
+    )
 
 
 def test_control_bodies_round_trip() -> None:

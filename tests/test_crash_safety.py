@@ -18,15 +18,13 @@ def test_sigkill_at_random_moments_keeps_every_committed_vote(tmp_path: Path) ->
     rng = random.Random(2026)
     session = None
     for attempt in range(KILLS):
-        args = ["--receiver", f"sim://300?seed={attempt}&speed=8&end=0", "--db", str(db),
-                "--json"]
+        args = ["--receiver", f"sim://300?seed={attempt}&speed=8&end=0", "--db", str(db), "--json"]
         if session is not None:
             args += ["--session", str(session)]
         polls_before_start = count_rows(db, "polls") if db.exists() else 0
         recorder = start_record(*args)
         # a random moment of recording, however slowly a loaded machine starts the process
-        wait_for(lambda start=polls_before_start: count_rows(db, "polls") > start,
-                 what="its poll")
+        wait_for(lambda start=polls_before_start: count_rows(db, "polls") > start, what="its poll")
         time.sleep(rng.uniform(0.0, 1.3))
         seen_before_kill = committed_votes(db)
         recorder.send_signal(signal.SIGKILL)
@@ -40,14 +38,24 @@ def test_sigkill_at_random_moments_keeps_every_committed_vote(tmp_path: Path) ->
     last_question = query(db, "SELECT MAX(number) FROM questions")[0][0]
     # each start closed the poll the kill before it left open; only the last is still open
     assert left_open <= 1 and polls_before == KILLS
-    done = run_cli("record", "--receiver", "sim://50?seed=99&speed=100", "--db", str(db),
-                   "--session", str(session), "--json")
+    done = run_cli(
+        "record",
+        "--receiver",
+        "sim://50?seed=99&speed=100",
+        "--db",
+        str(db),
+        "--session",
+        str(session),
+        "--json",
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["session"] == session and result["question"] == last_question + 1
     polls = query(db, "SELECT closed_at IS NOT NULL, interrupted FROM polls ORDER BY id")
     assert polls == [(1, 1)] * polls_before + [(1, 0)]
-    assert query(db, "SELECT COUNT(*) FROM polls p WHERE p.votes != "
-                     "(SELECT COUNT(*) FROM votes v WHERE v.poll_id = p.id)") == [(0,)]
+    assert query(
+        db,
+        "SELECT COUNT(*) FROM polls p WHERE p.votes != "
+        "(SELECT COUNT(*) FROM votes v WHERE v.poll_id = p.id)",
+    ) == [(0,)]
     assert query(db, "PRAGMA integrity_check") == [("ok",)]
-

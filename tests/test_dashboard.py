@@ -62,7 +62,8 @@ async def test_vote_stop_revote_compare_and_quit(db_path: Path) -> None:
     with sqlite3.connect(db_path) as connection:
         polls = connection.execute(
             "SELECT q.number, p.round, p.closed_at IS NOT NULL, q.correct FROM polls p "
-            "JOIN questions q ON q.id = p.question_id ORDER BY p.id").fetchall()
+            "JOIN questions q ON q.id = p.question_id ORDER BY p.id"
+        ).fetchall()
     assert polls == [(1, 1, 1, "B"), (1, 2, 1, "B"), (2, 1, 1, None)]
 
 

@@ -15,14 +15,16 @@ from pathlib import Path
 from tests.conftest import cli_command, cli_env
 
 
-def on_a_terminal(*args: str, env: dict[str, str], press: bytes = b"",
-                  then: bytes = b"") -> tuple[int, str]:
+def on_a_terminal(
+    *args: str, env: dict[str, str], press: bytes = b"", then: bytes = b""
+) -> tuple[int, str]:
     """Run the CLI on a 100x30 pty, wait for the dashboard, type ``press`` and wait for
     ``then`` on the screen, press q then y; its output."""
     main, child = os.openpty()
     fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-    process = subprocess.Popen(cli_command(*args), stdin=child, stdout=child, stderr=child,
-                               env=env, start_new_session=True)
+    process = subprocess.Popen(
+        cli_command(*args), stdin=child, stdout=child, stderr=child, env=env, start_new_session=True
+    )
     os.close(child)
     output = b""
 
@@ -50,8 +52,9 @@ def on_a_terminal(*args: str, env: dict[str, str], press: bytes = b"",
     read_until(b"\x00never", 5)  # drain until it exits
     code = process.wait(timeout=20)
     os.close(main)
-    text = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]|\x1b[()][AB0-9]|\x1b[=>]|\r", "",
-                  output.decode("utf-8", "replace"))
+    text = re.sub(
+        r"\x1b\[[0-9;?]*[a-zA-Z]|\x1b[()][AB0-9]|\x1b[=>]|\r", "", output.decode("utf-8", "replace")
+    )
     return code, text
 
 
@@ -67,8 +70,9 @@ def test_demo_explains_itself_and_removes_its_temporary_folder(tmp_path: Path) -
 
 def test_run_prints_the_session_the_database_and_the_next_command(tmp_path: Path) -> None:
     db = tmp_path / "class.db"
-    code, text = on_a_terminal("run", "--receiver", "sim://30?seed=2&speed=50", "--db",
-                               str(db), env=cli_env())
+    code, text = on_a_terminal(
+        "run", "--receiver", "sim://30?seed=2&speed=50", "--db", str(db), env=cli_env()
+    )
     assert code == 0, text[-2000:]
     assert f"session 1: 0 question(s) saved in {db}" in text
     assert f"next: basestation analyze --session 1 --db {db}" in text
@@ -76,12 +80,23 @@ def test_run_prints_the_session_the_database_and_the_next_command(tmp_path: Path
 
 def test_run_steps_through_a_text2qti_file_given_on_the_command_line(tmp_path: Path) -> None:
     questions = tmp_path / "lecture.md"
-    questions.write_text("Quiz title: Forces\n\n1.  Which force is larger?\na)  the truck's\n"
-                         "*b) they are equal\nc)  the fly's\n")
+    questions.write_text(
+        "Quiz title: Forces\n\n1.  Which force is larger?\na)  the truck's\n"
+        "*b) they are equal\nc)  the fly's\n"
+    )
     db = tmp_path / "class.db"
-    code, text = on_a_terminal("run", "--receiver", "sim://30?seed=2&speed=50&end=0", "--db",
-                               str(db), "--questions", str(questions), env=cli_env(),
-                               press=b"s", then=b"they are equal")
+    code, text = on_a_terminal(
+        "run",
+        "--receiver",
+        "sim://30?seed=2&speed=50&end=0",
+        "--db",
+        str(db),
+        "--questions",
+        str(questions),
+        env=cli_env(),
+        press=b"s",
+        then=b"they are equal",
+    )
     assert code == 0, text[-2000:]
     assert "Which force is larger?" in text and "key hidden" in text
     assert f"session 1: 1 question(s) saved in {db}" in text

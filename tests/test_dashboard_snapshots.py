@@ -68,6 +68,7 @@ def vote_once(close: bool) -> Callable[[Pilot[None]], Awaitable[None]]:
             app.live.step()
         app.refresh_view()
         await pilot.pause()
+
     return run_before
 
 
@@ -111,21 +112,25 @@ SIZES = [(80, 24), (160, 48)]
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_live_poll_screen(snap_compare: Any, frozen_app: Callable[..., DashboardApp],
-                          size: tuple[int, int]) -> None:
+def test_live_poll_screen(
+    snap_compare: Any, frozen_app: Callable[..., DashboardApp], size: tuple[int, int]
+) -> None:
     assert snap_compare(frozen_app(), terminal_size=size, run_before=vote_once(close=False))
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_projector_screen(snap_compare: Any, frozen_app: Callable[..., DashboardApp],
-                          size: tuple[int, int]) -> None:
-    assert snap_compare(frozen_app(hide_results=True), terminal_size=size,
-                        run_before=vote_once(close=False))
+def test_projector_screen(
+    snap_compare: Any, frozen_app: Callable[..., DashboardApp], size: tuple[int, int]
+) -> None:
+    assert snap_compare(
+        frozen_app(hide_results=True), terminal_size=size, run_before=vote_once(close=False)
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_comparison_screen(snap_compare: Any, frozen_app: Callable[..., DashboardApp],
-                           size: tuple[int, int]) -> None:
+def test_comparison_screen(
+    snap_compare: Any, frozen_app: Callable[..., DashboardApp], size: tuple[int, int]
+) -> None:
     assert snap_compare(frozen_app(), terminal_size=size, run_before=revote_and_compare)
 
 
@@ -133,8 +138,9 @@ def test_comparison_screen(snap_compare: Any, frozen_app: Callable[..., Dashboar
 def test_trouble_banner(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
     scenario = ClassScenario(students=300, seed=11)
     base = EmulatedBase(scenario.rounds(), variant=BaseVariant.PUSHED, speed=2000, seed=11)
-    receiver = IClickerReceiver(parse_receiver_url("iclicker://?channel=AB"),
-                                backend=EmulatedBaseBackend(base))
+    receiver = IClickerReceiver(
+        parse_receiver_url("iclicker://?channel=AB"), backend=EmulatedBaseBackend(base)
+    )
     receiver.open()
     store = Store(tmp_path / "snap.db")
     try:

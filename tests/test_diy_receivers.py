@@ -35,11 +35,11 @@ def served(firmware: str, scenario: ClassScenario) -> Iterator[tuple[str, object
         receiver.close()
 
 
-def record_json(url: str, folder: Path, truth: dict[str, object]
-                ) -> tuple[dict[str, object], str]:
+def record_json(url: str, folder: Path, truth: dict[str, object]) -> tuple[dict[str, object], str]:
     """``record --json`` for 7 s; its summary has the class's true tallies and voters."""
-    result = run_cli("record", "--receiver", url, "--db", str(folder / "class.db"),
-                     "--duration", "7", "--json")
+    result = run_cli(
+        "record", "--receiver", url, "--db", str(folder / "class.db"), "--duration", "7", "--json"
+    )
     assert result.returncode == 0, result.stderr
     summary = one_json(result.stdout)
     assert summary["counts"] == truth["counts"]
@@ -70,8 +70,14 @@ def test_a_wrong_protocol_on_a_live_port_is_reported_within_5_s(tmp_path: Path) 
     recognisable comes; record says so while it runs."""
     scenario = ClassScenario(students=20, seed=2)
     with served("link", scenario) as (path, _):
-        process = start_record("--receiver", f"serial://{path}?protocol=iskipper",
-                               "--db", str(tmp_path / "class.db"), "--duration", "30")
+        process = start_record(
+            "--receiver",
+            f"serial://{path}?protocol=iskipper",
+            "--db",
+            str(tmp_path / "class.db"),
+            "--duration",
+            "30",
+        )
         started = time.monotonic()
         assert process.stderr is not None
         line = ""
@@ -87,8 +93,9 @@ def test_a_wrong_protocol_on_a_live_port_is_reported_within_5_s(tmp_path: Path) 
 
 
 def test_300_responsecards_through_the_turning_clicker_sketch(tmp_path: Path) -> None:
-    scenario = ClassScenario(students=300, seed=23, loss=0.05, corrupt=0.03, rogue=0.02,
-                             radio="turningpoint")
+    scenario = ClassScenario(
+        students=300, seed=23, loss=0.05, corrupt=0.03, rogue=0.02, radio="turningpoint"
+    )
     truth = scenario.truth()[0]
     with served("turning-clicker", scenario) as (path, _):
         summary, _ = record_json(f"serial://{path}?protocol=turningpoint", tmp_path, truth)
@@ -102,10 +109,28 @@ def test_300_responsecards_through_the_turning_clicker_sketch(tmp_path: Path) ->
 def test_responsecards_through_a_link_v1_receiver_that_reports_radio_2(tmp_path: Path) -> None:
     scenario = ClassScenario(students=120, seed=5, corrupt=0.02, radio="turningpoint")
     truth = scenario.truth()[0]
-    with simulated_pty("--students", "120", "--seed", "5", "--corrupt", "0.02",
-                       "--radio", "turningpoint", "--speed", "30") as path:
-        result = run_cli("record", "--receiver", f"serial://{path}", "--db",
-                         str(tmp_path / "class.db"), "--duration", "5", "--json")
+    with simulated_pty(
+        "--students",
+        "120",
+        "--seed",
+        "5",
+        "--corrupt",
+        "0.02",
+        "--radio",
+        "turningpoint",
+        "--speed",
+        "30",
+    ) as path:
+        result = run_cli(
+            "record",
+            "--receiver",
+            f"serial://{path}",
+            "--db",
+            str(tmp_path / "class.db"),
+            "--duration",
+            "5",
+            "--json",
+        )
     assert result.returncode == 0, result.stderr
     summary = one_json(result.stdout)
     assert summary["counts"] == truth["counts"] and summary["voters"] == truth["voters"]
@@ -142,8 +167,9 @@ def test_doctor_names_the_protocol_that_answers_and_says_when_none_does() -> Non
     lines: list[str] = []
     with served("turning-clicker", scenario) as (path, _):
         diagnose(lines.append, ports=[path], probe_s=1.5)
-    assert f"✓ {path} answers as protocol=turningpoint: serial://{path}?protocol=turningpoint" \
-        in lines
+    assert (
+        f"✓ {path} answers as protocol=turningpoint: serial://{path}?protocol=turningpoint" in lines
+    )
     silent = PtyReceiver(_Silent())  # type: ignore[arg-type]
     thread = threading.Thread(target=silent.run, daemon=True)
     thread.start()
@@ -153,5 +179,9 @@ def test_doctor_names_the_protocol_that_answers_and_says_when_none_does() -> Non
     finally:
         silent.close()
         thread.join(timeout=5)
-    assert any(line.startswith(f"✗ no receiver answers on {silent.path} (tried protocol "
-                               "link, iskipper, turningpoint)") for line in lines)
+    assert any(
+        line.startswith(
+            f"✗ no receiver answers on {silent.path} (tried protocol link, iskipper, turningpoint)"
+        )
+        for line in lines
+    )

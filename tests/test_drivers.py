@@ -19,19 +19,25 @@ from simulators.sim_receiver import SimReceiver
 
 def test_urls_are_parsed_with_their_parameters() -> None:
     url = parse_receiver_url("serial:///dev/ttyACM0?baud=9600&protocol=iskipper")
-    assert (url.scheme, url.target, url.params) == ("serial", "/dev/ttyACM0",
-                                                    {"baud": "9600", "protocol": "iskipper"})
+    assert (url.scheme, url.target, url.params) == (
+        "serial",
+        "/dev/ttyACM0",
+        {"baud": "9600", "protocol": "iskipper"},
+    )
     assert parse_receiver_url("/dev/ttyUSB1").scheme == "serial"
     assert parse_receiver_url("socket://localhost:7000").target == "socket://localhost:7000"
     assert parse_receiver_url("sim://300?seed=7").target == "300"
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("nosuch://x", "no receiver driver for nosuch://"),
-    ("serial:///dev/x?protocol=morse", "protocol='morse'"),
-    ("sim://many", "sim://<students>"),
-    ("sim://30?seed=x", "seed='x' is not a int"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("nosuch://x", "no receiver driver for nosuch://"),
+        ("serial:///dev/x?protocol=morse", "protocol='morse'"),
+        ("sim://many", "sim://<students>"),
+        ("sim://30?seed=x", "seed='x' is not a int"),
+    ],
+)
 def test_bad_urls_say_what_is_wrong(text: str, message: str) -> None:
     with pytest.raises(ReceiverUrlError, match=message):
         receiver_for_url(text)
@@ -51,12 +57,15 @@ def test_link_frames_through_pyserial_loop() -> None:
         port = receiver.transport  # loop:// echoes what is written into it
         port.reset_input_buffer()  # drop the GET_INFO the driver sent on open
         payload = encode_air_payload("A24653B7", "D")
-        port.write(encode_frame(FrameType.HELLO, 0, Hello(1, (1, 0, 0), 0xCAFE, 1, "AA").encode())
-                   + b"\x00garbage\x00" + encode_frame(FrameType.RADIO_PACKET, 1,
-                                                       RadioPacket(1234, -60, payload).encode()))
+        port.write(
+            encode_frame(FrameType.HELLO, 0, Hello(1, (1, 0, 0), 0xCAFE, 1, "AA").encode())
+            + b"\x00garbage\x00"
+            + encode_frame(FrameType.RADIO_PACKET, 1, RadioPacket(1234, -60, payload).encode())
+        )
         packets = receiver.read(0.5)
     assert [(p.kind, p.payload, p.receiver, p.receiver_time_us, p.rssi) for p in packets] == [
-        (PacketKind.ICLICKER_AIR, payload, "link:0000CAFE", 1234, -60)]
+        (PacketKind.ICLICKER_AIR, payload, "link:0000CAFE", 1234, -60)
+    ]
     assert receiver.stats()["bad_cobs"] + receiver.stats()["bad_crc"] == 1
 
 
@@ -66,7 +75,8 @@ def test_iskipper_lines_through_pyserial_loop() -> None:
         port.write(b"Listening on AA\r\n" + format_iskipper_line("428071B3", "E"))
         packets = receiver.read(0.5)
     assert [(p.kind, p.payload) for p in packets] == [
-        (PacketKind.ISKIPPER_LINE, b"Captured,E,428071B3")]
+        (PacketKind.ISKIPPER_LINE, b"Captured,E,428071B3")
+    ]
 
 
 def test_sim_receiver_plays_one_round_per_poll_then_ends() -> None:
@@ -130,7 +140,6 @@ def test_plugins_register_and_the_base_class_reconnects_and_reopens_the_poll() -
             assert receiver.state is ReceiverState.CONNECTED
         assert (receiver.opened, receiver.polls_opened, receiver.reconnects) == (2, 2, 1)
     assert "echo" not in known_schemes()
-
 
 
 def test_rogue_devices_are_counted_invalid_and_never_votes() -> None:

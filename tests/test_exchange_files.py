@@ -39,7 +39,8 @@ def blackboard_accepts(text: str) -> list[str]:
     for number, line in enumerate(lines, start=1):
         fields = line.split('","')
         if not (line.startswith('"') and line.endswith('"')) or any(
-                '"' in field.strip('"').replace('""', "") for field in fields):
+            '"' in field.strip('"').replace('""', "") for field in fields
+        ):
             problems.append(f"line {number}: a field is not quoted")
     return problems
 
@@ -63,10 +64,13 @@ def term(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ids = ClassroomModel(40, seed=12).handsets
     roster = folder / "roster.csv"
     quoted = HOSTILE_NAME.replace('"', '""')
-    roster.write_text("Student ID,Name,Email,Clicker ID\n"
-                      + f's000,"{quoted}",@evil.example,{ids[0]}\n'
-                      + "".join(f"s{i:03d},Student {i},s{i}@u.edu,{h}\n"
-                                for i, h in enumerate(ids[1:25], start=1)))
+    roster.write_text(
+        "Student ID,Name,Email,Clicker ID\n"
+        + f's000,"{quoted}",@evil.example,{ids[0]}\n'
+        + "".join(
+            f"s{i:03d},Student {i},s{i}@u.edu,{h}\n" for i, h in enumerate(ids[1:25], start=1)
+        )
+    )
     assert run_cli("roster", "import", "--db", str(db), str(roster)).returncode == 0
     return db
 
@@ -74,17 +78,33 @@ def term(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("lms", ["canvas", "blackboard", "moodle", "generic"])
 def test_term_gradebooks_are_what_each_importer_reads(term: Path, lms: str) -> None:
     out = term.with_name(f"{lms}.csv")
-    result = run_cli("export", "--db", str(term), "--course", "PHYS 101", "--format",
-                     "gradebook", "--lms", lms, "-o", str(out))
+    result = run_cli(
+        "export",
+        "--db",
+        str(term),
+        "--course",
+        "PHYS 101",
+        "--format",
+        "gradebook",
+        "--lms",
+        lms,
+        "-o",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr
     text = out.read_text(encoding="utf-8")
-    problems = {"canvas": canvas_accepts, "blackboard": blackboard_accepts,
-                "moodle": lambda t: moodle_accepts(t.encode()), "generic": lambda t: []}[lms](text)
+    problems = {
+        "canvas": canvas_accepts,
+        "blackboard": blackboard_accepts,
+        "moodle": lambda t: moodle_accepts(t.encode()),
+        "generic": lambda t: [],
+    }[lms](text)
     assert problems == []
     rows = list(csv.reader(io.StringIO(text)))
     header = rows[0]
-    assert header[-3:-1] == [h for h in header if h.startswith("clicker ")] and \
-        header[-1] == "Total"  # a column per session, then the term's total
+    assert (
+        header[-3:-1] == [h for h in header if h.startswith("clicker ")] and header[-1] == "Total"
+    )  # a column per session, then the term's total
     assert len(rows) == 1 + 25
     for row in rows[1:]:
         assert float(row[-1]) == pytest.approx(float(row[-3]) + float(row[-2]))
@@ -95,36 +115,54 @@ def test_formulas_are_inert_in_every_csv_and_files_are_private(term: Path) -> No
     outputs = {}
     for fmt in ("csv", "students", "gradebook", "attendance"):
         out = term.with_name(f"export-{fmt}.csv")
-        args = ["--course", "PHYS 101"] if fmt in ("gradebook", "attendance") else \
-            ["--session", "1"]
+        args = (
+            ["--course", "PHYS 101"] if fmt in ("gradebook", "attendance") else ["--session", "1"]
+        )
         result = run_cli("export", "--db", str(term), *args, "--format", fmt, "-o", str(out))
         assert result.returncode == 0, result.stderr
         outputs[fmt] = out
     report = term.with_name("report.html")
-    assert run_cli("report", "--db", str(term), "--session", "1", "-o", str(report)
-                   ).returncode == 0
+    assert run_cli("report", "--db", str(term), "--session", "1", "-o", str(report)).returncode == 0
     for path in [*outputs.values(), report]:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     for fmt in ("students", "gradebook", "attendance"):
-        cells = [cell for row in csv.reader(io.StringIO(outputs[fmt].read_text()))
-                 for cell in row]
+        cells = [cell for row in csv.reader(io.StringIO(outputs[fmt].read_text())) for cell in row]
         assert "'" + HOSTILE_NAME in cells, fmt
-        assert not [c for c in cells if c[:1] in ("=", "+", "@") or
-                    (c.startswith("-") and not c.lstrip("-").replace(".", "").isdigit())]
+        assert not [
+            c
+            for c in cells
+            if c[:1] in ("=", "+", "@")
+            or (c.startswith("-") and not c.lstrip("-").replace(".", "").isdigit())
+        ]
     assert "'@evil.example" in outputs["students"].read_text()
 
 
 def test_output_never_replaces_the_database_or_a_file_it_did_not_write(term: Path) -> None:
     mine = term.with_name("notes.csv")
     mine.write_text("my own notes\n")
-    refused = run_cli("export", "--db", str(term), "--session", "1", "--format", "csv",
-                      "-o", str(mine))
+    refused = run_cli(
+        "export", "--db", str(term), "--session", "1", "--format", "csv", "-o", str(mine)
+    )
     assert refused.returncode == 1 and "was not written by basestation" in refused.stderr
     assert mine.read_text() == "my own notes\n"
-    assert run_cli("export", "--db", str(term), "--session", "1", "--format", "csv", "-o",
-                   str(mine), "--force").returncode == 0
-    again = run_cli("export", "--db", str(term), "--session", "1", "--format", "csv", "-o",
-                    str(mine))  # written by basestation now: replaced without --force
+    assert (
+        run_cli(
+            "export",
+            "--db",
+            str(term),
+            "--session",
+            "1",
+            "--format",
+            "csv",
+            "-o",
+            str(mine),
+            "--force",
+        ).returncode
+        == 0
+    )
+    again = run_cli(
+        "export", "--db", str(term), "--session", "1", "--format", "csv", "-o", str(mine)
+    )  # written by basestation now: replaced without --force
     assert again.returncode == 0
     onto_db = run_cli("report", "--db", str(term), "--session", "1", "-o", str(term))
     assert onto_db.returncode == 1 and "is the database" in onto_db.stderr
@@ -137,14 +175,17 @@ def test_two_courses_in_one_database_keep_their_rosters_and_terms(tmp_path: Path
     ids = ClassroomModel(40, seed=12).handsets
     for course, prefix, handsets in (("PHYS 101", "p", ids[:10]), ("CHEM 1", "c", ids[10:25])):
         roster = tmp_path / f"{prefix}.csv"
-        roster.write_text("Student ID,Clicker ID\n" + "".join(
-            f"{prefix}{i},{h}\n" for i, h in enumerate(handsets)))
-        assert run_cli("roster", "import", "--db", str(db), "--course", course,
-                       str(roster)).returncode == 0
+        roster.write_text(
+            "Student ID,Clicker ID\n"
+            + "".join(f"{prefix}{i},{h}\n" for i, h in enumerate(handsets))
+        )
+        assert (
+            run_cli("roster", "import", "--db", str(db), "--course", course, str(roster)).returncode
+            == 0
+        )
     listed = run_cli("sessions", "--db", str(db), "--course", "CHEM 1", "--json")
     assert [s["session"] for s in json.loads(listed.stdout)] == [2]
-    attendance = run_cli("export", "--db", str(db), "--course", "CHEM 1", "--format",
-                         "attendance")
+    attendance = run_cli("export", "--db", str(db), "--course", "CHEM 1", "--format", "attendance")
     rows = list(csv.reader(io.StringIO(attendance.stdout)))
     assert len(rows) > 1, (attendance.stdout, attendance.stderr)
     assert {row[0] for row in rows[1:]} == {f"c{i}" for i in range(15)}

@@ -35,22 +35,35 @@ SMALL = "sim://40?seed=3&speed=400&questions=3&revote=1&end=0"
 
 def footer_keys(app: object) -> dict[str, str]:
     from textual.app import App
+
     assert isinstance(app, App)
-    return {key: active.binding.description for key, active in app.screen.active_bindings.items()
-            if active.enabled and active.binding.show}
+    return {
+        key: active.binding.description
+        for key, active in app.screen.active_bindings.items()
+        if active.enabled and active.binding.show
+    }
 
 
 async def test_projector_mode_hides_key_and_figures_until_each_is_revealed(
-        db_path: Path, tmp_path: Path) -> None:
+    db_path: Path, tmp_path: Path
+) -> None:
     roster = tmp_path / "roster.csv"
     handsets = ClassroomModel(300, seed=7).handsets
-    roster.write_text("Student ID,Clicker ID\n" + "".join(
-        f"s{i},{h}\n" for i, h in enumerate(handsets)))
-    assert run_cli("roster", "import", "--db", str(db_path), "--course", "Physics",
-                   str(roster)).returncode == 0
+    roster.write_text(
+        "Student ID,Clicker ID\n" + "".join(f"s{i},{h}\n" for i, h in enumerate(handsets))
+    )
+    assert (
+        run_cli(
+            "roster", "import", "--db", str(db_path), "--course", "Physics", str(roster)
+        ).returncode
+        == 0
+    )
     prepared = [PreparedQuestion(QUESTION, correct="B")]
-    async with dashboard(db_path, hide_results=True, start_poll=True,
-                         prepared=prepared) as (app, pilot, receiver):
+    async with dashboard(db_path, hide_results=True, start_poll=True, prepared=prepared) as (
+        app,
+        pilot,
+        receiver,
+    ):
         await until(pilot, round_done(app, receiver))
         text = await painted(pilot)
         voters = app.state.voters
@@ -77,8 +90,7 @@ async def test_big_figures_scale_with_the_terminal(db_path: Path) -> None:
     assert large >= 4 * small > 0
 
 
-async def test_keys_do_nothing_behind_the_comparison_and_it_follows_the_key(
-        db_path: Path) -> None:
+async def test_keys_do_nothing_behind_the_comparison_and_it_follows_the_key(db_path: Path) -> None:
     async with dashboard(db_path, start_poll=True) as (app, pilot, receiver):
         await finish_round(app, pilot, receiver)
         await pilot.press("v")
@@ -99,7 +111,8 @@ async def test_keys_do_nothing_behind_the_comparison_and_it_follows_the_key(
 
 
 async def test_session_list_opens_the_chosen_row_refreshes_and_shows_local_times(
-        db_path: Path) -> None:
+    db_path: Path,
+) -> None:
     async with dashboard(db_path, url=SMALL, start_poll=True) as (app, pilot, receiver):
         for _ in range(2):
             await finish_round(app, pilot, receiver)
@@ -115,8 +128,10 @@ async def test_session_list_opens_the_chosen_row_refreshes_and_shows_local_times
         opened = query(db_path, "SELECT opened_at FROM polls ORDER BY id")
         for (epoch,) in opened:
             assert dt.datetime.fromtimestamp(epoch).strftime("%H:%M:%S") in text
-        key_b = query(db_path, "SELECT p.id FROM polls p JOIN questions q ON q.id = "
-                      "p.question_id WHERE q.number = 1")[0][0]
+        key_b = query(
+            db_path,
+            "SELECT p.id FROM polls p JOIN questions q ON q.id = p.question_id WHERE q.number = 1",
+        )[0][0]
         latest = latest_of_poll(db_path, key_b)
         right = sum(1 for answer in latest.values() if answer == "B")
         voters = len(latest)
@@ -136,13 +151,17 @@ async def test_session_list_opens_the_chosen_row_refreshes_and_shows_local_times
 
 
 async def test_prepared_questions_and_typed_text_are_shown_and_stored(
-        db_path: Path, tmp_path: Path) -> None:
+    db_path: Path, tmp_path: Path
+) -> None:
     file = tmp_path / "questions.txt"
     long_text = "A very long question " * 12
     file.write_text(f"# lecture 5\n{QUESTION}\n\n{long_text}\n")
     prepared = read_questions(file)
-    async with dashboard(db_path, url=SMALL, start_poll=True, prepared=prepared,
-                         size=(60, 15)) as (app, pilot, receiver):
+    async with dashboard(db_path, url=SMALL, start_poll=True, prepared=prepared, size=(60, 15)) as (
+        app,
+        pilot,
+        receiver,
+    ):
         await until(pilot, round_done(app, receiver))
         text = await painted(pilot)
         assert QUESTION[:30] in text.replace("\n", " ")
@@ -171,18 +190,21 @@ async def test_prepared_questions_and_typed_text_are_shown_and_stored(
 def test_a_question_file_that_cannot_be_used_is_one_line(tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("# nothing yet\n\n")
-    result = run_cli("run", "--receiver", "sim://5", "--db", str(tmp_path / "x.db"),
-                     "--questions", str(empty))
+    result = run_cli(
+        "run", "--receiver", "sim://5", "--db", str(tmp_path / "x.db"), "--questions", str(empty)
+    )
     assert result.returncode == 1
-    assert result.stderr.strip() == f"Error: {empty}: no question in the file (one question " \
-        "per line)"
+    assert (
+        result.stderr.strip() == f"Error: {empty}: no question in the file (one question per line)"
+    )
     assert not (tmp_path / "x.db").exists()
 
 
 async def test_countdown_more_less_warning_and_close_also_on_watch(db_path: Path) -> None:
     now = [1000.0]
-    async with dashboard(db_path, url=SMALL, countdown_s=30, clock=lambda: now[0],
-                         start_poll=True) as (app, pilot, _receiver):
+    async with dashboard(
+        db_path, url=SMALL, countdown_s=30, clock=lambda: now[0], start_poll=True
+    ) as (app, pilot, _receiver):
         await until(pilot, lambda: app.state.poll_open)
         await pilot.press("plus")
         await until(pilot, lambda: app.state.remaining_s == 40)
@@ -255,8 +277,11 @@ async def test_help_screen_and_command_palette(db_path: Path) -> None:
 
 
 async def test_nothing_that_matters_is_cut_at_60_by_15(db_path: Path) -> None:
-    async with dashboard(db_path, size=(60, 15), countdown_s=90,
-                         start_poll=True) as (app, pilot, receiver):
+    async with dashboard(db_path, size=(60, 15), countdown_s=90, start_poll=True) as (
+        app,
+        pilot,
+        receiver,
+    ):
         await until(pilot, round_done(app, receiver))
         await pilot.pause(0.25)
         lines = screen_lines(app)
@@ -279,9 +304,13 @@ async def test_bars_grow_with_the_height_and_keep_gaps(db_path: Path) -> None:
 
 
 async def test_one_figure_one_meaning_on_the_comparison(db_path: Path) -> None:
-    async with dashboard(db_path, url=SMALL, start_poll=True, size=(100, 50),
-                         prepared=[PreparedQuestion(QUESTION, correct="B")]) as (
-            app, pilot, receiver):
+    async with dashboard(
+        db_path,
+        url=SMALL,
+        start_poll=True,
+        size=(100, 50),
+        prepared=[PreparedQuestion(QUESTION, correct="B")],
+    ) as (app, pilot, receiver):
         for next_key in ("r", None):  # vote 1, then the revote
             await finish_round(app, pilot, receiver)
             if next_key:

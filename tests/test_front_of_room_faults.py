@@ -22,11 +22,15 @@ from tests.pilot import screen_lines, toasts, until
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_a_full_disk_shows_a_banner_at_80x24_and_x_closes_the_poll_at_once(
-        tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "tests.dashboard_disk_worker",
-                           str(tmp_path / "class.db")], capture_output=True, text=True,
-                          timeout=120, cwd=ROOT, env=cli_env())
+def test_a_full_disk_shows_a_banner_at_80x24_and_x_closes_the_poll_at_once(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.dashboard_disk_worker", str(tmp_path / "class.db")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env=cli_env(),
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["banner"], "\n".join(result["lines"])
@@ -38,8 +42,7 @@ def test_a_full_disk_shows_a_banner_at_80x24_and_x_closes_the_poll_at_once(
     assert journals and journals[0].stat().st_mode & 0o777 == 0o600
 
 
-async def test_an_unplugged_receiver_is_a_banner_with_its_time_and_a_toast(
-        tmp_path: Path) -> None:
+async def test_an_unplugged_receiver_is_a_banner_with_its_time_and_a_toast(tmp_path: Path) -> None:
     scenario = ClassScenario(students=100, seed=5)
     base = EmulatedBase(scenario.rounds(), variant=BaseVariant.PUSHED, speed=20, seed=5)
     backend = EmulatedBaseBackend(base)
@@ -51,12 +54,16 @@ async def test_an_unplugged_receiver_is_a_banner_with_its_time_and_a_toast(
             await until(pilot, lambda: app.state.voters > 10)
             backend.unplug(base)
             await until(pilot, lambda: receiver.state is not ReceiverState.CONNECTED)
-            await until(pilot, lambda: any("RECEIVER LOST for 0:0" in line
-                                           for line in screen_lines(app)))
+            await until(
+                pilot, lambda: any("RECEIVER LOST for 0:0" in line for line in screen_lines(app))
+            )
             await until(pilot, lambda: any("RECEIVER LOST" in t for t in toasts(app)))
             await pilot.pause(1.2)
-            assert any("RECEIVER LOST for 0:01" in line or "RECEIVER LOST for 0:02" in line
-                       for line in screen_lines(app))
+            assert any(
+                "RECEIVER LOST for 0:01" in line or "RECEIVER LOST for 0:02" in line
+                for line in screen_lines(app)
+            )
             backend.replug(base)
-            await until(pilot, lambda: not any("RECEIVER LOST" in line
-                                               for line in screen_lines(app)))
+            await until(
+                pilot, lambda: not any("RECEIVER LOST" in line for line in screen_lines(app))
+            )

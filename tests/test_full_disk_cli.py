@@ -27,28 +27,45 @@ def limited() -> None:
 
 def recording(path: str, db: Path) -> subprocess.Popen[str]:
     """``record --json`` from the simulated receiver at ``path`` into ``db``."""
-    return subprocess.Popen(cli_command("record", "--receiver", f"serial://{path}", "--db",
-                                        str(db), "--json"), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=cli_env())
+    return subprocess.Popen(
+        cli_command("record", "--receiver", f"serial://{path}", "--db", str(db), "--json"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=cli_env(),
+    )
 
 
 def latest_by_seq(db: Path) -> dict[str, str]:
-    return dict(query(db, "SELECT handset, answer FROM votes v WHERE seq = (SELECT MAX(seq) "
-                      "FROM votes w WHERE w.handset = v.handset AND w.poll_id = v.poll_id)"))
+    return dict(
+        query(
+            db,
+            "SELECT handset, answer FROM votes v WHERE seq = (SELECT MAX(seq) "
+            "FROM votes w WHERE w.handset = v.handset AND w.poll_id = v.poll_id)",
+        )
+    )
 
 
 def test_record_on_a_full_disk_ends_on_sigterm_and_recover_puts_every_vote_back(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     scenario = ClassScenario(students=300, seed=41)
     truth = scenario.truth()[0]
     db = tmp_path / "class.db"
     with simulated_pty("--students", "300", "--seed", "41", "--speed", "12") as path:
-        process = subprocess.Popen(cli_command("record", "--receiver", f"serial://{path}",
-                                               "--db", str(db), "--json"),
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                   env=cli_env(), preexec_fn=limited)
-        wait_for(lambda: list(tmp_path.glob("class.db.unsaved-*.jsonl")), timeout=30,
-                 what="the disk to fill and the rescue journal to appear")
+        process = subprocess.Popen(
+            cli_command("record", "--receiver", f"serial://{path}", "--db", str(db), "--json"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=cli_env(),
+            preexec_fn=limited,
+        )
+        wait_for(
+            lambda: list(tmp_path.glob("class.db.unsaved-*.jsonl")),
+            timeout=30,
+            what="the disk to fill and the rescue journal to appear",
+        )
         time.sleep(6)  # the rest of the class votes while the disk is full
         process.send_signal(signal.SIGTERM)
         signalled = time.monotonic()
@@ -61,8 +78,11 @@ def test_record_on_a_full_disk_ends_on_sigterm_and_recover_puts_every_vote_back(
     assert str(journal) in summary["store_error"] and f"basestation recover {journal}" in err
     assert journal.stat().st_mode & 0o777 == 0o600
     in_db = count_rows(db, "votes")
-    journaled = [json.loads(line)["vote"] for line in journal.read_text().splitlines()[1:]
-                 if '"vote"' in line]
+    journaled = [
+        json.loads(line)["vote"]
+        for line in journal.read_text().splitlines()[1:]
+        if '"vote"' in line
+    ]
     stored_seqs = {row[0] for row in query(db, "SELECT seq FROM votes")}
     assert {v["seq"] for v in journaled} | stored_seqs == set(range(1, summary["votes"] + 1))
     assert in_db < summary["votes"]  # the disk filled mid-poll
@@ -79,20 +99,47 @@ def test_record_on_a_full_disk_ends_on_sigterm_and_recover_puts_every_vote_back(
 
 def test_the_next_recorder_puts_a_rescue_file_back_by_itself(tmp_path: Path) -> None:
     db = tmp_path / "class.db"
-    first = run_cli("record", "--receiver", "sim://30?seed=1&speed=200", "--db", str(db),
-                    "--json")
+    first = run_cli("record", "--receiver", "sim://30?seed=1&speed=200", "--db", str(db), "--json")
     assert first.returncode == 0, first.stderr
     poll = query(db, "SELECT id FROM polls")[0][0]
     journal = tmp_path / "class.db.unsaved-20261201-101500.jsonl"
-    lines = [{"rescue": "basestation-rescue", "version": 1, "database": str(db)},
-             {"vote": {"poll_id": poll, "handset": "A24653B7", "answer": "C", "receiver": "r",
-                       "t_receiver_us": None, "t_host": 1.0, "seq": 1000}},
-             {"vote": {"poll_id": poll, "handset": "428071B3", "answer": "A", "receiver": "r",
-                       "t_receiver_us": None, "t_host": 2.0, "seq": 1}}]  # already stored
-    journal.write_text("\n".join(json.dumps(line) for line in lines) + "\n{\"vote\": {\"po")
+    lines = [
+        {"rescue": "basestation-rescue", "version": 1, "database": str(db)},
+        {
+            "vote": {
+                "poll_id": poll,
+                "handset": "A24653B7",
+                "answer": "C",
+                "receiver": "r",
+                "t_receiver_us": None,
+                "t_host": 1.0,
+                "seq": 1000,
+            }
+        },
+        {
+            "vote": {
+                "poll_id": poll,
+                "handset": "428071B3",
+                "answer": "A",
+                "receiver": "r",
+                "t_receiver_us": None,
+                "t_host": 2.0,
+                "seq": 1,
+            }
+        },
+    ]  # already stored
+    journal.write_text("\n".join(json.dumps(line) for line in lines) + '\n{"vote": {"po')
     before = count_rows(db, "votes")
-    second = run_cli("record", "--receiver", "sim://30?seed=2&speed=200", "--db", str(db),
-                     "--session", "1", "--json")
+    second = run_cli(
+        "record",
+        "--receiver",
+        "sim://30?seed=2&speed=200",
+        "--db",
+        str(db),
+        "--session",
+        "1",
+        "--json",
+    )
     assert second.returncode == 0, second.stderr
     assert "put back 1 votes from" in second.stderr and "(1 were already stored)" in second.stderr
     assert not journal.exists() and journal.with_name(journal.name + ".recovered").exists()
@@ -100,7 +147,8 @@ def test_the_next_recorder_puts_a_rescue_file_back_by_itself(tmp_path: Path) -> 
 
 
 def test_deleting_the_database_mid_poll_loses_no_vote_and_says_where_they_are(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     db = tmp_path / "class.db"
     with simulated_pty("--students", "200", "--seed", "43", "--speed", "12") as path:
         process = recording(path, db)
@@ -119,8 +167,7 @@ def test_deleting_the_database_mid_poll_loses_no_vote_and_says_where_they_are(
     assert not db.exists()
 
 
-def test_a_second_recorder_is_refused_while_watch_and_exports_keep_reading(
-        tmp_path: Path) -> None:
+def test_a_second_recorder_is_refused_while_watch_and_exports_keep_reading(tmp_path: Path) -> None:
     db = tmp_path / "class.db"
     with simulated_pty("--students", "50", "--seed", "44", "--speed", "5") as path:
         first = recording(path, db)
@@ -144,21 +191,30 @@ def test_a_really_full_disk_sends_the_journal_elsewhere(tmp_path: Path) -> None:
     so it goes to the user's data folder, and the path is printed."""
     disk, data = tmp_path / "disk", tmp_path / "data"
     disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(disk)],
-                             capture_output=True, check=False)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(disk)],
+        capture_output=True,
+        check=False,
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
     try:
         db = disk / "class.db"
         env = cli_env() | {"XDG_DATA_HOME": str(data)}
         with simulated_pty("--students", "300", "--seed", "45", "--speed", "12") as path:
-            process = subprocess.Popen(cli_command("record", "--receiver", f"serial://{path}",
-                                                   "--db", str(db), "--json"),
-                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                       text=True, env=env)
+            process = subprocess.Popen(
+                cli_command("record", "--receiver", f"serial://{path}", "--db", str(db), "--json"),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+            )
             rescue = data / "basestation" / "rescue"
-            wait_for(lambda: list(rescue.glob("class.db.unsaved-*.jsonl")), timeout=40,
-                     what="the journal in the user's data folder")
+            wait_for(
+                lambda: list(rescue.glob("class.db.unsaved-*.jsonl")),
+                timeout=40,
+                what="the journal in the user's data folder",
+            )
             time.sleep(2)
             process.send_signal(signal.SIGTERM)
             out, err = process.communicate(timeout=30)

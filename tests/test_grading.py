@@ -23,8 +23,9 @@ def cli(*args: str) -> str:
     return result.output
 
 
-def expected_points(handsets: list[str], truth: list[dict[str, object]],
-                    keys: dict[int, str | None]) -> float:
+def expected_points(
+    handsets: list[str], truth: list[dict[str, object]], keys: dict[int, str | None]
+) -> float:
     """1 participation point for answering >= 75 % of questions, 1 per correct answer."""
     answered = correct = 0
     for question in (1, 2):
@@ -48,21 +49,35 @@ def test_grades_follow_the_roster_and_the_answer_key(tmp_path: Path) -> None:
     ids = ClassroomModel(40, seed=12).handsets  # the simulated class's handsets
     roster = tmp_path / "roster.csv"
     registered = ids[:30]
-    roster.write_text("Student ID,Name,Email,Clicker ID\n" + "".join(
-        f"s{i:03d},Student {i},s{i}@u.edu,{h}\n" for i, h in enumerate(registered))
-        + "s998,Late Registrant,l@u.edu,\ns999,Forgot Clicker,f@u.edu,\n")
+    roster.write_text(
+        "Student ID,Name,Email,Clicker ID\n"
+        + "".join(f"s{i:03d},Student {i},s{i}@u.edu,{h}\n" for i, h in enumerate(registered))
+        + "s998,Late Registrant,l@u.edu,\ns999,Forgot Clicker,f@u.edu,\n"
+    )
     owned: dict[str, list[str]] = {f"s{i:03d}": [h] for i, h in enumerate(registered)}
     owned |= {"s998": [], "s999": []}
 
     def expected(keys: dict[int, str | None]) -> dict[str, float]:
-        return {student: expected_points(handsets, truth, keys)
-                for student, handsets in owned.items()}
+        return {
+            student: expected_points(handsets, truth, keys) for student, handsets in owned.items()
+        }
 
     cli("roster", "import", "--db", str(db), str(roster))
 
     def gradebook() -> dict[str, float]:
-        out = cli("export", "--db", str(db), "--session", "1", "--format", "gradebook",
-                  "--lms", "canvas", "--column", "Clickers")
+        out = cli(
+            "export",
+            "--db",
+            str(db),
+            "--session",
+            "1",
+            "--format",
+            "gradebook",
+            "--lms",
+            "canvas",
+            "--column",
+            "Clickers",
+        )
         rows = list(csv.DictReader(io.StringIO(out)))
         return {row["SIS User ID"]: float(row["Clickers"]) for row in rows}
 
@@ -93,8 +108,11 @@ def test_grades_follow_the_roster_and_the_answer_key(tmp_path: Path) -> None:
     owned["s999"] = [ids[36]]
     assert gradebook() == expected(keys) and gradebook()["s999"] > 0
 
-    students = list(csv.DictReader(io.StringIO(cli(
-        "export", "--db", str(db), "--session", "1", "--format", "students"))))
+    students = list(
+        csv.DictReader(
+            io.StringIO(cli("export", "--db", str(db), "--session", "1", "--format", "students"))
+        )
+    )
     unregistered = [row for row in students if not row["student_id"]]
     assert {row["handsets"] for row in unregistered} <= set(ids[30:])
     first = next(row for row in students if row["student_id"] == "s001")
@@ -107,8 +125,9 @@ def test_anonymous_sessions_link_no_vote_to_a_student(tmp_path: Path) -> None:
     exported = json.loads(cli("export", "--db", str(db), "--session", "1"))
     handsets = {v["handset"] for poll in exported["polls"] for v in poll["votes"]}
     assert exported["anonymous"] is True and all(h.startswith("anonymous-") for h in handsets)
-    result = CliRunner().invoke(main, ["export", "--db", str(db), "--session", "1",
-                                       "--format", "students"])
+    result = CliRunner().invoke(
+        main, ["export", "--db", str(db), "--session", "1", "--format", "students"]
+    )
     assert result.exit_code == 1 and "anonymous" in result.output
 
 
@@ -122,10 +141,16 @@ def test_an_anonymous_sessions_database_holds_no_handset_id_anywhere(tmp_path: P
     assert len(handsets) > 30
     forms = handsets | {a for h in handsets if (a := alternate_form(h)) is not None}
     with sqlite3.connect(db) as connection:
-        tables = [row[0] for row in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")]
-        cells = [str(cell).upper() for table in tables
-                 for row in connection.execute(f"SELECT * FROM {table}") for cell in row]
+        tables = [
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+        cells = [
+            str(cell).upper()
+            for table in tables
+            for row in connection.execute(f"SELECT * FROM {table}")
+            for cell in row
+        ]
         stored = {row[0] for row in connection.execute("SELECT DISTINCT handset FROM votes")}
     assert "votes" in tables and len(cells) > 1000
     assert not [cell for cell in cells if any(form in cell for form in forms)]

@@ -24,8 +24,9 @@ HANDSETS = ("12345670", "2468ACE0", "0F1E2D3C", "ABCDEF89")
 INSTRUCTOR = "2468ACE0"
 QUESTION = ("A", "B", "C")  # D and E are no choice: invalid
 
-press = st.tuples(st.sampled_from(HANDSETS), st.sampled_from(("A", "B", "C", "D", "E", "ping")),
-                  st.integers(1, 4))
+press = st.tuples(
+    st.sampled_from(HANDSETS), st.sampled_from(("A", "B", "C", "D", "E", "ping")), st.integers(1, 4)
+)
 item = st.one_of(
     press.map(lambda p: ("press", p)),
     st.binary(min_size=5, max_size=5).map(lambda b: ("payload", b)),
@@ -57,8 +58,11 @@ def reference(chunks: list[tuple[bytes, float, bool]]) -> tuple[VoteBuffer, list
     """One frame at a time: the frame decoder, the body, the air codec, one offer each."""
     votes: list[Vote] = []
     commands: list[str] = []
-    buffer = VoteBuffer(on_accept=lambda _poll, vote: votes.append(vote),
-                        instructor=INSTRUCTOR, on_instructor=commands.append)
+    buffer = VoteBuffer(
+        on_accept=lambda _poll, vote: votes.append(vote),
+        instructor=INSTRUCTOR,
+        on_instructor=commands.append,
+    )
     decoder = LinkDecoder()
     for data, host_time, is_open in chunks:
         toggle(buffer, is_open)
@@ -74,16 +78,20 @@ def reference(chunks: list[tuple[bytes, float, bool]]) -> tuple[VoteBuffer, list
 
 
 def radio_payloads(decoder: LinkDecoder, data: bytes) -> list[tuple[int, bytes]]:
-    bodies = [RadioPacket.parse(f.body) for f in decoder.feed(data)
-              if f.type == FrameType.RADIO_PACKET]
+    bodies = [
+        RadioPacket.parse(f.body) for f in decoder.feed(data) if f.type == FrameType.RADIO_PACKET
+    ]
     return [(body.clock_us, body.payload) for body in bodies]
 
 
 def project(chunks: list[tuple[bytes, float, bool]]) -> tuple[VoteBuffer, list[Vote], list[str]]:
     votes: list[Vote] = []
     commands: list[str] = []
-    buffer = VoteBuffer(on_accept=lambda _poll, vote: votes.append(vote),
-                        instructor=INSTRUCTOR, on_instructor=commands.append)
+    buffer = VoteBuffer(
+        on_accept=lambda _poll, vote: votes.append(vote),
+        instructor=INSTRUCTOR,
+        on_instructor=commands.append,
+    )
     session, pipeline = LinkSession("r"), VotePipeline(buffer)
     for data, host_time, is_open in chunks:
         toggle(buffer, is_open)
@@ -101,7 +109,8 @@ def toggle(buffer: VoteBuffer, is_open: bool) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.lists(read, max_size=10))
 def test_the_hot_path_counts_what_a_frame_by_frame_reference_counts(
-        reads: list[tuple[list[tuple[str, object]], bool, int]]) -> None:
+    reads: list[tuple[list[tuple[str, object]], bool, int]],
+) -> None:
     clock = [0]
     chunks, host_time = [], 100.0
     for items, is_open, seconds in reads:
@@ -116,8 +125,10 @@ def test_the_hot_path_counts_what_a_frame_by_frame_reference_counts(
 
 def test_copies_back_to_back_become_one_packet_and_a_capture_line_each(tmp_path: Path) -> None:
     payload = encode_air_payload("12345670", "B")
-    frames = b"".join(encode_frame(FrameType.RADIO_PACKET, n, RadioPacket(n, -60, payload).encode())
-                      for n in range(3))
+    frames = b"".join(
+        encode_frame(FrameType.RADIO_PACKET, n, RadioPacket(n, -60, payload).encode())
+        for n in range(3)
+    )
     packets = LinkSession("r").on_bytes(frames, 5.0)
     assert [(p.payload, p.copies, p.receiver_time_us) for p in packets] == [(payload, 3, 0)]
     assert packets_heard(packets) == 3
@@ -142,8 +153,21 @@ def test_a_capture_reads_as_its_json_lines_say(tmp_path: Path) -> None:
     from basestation.cli import main
 
     path = tmp_path / "made.cap.gz"
-    result = CliRunner().invoke(main, ["simulate", "--capture", str(path), "--students", "40",
-                                       "--questions", "2", "--seed", "9", "--revote"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "simulate",
+            "--capture",
+            str(path),
+            "--students",
+            "40",
+            "--questions",
+            "2",
+            "--seed",
+            "9",
+            "--revote",
+        ],
+    )
     assert result.exit_code == 0, result.output
     with gzip.open(path, "rt") as handle:
         records = [json.loads(line) for line in handle.read().splitlines()[1:]]
@@ -152,9 +176,17 @@ def test_a_capture_reads_as_its_json_lines_say(tmp_path: Path) -> None:
     for entry in entries:
         if isinstance(entry, CapturedPacket):
             p = entry.packet
-            seen += [{"t": entry.t, "kind": p.kind.value, "payload": p.payload.hex(),
-                      "receiver": p.receiver, "rx_us": p.receiver_time_us, "rssi": p.rssi,
-                      "seq": p.base_seq}] * p.copies
+            seen += [
+                {
+                    "t": entry.t,
+                    "kind": p.kind.value,
+                    "payload": p.payload.hex(),
+                    "receiver": p.receiver,
+                    "rx_us": p.receiver_time_us,
+                    "rssi": p.rssi,
+                    "seq": p.base_seq,
+                }
+            ] * p.copies
         else:
             seen.append({"t": entry.t, "event": entry.name})
     assert seen == records

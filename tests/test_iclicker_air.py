@@ -42,7 +42,8 @@ def test_reference_vectors(handset: str, answer: str, payload: str) -> None:
 
 
 handset_ids = st.tuples(st.integers(0, 255), st.integers(0, 255), st.integers(0, 255)).map(
-    lambda b: handset_id_from_bytes(*b))
+    lambda b: handset_id_from_bytes(*b)
+)
 
 
 @given(handset_ids, st.sampled_from([*ANSWERS, PING]))
@@ -84,7 +85,9 @@ def test_the_decode_seam_memo_agrees_remembers_errors_and_stays_bounded() -> Non
     bad = good[:4] + bytes([good[4] ^ 1])
     for _ in range(3):
         assert decoder.decode(RawPacket(PacketKind.ICLICKER_AIR, good, "r", 0.0)) == (
-            "428071B3", "C")
+            "428071B3",
+            "C",
+        )
         with pytest.raises(PacketDecodeError, match="checksum"):
             decoder.decode(RawPacket(PacketKind.ICLICKER_AIR, bad, "r", 0.0))
     assert decoder.lookup_air(encode_air_payload("FFFFFFFF", "E")) == ("FFFFFFFF", "E")
@@ -92,18 +95,23 @@ def test_the_decode_seam_memo_agrees_remembers_errors_and_stays_bounded() -> Non
     assert len(decoder.memo) <= 2
 
 
-@pytest.mark.parametrize(("typed", "canonical"), [
-    ("a24653b7", "A24653B7"), (" 428071B3 ", "428071B3"), ("42-80-71-B3", "428071B3")])
+@pytest.mark.parametrize(
+    ("typed", "canonical"),
+    [("a24653b7", "A24653B7"), (" 428071B3 ", "428071B3"), ("42-80-71-B3", "428071B3")],
+)
 def test_ids_are_normalised(typed: str, canonical: str) -> None:
     assert parse_handset_id(typed) == canonical
 
 
-@pytest.mark.parametrize(("typed", "message"), [
-    ("T24-123", "model number"),
-    ("A24653B8", "check digit"),
-    ("A24653", "8 hex digits"),
-    ("G24653B7", "not hexadecimal"),
-])
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("T24-123", "model number"),
+        ("A24653B8", "check digit"),
+        ("A24653", "8 hex digits"),
+        ("G24653B7", "not hexadecimal"),
+    ],
+)
 def test_bad_ids_say_what_is_wrong(typed: str, message: str) -> None:
     with pytest.raises(HandsetIdError, match=message):
         parse_handset_id(typed)

@@ -36,19 +36,37 @@ def hexes(commands: object) -> list[str]:
 
 
 # The vendor's order, byte for byte, from the reference page (its USB traffic).
-VENDOR_OPEN_AA = ["01 10 21 41", "01 2a 21 41 05", "01 12", "01 16", "01 15", "01 2d",
-                  "01 29 a1 8f 96 8d 99 97 8f 80", "01 17 04", "01 17 03", "01 16"]
+VENDOR_OPEN_AA = [
+    "01 10 21 41",
+    "01 2a 21 41 05",
+    "01 12",
+    "01 16",
+    "01 15",
+    "01 2d",
+    "01 29 a1 8f 96 8d 99 97 8f 80",
+    "01 17 04",
+    "01 17 03",
+    "01 16",
+]
 
 
 def test_open_sequence_is_the_vendors() -> None:
     assert hexes(open_commands("AA")) == VENDOR_OPEN_AA
     with_remote = hexes(open_commands("BD", "A24653B7"))
-    assert with_remote == ["01 10 22 44", "01 2a 22 44 05", "01 12", "01 16", "01 1e a2 46 53",
-                           *VENDOR_OPEN_AA[4:]]
+    assert with_remote == [
+        "01 10 22 44",
+        "01 2a 22 44 05",
+        "01 12",
+        "01 16",
+        "01 1e a2 46 53",
+        *VENDOR_OPEN_AA[4:],
+    ]
 
 
-@pytest.mark.parametrize(("channel", "c1c2"), [
-    ("AA", "21 41"), ("AB", "21 42"), ("DC", "24 43"), ("dd", "24 44"), ("BD", "22 44")])
+@pytest.mark.parametrize(
+    ("channel", "c1c2"),
+    [("AA", "21 41"), ("AB", "21 42"), ("DC", "24 43"), ("dd", "24 44"), ("BD", "22 44")],
+)
 def test_set_channel_names_the_channel_twice(channel: str, c1c2: str) -> None:
     assert hexes(set_channel_commands(channel)) == [f"01 10 {c1c2}", f"01 2a {c1c2} 05"]
 
@@ -62,10 +80,21 @@ def test_poll_commands() -> None:
     assert poll_type_command(PollKind.LETTERS).hex(" ") == "01 19 66 0a 01"
     assert poll_type_command(PollKind.NUMERIC).hex(" ") == "01 19 67 0a 01"
     assert poll_type_command(PollKind.ALPHANUMERIC).hex(" ") == "01 19 68 0a 01"
-    assert hexes(start_poll_commands()) == ["01 19 66 0a 01", "01 17 03", "01 17 05",
-                                            "01 19 66 0a 01", "01 11"]
-    assert hexes(STOP_POLL_COMMANDS) == ["01 12", "01 16", "01 17 01 00 04", "01 17 01 00 04",
-                                         "01 17 03", "01 17 04"]
+    assert hexes(start_poll_commands()) == [
+        "01 19 66 0a 01",
+        "01 17 03",
+        "01 17 05",
+        "01 19 66 0a 01",
+        "01 11",
+    ]
+    assert hexes(STOP_POLL_COMMANDS) == [
+        "01 12",
+        "01 16",
+        "01 17 01 00 04",
+        "01 17 01 00 04",
+        "01 17 03",
+        "01 17 04",
+    ]
     assert poll_votes_command(7).hex(" ") == "01 17 01 07 04"
 
 
@@ -89,7 +118,8 @@ def test_parser_reads_the_real_base_report_and_echoes() -> None:
     assert parser.parse(report) == [VoteRecord("82E9701B", "A", 5)]
     assert parser.parse(pad_report(bytes.fromhex("0111aa"))) == [CommandEcho((0x01, 0x11))]
     assert parser.parse(pad_report(bytes.fromhex("02181a0304"))) == [
-        PollSummary(pad_report(bytes.fromhex("02181a0304")))]
+        PollSummary(pad_report(bytes.fromhex("02181a0304")))
+    ]
 
 
 def test_two_records_per_report_and_junk_is_dropped_and_counted() -> None:
@@ -104,7 +134,8 @@ def test_polled_batches() -> None:
     parser = BaseReportParser(BaseVariant.POLLED)
     records = [VoteRecord("A24653B7", "C", None), VoteRecord("428071B3", "B", None)]
     assert parser.parse(encode_polled_batch(records, True, 3)) == [
-        PolledBatch(True, tuple(records))]
+        PolledBatch(True, tuple(records))
+    ]
 
 
 def test_variant_from_manufacturer() -> None:
@@ -112,10 +143,14 @@ def test_variant_from_manufacturer() -> None:
     assert variant_from_manufacturer("iclicker") is BaseVariant.PUSHED
 
 
-records = st.builds(lambda a, b, c, answer, seq: VoteRecord(handset_id_from_bytes(a, b, c),
-                                                            answer, seq),
-                    st.integers(0, 255), st.integers(0, 255), st.integers(0, 255),
-                    st.sampled_from("ABCDE"), st.integers(0, 255))
+records = st.builds(
+    lambda a, b, c, answer, seq: VoteRecord(handset_id_from_bytes(a, b, c), answer, seq),
+    st.integers(0, 255),
+    st.integers(0, 255),
+    st.integers(0, 255),
+    st.sampled_from("ABCDE"),
+    st.integers(0, 255),
+)
 
 
 @given(st.lists(records, min_size=1, max_size=2))
@@ -133,8 +168,9 @@ def test_a_record_decodes_from_the_bytes_the_base_sent() -> None:
 
 
 @given(st.lists(records, min_size=1, max_size=2), st.sampled_from(list(BaseVariant)))
-def test_parsed_records_keep_bytes_that_decode_to_them(pair: list[VoteRecord],
-                                                       variant: BaseVariant) -> None:
+def test_parsed_records_keep_bytes_that_decode_to_them(
+    pair: list[VoteRecord], variant: BaseVariant
+) -> None:
     if variant is BaseVariant.PUSHED:
         report = b"".join(encode_pushed_record(r) for r in pair).ljust(64, b"\x00")
         parsed = BaseReportParser().parse(report)
@@ -156,15 +192,19 @@ def test_parser_never_raises(report: bytes, variant: BaseVariant) -> None:
 
 
 raw_records = st.one_of(
-    st.tuples(st.integers(0x7F, 0x87), st.integers(0, 3), st.integers(0, 3),
-              st.integers(0, 255), st.integers(0, 255)).map(
-        lambda r: bytes((0x02, 0x13, *r)).ljust(32, b"\x00")),
-    st.binary(min_size=32, max_size=32))
+    st.tuples(
+        st.integers(0x7F, 0x87),
+        st.integers(0, 3),
+        st.integers(0, 3),
+        st.integers(0, 255),
+        st.integers(0, 255),
+    ).map(lambda r: bytes((0x02, 0x13, *r)).ljust(32, b"\x00")),
+    st.binary(min_size=32, max_size=32),
+)
 
 
 @given(st.lists(st.tuples(raw_records, raw_records).map(b"".join), min_size=1, max_size=30))
-def test_a_long_lived_parser_reads_every_report_as_a_fresh_one_does(
-        reports: list[bytes]) -> None:
+def test_a_long_lived_parser_reads_every_report_as_a_fresh_one_does(reports: list[bytes]) -> None:
     """The parser remembers button and ID bytes: what it remembers never changes a
     record (noise bytes, junk and repeated records alike)."""
     remembering = BaseReportParser()
@@ -172,8 +212,13 @@ def test_a_long_lived_parser_reads_every_report_as_a_fresh_one_does(
         assert remembering.parse(report) == BaseReportParser().parse(report)
 
 
-@given(st.lists(st.one_of(st.tuples(raw_records, raw_records).map(b"".join),
-                         st.binary(max_size=70)), min_size=1, max_size=30))
+@given(
+    st.lists(
+        st.one_of(st.tuples(raw_records, raw_records).map(b"".join), st.binary(max_size=70)),
+        min_size=1,
+        max_size=30,
+    )
+)
 def test_the_votes_of_a_report_are_what_the_parser_finds_in_it(reports: list[bytes]) -> None:
     """The driver's shortcut for ordinary reports finds the records ``parse`` finds, and
     counts the junk and unknown ones alike (a parser that has seen them all before too)."""
@@ -187,7 +232,10 @@ def test_the_votes_of_a_report_are_what_the_parser_finds_in_it(reports: list[byt
             assert all(isinstance(event, VoteRecord) for event in expected)
             assert votes == [(e.raw, e.handset, e.seq) for e in expected]  # type: ignore[union-attr]
         assert (quick.junk_records, quick.unknown_reports, quick.short_reports) == (
-            careful.junk_records, careful.unknown_reports, careful.short_reports)
+            careful.junk_records,
+            careful.unknown_reports,
+            careful.short_reports,
+        )
 
 
 @given(st.binary(min_size=0, max_size=8))

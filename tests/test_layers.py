@@ -12,14 +12,24 @@ import pytest
 from tests.conftest import REPO
 
 PACKAGES = ("basestation", "drivers", "firmware_protocol", "simulators")
-SQL = re.compile(r"\b(SELECT\b.+\bFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|"
-                 r"CREATE\s+(TABLE|INDEX|VIEW)|DROP\s+TABLE|PRAGMA\s+\w+|ALTER\s+TABLE)\b",
-                 re.IGNORECASE | re.DOTALL)
+SQL = re.compile(
+    r"\b(SELECT\b.+\bFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|"
+    r"CREATE\s+(TABLE|INDEX|VIEW)|DROP\s+TABLE|PRAGMA\s+\w+|ALTER\s+TABLE)\b",
+    re.IGNORECASE | re.DOTALL,
+)
 DATABASE_CALLS = {"execute", "executemany", "query", "table", "rows_where", "upsert"}
-VENDOR_CONSTANTS = {"ANSWERS", "PING", "PUSHED_BUTTONS", "POLLED_BUTTONS", "ANSWER_NIBBLES",
-                    "KEY_LABELS", "QUESTION_KEY"}
+VENDOR_CONSTANTS = {
+    "ANSWERS",
+    "PING",
+    "PUSHED_BUTTONS",
+    "POLLED_BUTTONS",
+    "ANSWER_NIBBLES",
+    "KEY_LABELS",
+    "QUESTION_KEY",
+}
 SEAM = REPO / "basestation" / "live" / "decoding.py"
-LONGEST_MODULE = 320
+LONGEST_MODULE = 330
+"""About 300 lines as ruff formats them: past that, a module holds more than one job."""
 
 
 def sources() -> list[Path]:
@@ -49,9 +59,13 @@ def test_vendor_codes_stop_at_the_decode_seam() -> None:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
-                    "firmware_protocol"):
-                offenders += [f"{path.relative_to(REPO)}: {a.name}" for a in node.names
-                              if a.name in VENDOR_CONSTANTS]
+                "firmware_protocol"
+            ):
+                offenders += [
+                    f"{path.relative_to(REPO)}: {a.name}"
+                    for a in node.names
+                    if a.name in VENDOR_CONSTANTS
+                ]
     assert not offenders
 
 
@@ -64,11 +78,18 @@ def test_modules_stay_small(path: Path) -> None:
 def _sql_in(path: Path) -> bool:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and \
-                SQL.search(node.value):
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and SQL.search(node.value)
+        ):
             return True
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-                node.func.attr in DATABASE_CALLS and _looks_like_a_database(node.func.value):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in DATABASE_CALLS
+            and _looks_like_a_database(node.func.value)
+        ):
             return True
     return False
 
@@ -91,10 +112,14 @@ def test_the_top_of_the_application_stays_small_and_under_the_contract() -> None
     import tomllib
 
     contracts = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["importlinter"][
-        "contracts"]
+        "contracts"
+    ]
     (shared,) = [c for c in contracts if c["name"] == SHARED_CONTRACT]
-    loose = {f"basestation.{p.stem}" for p in (REPO / "basestation").glob("*.py")
-             if p.stem not in ("__init__", "__main__")}
+    loose = {
+        f"basestation.{p.stem}"
+        for p in (REPO / "basestation").glob("*.py")
+        if p.stem not in ("__init__", "__main__")
+    }
     assert len(loose) <= MOST_LOOSE_MODULES, sorted(loose)
     assert loose - {COMPOSITION_ROOT} == set(shared["source_modules"])
     rooms = {f"basestation.{p.parent.name}" for p in (REPO / "basestation").glob("*/__init__.py")}
@@ -119,8 +144,10 @@ def test_the_cycle_check_sees_a_cycle() -> None:
 
 def _strongly_connected(graph: object) -> list[set[str]]:
     modules = graph.modules  # type: ignore[attr-defined]
-    edges = {m: set(graph.find_modules_directly_imported_by(m)) & modules  # type: ignore
-             for m in modules}
+    edges = {
+        m: set(graph.find_modules_directly_imported_by(m)) & modules  # type: ignore
+        for m in modules
+    }
     return _components(edges)
 
 

@@ -28,9 +28,15 @@ def test_instructor_presses_are_commands_once_per_press_and_never_votes() -> Non
     buffer = VoteBuffer(instructor=INSTRUCTOR, on_instructor=presses.append)
     buffer.open(1)
     pipeline = VotePipeline(buffer)
-    pipeline.ingest([air(INSTRUCTOR, "A", 0.0), air(INSTRUCTOR, "A", 0.1),
-                     air("428071B3", "B", 0.2), air(INSTRUCTOR, "D", 0.3),
-                     air(INSTRUCTOR, "A", 5.0)])
+    pipeline.ingest(
+        [
+            air(INSTRUCTOR, "A", 0.0),
+            air(INSTRUCTOR, "A", 0.1),
+            air("428071B3", "B", 0.2),
+            air(INSTRUCTOR, "D", 0.3),
+            air(INSTRUCTOR, "A", 5.0),
+        ]
+    )
     assert presses == ["A", "D", "A"]
     assert buffer.snapshot().voters == 1 and INSTRUCTOR not in buffer.latest()
 
@@ -79,9 +85,20 @@ HOSTILE_COURSE = "\x1b[31mPHYS 101"
 
 def test_control_characters_never_reach_the_terminal(tmp_path: Path) -> None:
     db = tmp_path / "t.db"
-    result = CliRunner().invoke(main, ["record", "--receiver", "sim://5?speed=500", "--db",
-                                       str(db), "--question", HOSTILE_QUESTION, "--course",
-                                       HOSTILE_COURSE])
+    result = CliRunner().invoke(
+        main,
+        [
+            "record",
+            "--receiver",
+            "sim://5?speed=500",
+            "--db",
+            str(db),
+            "--question",
+            HOSTILE_QUESTION,
+            "--course",
+            HOSTILE_COURSE,
+        ],
+    )
     assert result.exit_code == 0, result.output
     listing = CliRunner().invoke(main, ["sessions", "--db", str(db)])
     assert "\x1b" not in listing.output and "\\x1b[31mPHYS 101" in listing.output

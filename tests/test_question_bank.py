@@ -67,22 +67,31 @@ def write_lecture(folder: Path) -> Path:
 def teach(db: Path, questions_file: Path, roster: Path | None = None) -> None:
     """Each prepared question: vote 1, then the revote, through a live session."""
     if roster is not None:
-        assert run_cli("roster", "import", "--db", str(db), "--course", "PHYS 101",
-                       str(roster)).returncode == 0
+        assert (
+            run_cli(
+                "roster", "import", "--db", str(db), "--course", "PHYS 101", str(roster)
+            ).returncode
+            == 0
+        )
     receiver = receiver_for_url(URL)
     assert isinstance(receiver, SimReceiver)
     with open_station(receiver, db) as station:
         station.polls.start_session(course="PHYS 101")
         live = live_session(station, prepared=read_questions(questions_file))
         for number in range(5):
-            play_steps(live, receiver, ([live.next_question] if number else []) + [
-                live.start_poll, live.stop_poll, live.revote, live.stop_poll])
+            play_steps(
+                live,
+                receiver,
+                ([live.next_question] if number else [])
+                + [live.start_poll, live.stop_poll, live.revote, live.stop_poll],
+            )
         live.stop()
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -91,19 +100,32 @@ def taught(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     lecture = write_lecture(folder)
     roster = folder / "roster.csv"
     handsets = ClassroomModel(STUDENTS, seed=21).handsets
-    roster.write_text("Student ID,Name,Clicker ID\n" + "".join(
-        f"u{1000 + i},Student Number{i},{h}\n" for i, h in enumerate(handsets)))
+    roster.write_text(
+        "Student ID,Name,Clicker ID\n"
+        + "".join(f"u{1000 + i},Student Number{i},{h}\n" for i, h in enumerate(handsets))
+    )
     db = folder / "class.db"
     teach(db, lecture, roster)
     return db, lecture, roster
 
 
 def test_a_bank_travels_to_a_colleague_and_comes_back_byte_for_byte(
-        taught: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    taught: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
     db, lecture, _ = taught
     first = tmp_path / "bank"
-    done = run_cli("bank", "export", "--db", str(db), "--out", str(first), "--origin",
-                   "Physics, Univ. A", "--course-label", "PHYS 101 fall")
+    done = run_cli(
+        "bank",
+        "export",
+        "--db",
+        str(db),
+        "--out",
+        str(first),
+        "--origin",
+        "Physics, Univ. A",
+        "--course-label",
+        "PHYS 101 fall",
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"wrote 5 question(s) with 5 use(s) to {first}"
     colleague = tmp_path / "colleague.db"
@@ -113,22 +135,26 @@ def test_a_bank_travels_to_a_colleague_and_comes_back_byte_for_byte(
     again = run_cli("bank", "import", "--db", str(colleague), str(first))
     assert "5 question(s), 0 new use(s)" in again.stdout  # each use once
     second = tmp_path / "bank-again"
-    assert run_cli("bank", "export", "--db", str(colleague), "--out",
-                   str(second)).returncode == 0
+    assert run_cli("bank", "export", "--db", str(colleague), "--out", str(second)).returncode == 0
     assert tree(second) == tree(first)
-    assert (second / "images" / "arrows.png").read_bytes() == \
-        (lecture.parent / "images" / "arrows.png").read_bytes()
+    assert (second / "images" / "arrows.png").read_bytes() == (
+        lecture.parent / "images" / "arrows.png"
+    ).read_bytes()
     # the colleague can teach from the bank's folder as it is (run --questions FOLDER)
-    assert sorted(q.bank_id for q in read_questions(second)) == \
-        sorted(q.bank_id for q in read_questions(lecture))
+    assert sorted(q.bank_id for q in read_questions(second)) == sorted(
+        q.bank_id for q in read_questions(lecture)
+    )
 
 
-def test_the_history_is_what_happened_in_class(taught: tuple[Path, Path, Path],
-                                              tmp_path: Path) -> None:
+def test_the_history_is_what_happened_in_class(
+    taught: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
     db, _, _ = taught
     out = tmp_path / "bank"
-    assert run_cli("bank", "export", "--db", str(db), "--out", str(out), "--origin",
-                   "A").returncode == 0
+    assert (
+        run_cli("bank", "export", "--db", str(db), "--out", str(out), "--origin", "A").returncode
+        == 0
+    )
     keys = {1: "B", 2: "B", 3: "AC", 4: "B", 5: "C"}
     for number, key in keys.items():
         text = query(db, "SELECT text FROM questions WHERE number = ?", number)[0][0]
@@ -151,7 +177,8 @@ def test_the_history_is_what_happened_in_class(taught: tuple[Path, Path, Path],
 
 
 def test_an_exported_bank_holds_no_handset_student_or_name(
-        taught: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    taught: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
     db, _, roster = taught
     out = tmp_path / "bank"
     assert run_cli("bank", "export", "--db", str(db), "--out", str(out)).returncode == 0
@@ -159,30 +186,40 @@ def test_an_exported_bank_holds_no_handset_student_or_name(
     handsets = {row[0] for row in query(db, "SELECT DISTINCT handset FROM votes")}
     assert len(handsets) > 40
     lines = roster.read_text().splitlines()[1:]
-    secrets = handsets | {part for line in lines for part in line.split(",")} | \
-        {line.split(",")[1].split()[1] for line in lines}
+    secrets = (
+        handsets
+        | {part for line in lines for part in line.split(",")}
+        | {line.split(",")[1].split()[1] for line in lines}
+    )
     assert not [secret for secret in secrets if secret.lower() in text]
 
 
-def test_gift_out_and_in_keeps_the_questions(taught: tuple[Path, Path, Path],
-                                             tmp_path: Path) -> None:
+def test_gift_out_and_in_keeps_the_questions(
+    taught: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
     db, lecture, _ = taught
     gift = tmp_path / "forces.gift"
-    assert run_cli("bank", "export", "--db", str(db), "--out", str(gift), "--format",
-                   "gift").returncode == 0
+    assert (
+        run_cli(
+            "bank", "export", "--db", str(db), "--out", str(gift), "--format", "gift"
+        ).returncode
+        == 0
+    )
     back = read_questions(gift)
     written = read_questions(lecture)
     strip = [(q.text, q.choice_texts, q.correct, q.tags, q.source, q.licence) for q in written]
-    assert sorted(strip) == sorted((q.text, q.choice_texts, q.correct, q.tags, q.source,
-                                    q.licence) for q in back)
+    assert sorted(strip) == sorted(
+        (q.text, q.choice_texts, q.correct, q.tags, q.source, q.licence) for q in back
+    )
     other = tmp_path / "moodle.db"
     assert run_cli("bank", "import", "--db", str(other), str(gift)).returncode == 0
     shown = json.loads(run_cli("bank", "show", "--db", str(other), "--json").stdout)
     assert sorted(q["id"] for q in shown) == sorted(q.bank_id for q in written)
 
 
-def test_bank_show_tells_each_questions_record(taught: tuple[Path, Path, Path],
-                                              tmp_path: Path) -> None:
+def test_bank_show_tells_each_questions_record(
+    taught: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
     db, _, _ = taught
     out = tmp_path / "bank"
     assert run_cli("bank", "export", "--db", str(db), "--out", str(out)).returncode == 0
@@ -202,20 +239,24 @@ def test_a_broken_question_file_is_one_line(tmp_path: Path) -> None:
     gift.write_text("::Q1:: How many? {#3}\n")
     result = run_cli("bank", "import", "--db", str(tmp_path / "x.db"), str(gift))
     assert result.returncode == 1
-    assert result.stderr.strip() == (f"Error: {gift}:1: only multiple-choice questions (~ and "
-                                     "=) and true/false ({T}, {F}) can be polled")
+    assert result.stderr.strip() == (
+        f"Error: {gift}:1: only multiple-choice questions (~ and "
+        "=) and true/false ({T}, {F}) can be polled"
+    )
 
 
 async def test_the_dashboard_steps_through_a_prepared_set_with_its_key_hidden(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     from tests.pilot import dashboard, painted, round_done, until
 
     lecture = write_lecture(tmp_path / "lecture")
     db = tmp_path / "class.db"
     teach(db, lecture)  # last week: every question has a record now
     prepared = read_questions(lecture)
-    async with dashboard(db, url=URL, hide_results=True, start_poll=True,
-                         prepared=prepared, size=(100, 40)) as (app, pilot, receiver):
+    async with dashboard(
+        db, url=URL, hide_results=True, start_poll=True, prepared=prepared, size=(100, 40)
+    ) as (app, pilot, receiver):
         await until(pilot, round_done(app, receiver))
         text = await painted(pilot)
         assert "A truck hits a fly" in text and "A  the truck's on the fly" in text
@@ -235,19 +276,41 @@ async def test_the_dashboard_steps_through_a_prepared_set_with_its_key_hidden(
         text = await painted(pilot)
         assert "acceleration is" in text and "B  g, downwards" in text
         assert app.hide_results and "RESULTS HIDDEN" in text and "✓" not in text
-    assert query(db, "SELECT correct FROM questions WHERE session_id = 2 ORDER BY number") == \
-        [("B",), ("B",)]
+    assert query(db, "SELECT correct FROM questions WHERE session_id = 2 ORDER BY number") == [
+        ("B",),
+        ("B",),
+    ]
 
 
 def test_record_polls_question_n_of_a_prepared_set(tmp_path: Path) -> None:
     lecture = write_lecture(tmp_path / "lecture")
     db = tmp_path / "r.db"
-    result = run_cli("record", "--receiver", "sim://20?seed=2&speed=200", "--db", str(db),
-                     "--questions", str(lecture), "--number", "4", "--json")
+    result = run_cli(
+        "record",
+        "--receiver",
+        "sim://20?seed=2&speed=200",
+        "--db",
+        str(db),
+        "--questions",
+        str(lecture),
+        "--number",
+        "4",
+        "--json",
+    )
     assert result.returncode == 0, result.stderr
     assert query(db, "SELECT text, correct, choices, bank_id IS NOT NULL FROM questions") == [
-        ("A book rests on a table. The table's force on the book is", "B", 5, 1)]
-    too_far = run_cli("record", "--receiver", "sim://20", "--db", str(db), "--questions",
-                      str(lecture), "--number", "9")
+        ("A book rests on a table. The table's force on the book is", "B", 5, 1)
+    ]
+    too_far = run_cli(
+        "record",
+        "--receiver",
+        "sim://20",
+        "--db",
+        str(db),
+        "--questions",
+        str(lecture),
+        "--number",
+        "9",
+    )
     assert too_far.returncode == 1
     assert too_far.stderr.strip().endswith(f"{lecture} has 5 question(s), not 9")

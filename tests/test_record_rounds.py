@@ -19,8 +19,9 @@ DATA = Path(__file__).parent / "data"
 def test_record_ends_after_the_first_round_of_a_multi_round_sim(tmp_path: Path) -> None:
     url = "sim://50?seed=8&speed=100&questions=2&revote=1&end=0"
     started = time.monotonic()
-    result = run_cli("record", "--receiver", url, "--db", str(tmp_path / "c.db"), "--json",
-                     timeout=60)
+    result = run_cli(
+        "record", "--receiver", url, "--db", str(tmp_path / "c.db"), "--json", timeout=60
+    )
     elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stderr
     summary = one_json(result.stdout)
@@ -31,8 +32,15 @@ def test_record_ends_after_the_first_round_of_a_multi_round_sim(tmp_path: Path) 
 
 def test_record_ends_after_the_first_poll_of_a_multi_poll_capture(tmp_path: Path) -> None:
     capture = DATA / "lecture-300-revotes.cap.gz"
-    result = run_cli("record", "--receiver", f"replay://{capture}?speed=max",
-                     "--db", str(tmp_path / "c.db"), "--json", timeout=60)
+    result = run_cli(
+        "record",
+        "--receiver",
+        f"replay://{capture}?speed=max",
+        "--db",
+        str(tmp_path / "c.db"),
+        "--json",
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     summary = one_json(result.stdout)
     assert summary["stopped_by"] == "round" and summary["voters"] > 250
@@ -41,9 +49,15 @@ def test_record_ends_after_the_first_poll_of_a_multi_poll_capture(tmp_path: Path
 def test_record_shows_a_live_count_on_a_terminal(tmp_path: Path) -> None:
     master, slave = pty.openpty()
     process = subprocess.Popen(
-        cli_command("record", "--receiver", "sim://80?seed=2&speed=20", "--db",
-                    str(tmp_path / "c.db")), stdout=subprocess.PIPE, stderr=slave,
-        stdin=subprocess.DEVNULL, env=cli_env(), text=True)
+        cli_command(
+            "record", "--receiver", "sim://80?seed=2&speed=20", "--db", str(tmp_path / "c.db")
+        ),
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        stdin=subprocess.DEVNULL,
+        env=cli_env(),
+        text=True,
+    )
     os.close(slave)
     screen = bytearray()
     try:

@@ -16,20 +16,28 @@ def test_our_layout_with_several_handsets_per_student() -> None:
     entries = parse_roster(
         "Student ID,Name,Email,Handset IDs\n"
         "s1,Ada Lovelace,ada@u.edu,A24653B7; 428071b3\n"
-        's2,"Noether, Emmy",emmy@u.edu,3E81BE01\n')
+        's2,"Noether, Emmy",emmy@u.edu,3E81BE01\n'
+    )
     assert [(e.student_id, e.name, e.email, e.handsets) for e in entries] == [
         ("s1", "Ada Lovelace", "ada@u.edu", ["A24653B7", "428071B3"]),
-        ("s2", "Noether, Emmy", "emmy@u.edu", ["3E81BE01"])]
+        ("s2", "Noether, Emmy", "emmy@u.edu", ["3E81BE01"]),
+    ]
 
 
 def test_vendor_layouts() -> None:
-    lms = parse_roster("First Name,Last Name,SIS User ID,Remote ID,Remote ID 2\n"
-                       "Ada,Lovelace,s1,A24653B7,\nEmmy,Noether,s2,,3E81BE01\n")
-    assert [(e.name, e.handsets) for e in lms] == [("Ada Lovelace", ["A24653B7"]),
-                                                   ("Emmy Noether", ["3E81BE01"])]
+    lms = parse_roster(
+        "First Name,Last Name,SIS User ID,Remote ID,Remote ID 2\n"
+        "Ada,Lovelace,s1,A24653B7,\nEmmy,Noether,s2,,3E81BE01\n"
+    )
+    assert [(e.name, e.handsets) for e in lms] == [
+        ("Ada Lovelace", ["A24653B7"]),
+        ("Emmy Noether", ["3E81BE01"]),
+    ]
     classic = parse_roster('#A24653B7,"s1"\n#3e81be01,"s2"\n')
-    assert [(e.student_id, e.handsets) for e in classic] == [("s1", ["A24653B7"]),
-                                                             ("s2", ["3E81BE01"])]
+    assert [(e.student_id, e.handsets) for e in classic] == [
+        ("s1", ["A24653B7"]),
+        ("s2", ["3E81BE01"]),
+    ]
 
 
 def test_alternate_forms_map_to_the_same_student() -> None:
@@ -37,15 +45,26 @@ def test_alternate_forms_map_to_the_same_student() -> None:
     assert mapping == {"428071B3": ("s1", "registered"), "028071F3": ("s1", "alternate")}
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("student id,handset\ns1,T24-5521\n", "line 2 (s1): 'T24-5521' looks like the model number"),
-    ("student id,handset\ns1,A24653B8\n", "line 2 (s1): 'A24653B8' fails its check digit"),
-    ("student id,handset\ns1,A24653B7\ns2,A24653B7\n",
-     "line 3: handset A24653B7 is also registered to s1 on line 2"),
-    ("student id,handset\ns1,A24653B7\ns1,3E81BE01\n", "line 3: student s1 is already on line 2"),
-    ("name,email\nAda,a@u\n", "line 1: the header needs a student ID column"),
-    ("student id,handset\n,A24653B7\n", "line 2: no student ID"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "student id,handset\ns1,T24-5521\n",
+            "line 2 (s1): 'T24-5521' looks like the model number",
+        ),
+        ("student id,handset\ns1,A24653B8\n", "line 2 (s1): 'A24653B8' fails its check digit"),
+        (
+            "student id,handset\ns1,A24653B7\ns2,A24653B7\n",
+            "line 3: handset A24653B7 is also registered to s1 on line 2",
+        ),
+        (
+            "student id,handset\ns1,A24653B7\ns1,3E81BE01\n",
+            "line 3: student s1 is already on line 2",
+        ),
+        ("name,email\nAda,a@u\n", "line 1: the header needs a student ID column"),
+        ("student id,handset\n,A24653B7\n", "line 2: no student ID"),
+    ],
+)
 def test_bad_rosters_name_the_line(text: str, message: str) -> None:
     with pytest.raises(RosterError) as raised:
         parse_roster(text)
@@ -81,14 +100,27 @@ def roster_cli(db: Path, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-@pytest.mark.parametrize(("encoding", "delimiter"), [
-    ("cp1252", ","), ("utf-8-sig", ";"), ("utf-16", ","), ("utf-8", "\t"), ("cp1252", ";")])
-def test_rosters_as_registrars_save_them(tmp_path: Path, encoding: str,
-                                         delimiter: str) -> None:
-    text = delimiter.join(["Student ID", "Name", "Clicker ID"]) + "\r\n" + "\r\n".join(
-        delimiter.join(row) for row in [["s1", "Zoë Brontë-Łukasiewicz" if encoding != "cp1252"
-                                         else "Zoë Brontë", "A24653B7"],
-                                        ["s2", "Ines Muñoz", "428071B3"]]) + "\r\n"
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"),
+    [("cp1252", ","), ("utf-8-sig", ";"), ("utf-16", ","), ("utf-8", "\t"), ("cp1252", ";")],
+)
+def test_rosters_as_registrars_save_them(tmp_path: Path, encoding: str, delimiter: str) -> None:
+    text = (
+        delimiter.join(["Student ID", "Name", "Clicker ID"])
+        + "\r\n"
+        + "\r\n".join(
+            delimiter.join(row)
+            for row in [
+                [
+                    "s1",
+                    "Zoë Brontë-Łukasiewicz" if encoding != "cp1252" else "Zoë Brontë",
+                    "A24653B7",
+                ],
+                ["s2", "Ines Muñoz", "428071B3"],
+            ]
+        )
+        + "\r\n"
+    )
     roster = tmp_path / "roster.csv"
     roster.write_bytes(text.encode(encoding))
     code, output = roster_cli(tmp_path / "c.db", "import", str(roster))
@@ -100,8 +132,9 @@ def test_rosters_as_registrars_save_them(tmp_path: Path, encoding: str,
 
 def test_a_remoteid_file_with_a_header_line(tmp_path: Path) -> None:
     roster = tmp_path / "RemoteID.csv"
-    roster.write_bytes(b'"#Clicker ID","Student ID"\r\n"#A24653B7","smith-jane  (HES)"\r\n'
-                       b"#428071B3,doe-john\r\n")
+    roster.write_bytes(
+        b'"#Clicker ID","Student ID"\r\n"#A24653B7","smith-jane  (HES)"\r\n#428071B3,doe-john\r\n'
+    )
     code, output = roster_cli(tmp_path / "c.db", "import", str(roster))
     assert code == 0, output
     assert "imported 2 students" in output

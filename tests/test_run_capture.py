@@ -29,8 +29,9 @@ class Terminal:
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
         self.screen = bytearray()
         env = cli_env() | {"TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"}
-        self.process = subprocess.Popen(cli_command(*args), stdin=slave, stdout=slave,
-                                        stderr=slave, env=env, close_fds=True)
+        self.process = subprocess.Popen(
+            cli_command(*args), stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True
+        )
         os.close(slave)
         self._reader = threading.Thread(target=self._drain, daemon=True)
         self._reader.start()
@@ -63,11 +64,16 @@ def test_run_writes_a_capture_that_replays_to_the_stored_tallies(tmp_path: Path)
     try:
         wait_for(lambda: query_or_empty(db, "SELECT id FROM sessions"), what="the session")
         terminal.press("s")
-        wait_for(lambda: query_or_empty(db, "SELECT COUNT(DISTINCT handset) >= 40 FROM votes")
-                 == [(1,)], timeout=30, what="most handsets' votes")
+        wait_for(
+            lambda: query_or_empty(db, "SELECT COUNT(DISTINCT handset) >= 40 FROM votes") == [(1,)],
+            timeout=30,
+            what="most handsets' votes",
+        )
         terminal.press("x")
-        wait_for(lambda: query_or_empty(db, "SELECT closed_at FROM polls WHERE closed_at "
-                                        "IS NOT NULL"), what="the poll closed")
+        wait_for(
+            lambda: query_or_empty(db, "SELECT closed_at FROM polls WHERE closed_at IS NOT NULL"),
+            what="the poll closed",
+        )
         time.sleep(0.5)  # the screen learns of the close at its next refresh
         terminal.press("q")
         time.sleep(0.5)  # the prompt: quit? (No is focused)
@@ -75,9 +81,14 @@ def test_run_writes_a_capture_that_replays_to_the_stored_tallies(tmp_path: Path)
     finally:
         code = terminal.close()
     assert code == 0, bytes(terminal.screen[-3000:]).decode(errors="replace")
-    stored = dict(query(db, "SELECT answer, COUNT(*) FROM (SELECT handset, answer FROM votes "
-                        "v WHERE id = (SELECT MAX(id) FROM votes w WHERE w.handset = "
-                        "v.handset)) GROUP BY answer"))
+    stored = dict(
+        query(
+            db,
+            "SELECT answer, COUNT(*) FROM (SELECT handset, answer FROM votes "
+            "v WHERE id = (SELECT MAX(id) FROM votes w WHERE w.handset = "
+            "v.handset)) GROUP BY answer",
+        )
+    )
     assert capture.stat().st_mode & 0o777 == 0o600  # it holds every handset's ID
     with gzip.open(capture, "rt", encoding="utf-8") as handle:
         lines = [json.loads(line) for line in handle]
@@ -85,8 +96,14 @@ def test_run_writes_a_capture_that_replays_to_the_stored_tallies(tmp_path: Path)
     events = [line["event"] for line in lines if "event" in line]
     assert events == ["poll-open", "poll-close"]
     assert sum(1 for line in lines if "kind" in line) >= 60
-    replayed = run_cli("record", "--receiver", f"replay://{capture}?speed=max",
-                       "--db", str(tmp_path / "replay.db"), "--json")
+    replayed = run_cli(
+        "record",
+        "--receiver",
+        f"replay://{capture}?speed=max",
+        "--db",
+        str(tmp_path / "replay.db"),
+        "--json",
+    )
     assert replayed.returncode == 0, replayed.stderr
     summary = one_json(replayed.stdout)
     assert {a: n for a, n in summary["counts"].items() if n} == stored

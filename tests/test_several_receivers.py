@@ -15,11 +15,14 @@ from tests.helpers import one_json, query, run_cli
 
 
 @contextmanager
-def pty_hearing(rounds: list[ScheduledRound], handsets: set[str], receiver_id: int
-                ) -> Iterator[str]:
+def pty_hearing(
+    rounds: list[ScheduledRound], handsets: set[str], receiver_id: int
+) -> Iterator[str]:
     """A link v1 receiver that hears only ``handsets`` (one end of a large hall)."""
-    heard = [replace(r, transmissions=[t for t in r.transmissions if t.handset in handsets])
-             for r in rounds]
+    heard = [
+        replace(r, transmissions=[t for t in r.transmissions if t.handset in handsets])
+        for r in rounds
+    ]
     receiver = PtyReceiver(LinkReceiverEmulator(heard, speed=10, receiver_id=receiver_id))
     stop = threading.Event()
     thread = threading.Thread(target=receiver.run, kwargs={"until": stop}, daemon=True)
@@ -33,7 +36,8 @@ def pty_hearing(rounds: list[ScheduledRound], handsets: set[str], receiver_id: i
 
 
 def test_two_receivers_hearing_overlapping_halves_give_each_handset_one_vote(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     scenario = ClassScenario(students=200, seed=31, loss=0.03)
     rounds = scenario.rounds()
     truth = scenario.truth()[0]
@@ -43,14 +47,29 @@ def test_two_receivers_hearing_overlapping_halves_give_each_handset_one_vote(
     with ExitStack() as stack:
         first = stack.enter_context(pty_hearing(rounds, front, 0xF0))
         second = stack.enter_context(pty_hearing(rounds, back, 0xB0))
-        result = run_cli("record", "--receiver", f"serial://{first}", "--receiver",
-                         f"serial://{second}", "--db", str(db), "--duration", "8", "--json")
+        result = run_cli(
+            "record",
+            "--receiver",
+            f"serial://{first}",
+            "--receiver",
+            f"serial://{second}",
+            "--db",
+            str(db),
+            "--duration",
+            "8",
+            "--json",
+        )
     assert result.returncode == 0, result.stderr
     summary = one_json(result.stdout)
     assert summary["counts"] == truth["counts"]
     assert summary["voters"] == truth["voters"] == len(truth["latest"])
-    latest = dict(query(db, "SELECT handset, answer FROM votes v WHERE id = (SELECT MAX(id) "
-                        "FROM votes w WHERE w.handset = v.handset)"))
+    latest = dict(
+        query(
+            db,
+            "SELECT handset, answer FROM votes v WHERE id = (SELECT MAX(id) "
+            "FROM votes w WHERE w.handset = v.handset)",
+        )
+    )
     assert latest == truth["latest"]
     # copies of the middle handsets came from both receivers: duplicates, not votes
     both = [t for t in rounds[0].transmissions if t.handset in front & back and t.intact]
@@ -65,15 +84,27 @@ def test_two_receivers_hearing_overlapping_halves_give_each_handset_one_vote(
 def test_iclicker_and_turningpoint_handsets_share_one_session(tmp_path: Path) -> None:
     iclicker = ClassScenario(students=60, seed=4).truth()[0]
     cards = ClassScenario(students=40, seed=9, radio="turningpoint").truth()[0]
-    result = run_cli("record", "--receiver", "sim://60?seed=4&speed=200",
-                     "--receiver", "sim://40?seed=9&speed=200&radio=turningpoint",
-                     "--db", str(tmp_path / "mixed.db"), "--json")
+    result = run_cli(
+        "record",
+        "--receiver",
+        "sim://60?seed=4&speed=200",
+        "--receiver",
+        "sim://40?seed=9&speed=200&radio=turningpoint",
+        "--db",
+        str(tmp_path / "mixed.db"),
+        "--json",
+    )
     assert result.returncode == 0, result.stderr
     summary = one_json(result.stdout)
     assert summary["stopped_by"] == "ended"
     assert summary["voters"] == iclicker["voters"] + cards["voters"]
-    assert summary["counts"] == {a: iclicker["counts"][a] + cards["counts"][a]
-                                 for a in iclicker["counts"]}
-    lengths = dict(query(tmp_path / "mixed.db",
-                         "SELECT LENGTH(handset), COUNT(DISTINCT handset) FROM votes GROUP BY 1"))
+    assert summary["counts"] == {
+        a: iclicker["counts"][a] + cards["counts"][a] for a in iclicker["counts"]
+    }
+    lengths = dict(
+        query(
+            tmp_path / "mixed.db",
+            "SELECT LENGTH(handset), COUNT(DISTINCT handset) FROM votes GROUP BY 1",
+        )
+    )
     assert lengths == {8: iclicker["voters"], 6: cards["voters"]}

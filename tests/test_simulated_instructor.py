@@ -15,10 +15,14 @@ REMOTE = "0A1B2C3D"
 
 
 def test_keys_typed_on_the_simulator_press_the_remote(tmp_path: Path) -> None:
-    process = subprocess.Popen(cli_command("simulate", "--pty", "--students", "10",
-                                           "--instructor", REMOTE),
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env=cli_env())
+    process = subprocess.Popen(
+        cli_command("simulate", "--pty", "--students", "10", "--instructor", REMOTE),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=cli_env(),
+    )
     try:
         assert process.stdout is not None and process.stdin is not None
         path = process.stdout.readline().strip()
@@ -63,8 +67,15 @@ def test_the_scripted_remote_of_sim_presses_once_a_poll_opened(tmp_path: Path) -
 def test_a_bad_instructor_id_in_a_sim_url_is_one_line(tmp_path: Path) -> None:
     from tests.helpers import run_cli
 
-    result = run_cli("record", "--receiver", "sim://5?instructor=T24", "--db",
-                     str(tmp_path / "x.db"), "--duration", "1")
+    result = run_cli(
+        "record",
+        "--receiver",
+        "sim://5?instructor=T24",
+        "--db",
+        str(tmp_path / "x.db"),
+        "--duration",
+        "1",
+    )
     assert result.returncode == 1
     error = result.stderr.splitlines()[-1]  # after the line that says what it records
     assert error.startswith("Error: sim://5?instructor=T24: instructor:") and "sticker" in error

@@ -21,8 +21,9 @@ QUESTIONS = 15  # with revotes: 30 polls, about an hour of class time
 
 @pytest.mark.slow
 def test_one_hour_lecture_compressed(tmp_path: Path) -> None:
-    receiver = receiver_for_url(f"sim://300?seed=8&speed=300&questions={QUESTIONS}&revote=1"
-                                "&loss=0.05&corrupt=0.02&end=0")
+    receiver = receiver_for_url(
+        f"sim://300?seed=8&speed=300&questions={QUESTIONS}&revote=1&loss=0.05&corrupt=0.02&end=0"
+    )
     assert isinstance(receiver, SimReceiver)
     truths = receiver.scenario.truth()
     db = tmp_path / "hour.db"
@@ -49,13 +50,18 @@ def test_one_hour_lecture_compressed(tmp_path: Path) -> None:
         tracemalloc.stop()
     settled = samples[4]
     assert max(samples[4:]) - settled < 3 * 1024 * 1024, f"memory grew: {samples}"
-    rows = query(db, "SELECT heard, votes, duplicates, invalid, late, "
-                     "(SELECT COUNT(*) FROM votes v WHERE v.poll_id = p.id) FROM polls p")
+    rows = query(
+        db,
+        "SELECT heard, votes, duplicates, invalid, late, "
+        "(SELECT COUNT(*) FROM votes v WHERE v.poll_id = p.id) FROM polls p",
+    )
     assert len(rows) == 2 * QUESTIONS
     for heard, votes, duplicates, invalid, late, stored in rows:
         assert heard == votes + duplicates + invalid + late
         assert stored == votes
     heard_total = sum(row[0] for row in rows)
     assert heard_total == sum(t["copies_heard"] for t in truths)
-    print(f"30 polls, {heard_total} packets, memory {settled / 1e6:.1f} MB -> "
-          f"{samples[-1] / 1e6:.1f} MB")
+    print(
+        f"30 polls, {heard_total} packets, memory {settled / 1e6:.1f} MB -> "
+        f"{samples[-1] / 1e6:.1f} MB"
+    )

@@ -24,6 +24,7 @@ def make_poll(store: Store) -> int:
         session = db["sessions"].insert({"started_at": 1.0}).last_pk
         question = db["questions"].insert({"session_id": session, "number": 1}).last_pk
         return db["polls"].insert({"question_id": question, "round": 1, "opened_at": 1.0}).last_pk
+
     poll: int = store.call(insert)
     return poll
 
@@ -44,13 +45,27 @@ def test_migrations_apply_once(db_path: Path) -> None:
     Store(db_path).close()
     Store(db_path).close()
     with sqlite3.connect(db_path) as connection:
-        names = [row[0] for row in connection.execute(
-            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'basestation' ORDER BY id")]
-    assert names == ["0001_initial", "0002_interrupted_polls", "0003_roster",
-                     "0004_question_kinds_and_base_seq", "0005_readable_views",
-                     "0006_poll_receivers", "0007_vote_order", "0008_imported_sessions",
-                     "0009_enrolments", "0010_one_vote_index_per_poll", "0011_poll_deadline",
-                     "0012_question_bank"]
+        names = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM _sqlite_migrations"
+                " WHERE migration_set = 'basestation' ORDER BY id"
+            )
+        ]
+    assert names == [
+        "0001_initial",
+        "0002_interrupted_polls",
+        "0003_roster",
+        "0004_question_kinds_and_base_seq",
+        "0005_readable_views",
+        "0006_poll_receivers",
+        "0007_vote_order",
+        "0008_imported_sessions",
+        "0009_enrolments",
+        "0010_one_vote_index_per_poll",
+        "0011_poll_deadline",
+        "0012_question_bank",
+    ]
 
 
 def test_votes_are_committed_without_being_asked(db_path: Path) -> None:
@@ -69,17 +84,28 @@ def test_votes_are_committed_without_being_asked(db_path: Path) -> None:
 def test_a_burst_is_stored_whole_and_in_order(db_path: Path) -> None:
     """More rows than one statement binds, radio rows and USB rows (one column more)
     mixed: every one stored, in the order accepted, each with its own values."""
-    accepted = [Vote(f"{index:08X}", "ABCDE"[index % 5], "r", float(index), index * 7,
-                     index % 256 if index % 1000 < 300 else None, index + 1)
-                for index in range(12_000)]
+    accepted = [
+        Vote(
+            f"{index:08X}",
+            "ABCDE"[index % 5],
+            "r",
+            float(index),
+            index * 7,
+            index % 256 if index % 1000 < 300 else None,
+            index + 1,
+        )
+        for index in range(12_000)
+    ]
     with Store(db_path) as store:
         poll = make_poll(store)
         for vote in accepted:
             store.add_vote(poll, vote)
         store.flush()
     with sqlite3.connect(db_path) as connection:
-        rows = connection.execute("SELECT handset, answer, receiver, t_host, t_receiver_us, "
-                                  "base_seq, seq FROM votes ORDER BY id").fetchall()
+        rows = connection.execute(
+            "SELECT handset, answer, receiver, t_host, t_receiver_us, "
+            "base_seq, seq FROM votes ORDER BY id"
+        ).fetchall()
     assert rows == [tuple(vote) for vote in accepted]
 
 
@@ -91,16 +117,22 @@ def test_a_batch_longer_than_one_statement_binds_is_written_in_order(db_path: Pa
     Store(db_path).close()
     with sqlite3.connect(db_path) as connection:
         poll = connection.execute("INSERT INTO sessions (started_at) VALUES (1)").lastrowid
-        question = connection.execute("INSERT INTO questions (session_id, number) VALUES "
-                                      "(?, 1)", [poll]).lastrowid
-        poll = connection.execute("INSERT INTO polls (question_id, round, opened_at) VALUES "
-                                  "(?, 1, 1)", [question]).lastrowid
-    rows = [(poll, f"{i:08X}", "A", "r", i, float(i), i + 1, *((i % 256,) if i >= 10_000 else ()))
-            for i in range(12_000)]  # 10,000 rows of 7 columns, then 2,000 of 8
+        question = connection.execute(
+            "INSERT INTO questions (session_id, number) VALUES (?, 1)", [poll]
+        ).lastrowid
+        poll = connection.execute(
+            "INSERT INTO polls (question_id, round, opened_at) VALUES (?, 1, 1)", [question]
+        ).lastrowid
+    rows = [
+        (poll, f"{i:08X}", "A", "r", i, float(i), i + 1, *((i % 256,) if i >= 10_000 else ()))
+        for i in range(12_000)
+    ]  # 10,000 rows of 7 columns, then 2,000 of 8
     db = sqlite_utils.Database(db_path)
     assert commit_batch(db, list(rows)) == 12_000
-    stored = db.execute("SELECT poll_id, handset, answer, receiver, t_receiver_us, t_host, seq, "
-                        "base_seq FROM votes ORDER BY id").fetchall()
+    stored = db.execute(
+        "SELECT poll_id, handset, answer, receiver, t_receiver_us, t_host, seq, "
+        "base_seq FROM votes ORDER BY id"
+    ).fetchall()
     db.close()
     assert stored == [row if len(row) == 8 else (*row, None) for row in rows]
 
@@ -130,7 +162,8 @@ def test_a_failed_commit_is_retried_on_a_fresh_connection(db_path: Path) -> None
         poll = make_poll(store)
         pages = store.call(lambda db: db.execute("PRAGMA page_count").fetchone()[0])
         store.call(lambda db: db.execute(f"PRAGMA max_page_count = {pages}"))
-        store.add_rows([(poll, f"{i:08X}", "C", "r", None, float(i), i + 1) for i in range(5000)])
+        for i in range(5000):
+            store.add_vote(poll, Vote(f"{i:08X}", "C", "r", float(i), seq=i + 1))
         store.flush()
         assert store.write_failures >= 1 and store.error is None
     assert count_votes(db_path) == 5000
@@ -143,8 +176,9 @@ def test_unwritable_location_is_a_clear_error(tmp_path: Path) -> None:
         Store(blocker / "class.db")
 
 
-def test_default_location_honours_the_environment(monkeypatch: pytest.MonkeyPatch,
-                                                  tmp_path: Path) -> None:
+def test_default_location_honours_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("BASESTATION_DB", str(tmp_path / "x.db"))
     assert default_db_path() == tmp_path / "x.db"
     monkeypatch.delenv("BASESTATION_DB")

@@ -16,8 +16,14 @@ WORKER = Path(__file__).with_name("store_fault_worker.py")
 
 
 def run_worker(db: Path, scenario: str, votes: int) -> dict[str, object]:
-    done = subprocess.run([sys.executable, str(WORKER), str(db), scenario, str(votes)],
-                          capture_output=True, text=True, timeout=60, env=cli_env(), check=False)
+    done = subprocess.run(
+        [sys.executable, str(WORKER), str(db), scenario, str(votes)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=cli_env(),
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     result: dict[str, object] = json.loads(done.stdout)
     return result

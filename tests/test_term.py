@@ -17,53 +17,86 @@ def test_term_figures_equal_an_independent_count(tmp_path: Path) -> None:
     db = tmp_path / "term.db"
     handsets = ClassroomModel(40, seed=12).handsets
     roster = tmp_path / "roster.csv"
-    roster.write_text("Student ID,Name,Clicker ID\n" + "".join(
-        f"s{i},Name {i},{h}\n" for i, h in enumerate(handsets))
-        + "s99,Never There,\n")
-    assert run_cli("roster", "import", "--db", str(db), "--course", COURSE,
-                   str(roster)).returncode == 0
+    roster.write_text(
+        "Student ID,Name,Clicker ID\n"
+        + "".join(f"s{i},Name {i},{h}\n" for i, h in enumerate(handsets))
+        + "s99,Never There,\n"
+    )
+    assert (
+        run_cli("roster", "import", "--db", str(db), "--course", COURSE, str(roster)).returncode
+        == 0
+    )
     play_class(db, course=COURSE)
     play_class(db, course=COURSE, url=CLASS_URL.replace("sim://40", "sim://30"))
     play_class(db, course=COURSE, anonymous=True)
     play_class(db, course="CHEM 1")
     for session in (1, 2):
-        assert run_cli("key", "--db", str(db), "--session", str(session), "--question", "1",
-                       "C").returncode == 0
-    result = run_cli("term", "--db", str(db), "--course", COURSE, "--absent-sessions", "2",
-                     "--json")
+        assert (
+            run_cli(
+                "key", "--db", str(db), "--session", str(session), "--question", "1", "C"
+            ).returncode
+            == 0
+        )
+    result = run_cli(
+        "term", "--db", str(db), "--course", COURSE, "--absent-sessions", "2", "--json"
+    )
     assert result.returncode == 0, result.stderr
     picture = json.loads(result.stdout)
 
     roster_size = 41
-    sessions = [row[0] for row in query(db, "SELECT id FROM sessions WHERE course = ? "
-                                        "ORDER BY id", COURSE)]
+    sessions = [
+        row[0] for row in query(db, "SELECT id FROM sessions WHERE course = ? ORDER BY id", COURSE)
+    ]
     assert [s["session"] for s in picture["sessions"]] == sessions == [1, 2, 3]
     for summary in picture["sessions"]:
-        voters = query(db, "SELECT COUNT(DISTINCT v.handset) FROM votes v JOIN polls p ON "
-                       "p.id = v.poll_id JOIN questions q ON q.id = p.question_id WHERE "
-                       "q.session_id = ?", summary["session"])[0][0]
+        voters = query(
+            db,
+            "SELECT COUNT(DISTINCT v.handset) FROM votes v JOIN polls p ON "
+            "p.id = v.poll_id JOIN questions q ON q.id = p.question_id WHERE "
+            "q.session_id = ?",
+            summary["session"],
+        )[0][0]
         assert summary["voters"] == voters
         assert summary["response_rate"] == round(voters / roster_size, 3)
         for question in summary["questions"]:
-            first = query(db, "SELECT COUNT(DISTINCT v.handset) FROM votes v JOIN polls p ON "
-                          "p.id = v.poll_id JOIN questions q ON q.id = p.question_id WHERE "
-                          "q.session_id = ? AND q.number = ? AND p.round = 1",
-                          summary["session"], question["question"])[0][0]
+            first = query(
+                db,
+                "SELECT COUNT(DISTINCT v.handset) FROM votes v JOIN polls p ON "
+                "p.id = v.poll_id JOIN questions q ON q.id = p.question_id WHERE "
+                "q.session_id = ? AND q.number = ? AND p.round = 1",
+                summary["session"],
+                question["question"],
+            )[0][0]
             assert question["voters"] == first
-        waits = sorted(t - opened for t, opened in query(
-            db, "SELECT MIN(v.t_host), p.opened_at FROM votes v JOIN polls p ON p.id = "
-            "v.poll_id JOIN questions q ON q.id = p.question_id WHERE q.session_id = ? AND "
-            "p.round = 1 GROUP BY p.id, v.handset", summary["session"]))
+        waits = sorted(
+            t - opened
+            for t, opened in query(
+                db,
+                "SELECT MIN(v.t_host), p.opened_at FROM votes v JOIN polls p ON p.id = "
+                "v.poll_id JOIN questions q ON q.id = p.question_id WHERE q.session_id = ? AND "
+                "p.round = 1 GROUP BY p.id, v.handset",
+                summary["session"],
+            )
+        )
         assert summary["response_times"]["median_s"] == round(statistics.median_high(waits), 2)
-    named = query(db, "SELECT DISTINCT h.student FROM votes v JOIN polls p ON p.id = v.poll_id "
-                  "JOIN questions q ON q.id = p.question_id JOIN sessions s ON s.id = "
-                  "q.session_id JOIN handsets h ON h.handset = v.handset WHERE s.course = ? "
-                  "AND NOT s.anonymous", COURSE)
+    named = query(
+        db,
+        "SELECT DISTINCT h.student FROM votes v JOIN polls p ON p.id = v.poll_id "
+        "JOIN questions q ON q.id = p.question_id JOIN sessions s ON s.id = "
+        "q.session_id JOIN handsets h ON h.handset = v.handset WHERE s.course = ? "
+        "AND NOT s.anonymous",
+        COURSE,
+    )
     assert picture["roster_share"] == round(len(named) / roster_size, 3)
-    in_window = {row[0] for row in query(
-        db, "SELECT DISTINCT st.student_id FROM votes v JOIN polls p ON p.id = v.poll_id "
-        "JOIN questions q ON q.id = p.question_id JOIN handsets h ON h.handset = v.handset "
-        "JOIN students st ON st.id = h.student WHERE q.session_id = 2")}
+    in_window = {
+        row[0]
+        for row in query(
+            db,
+            "SELECT DISTINCT st.student_id FROM votes v JOIN polls p ON p.id = v.poll_id "
+            "JOIN questions q ON q.id = p.question_id JOIN handsets h ON h.handset = v.handset "
+            "JOIN students st ON st.id = h.student WHERE q.session_id = 2",
+        )
+    }
     expected_absent = sorted({f"s{i}" for i in range(40)} - in_window | {"s99"})
     assert sorted(a["student_id"] for a in picture["absent"]) == expected_absent
     assert len(expected_absent) >= 11  # session 2 heard only 30 of the 40 handsets

@@ -80,8 +80,13 @@ def test_letter_mode_keys_are_shifted_by_one_and_others_unknown() -> None:
 
 def test_sketch_lines() -> None:
     assert parse_sketch_line(b"incoming: 090fd331ee8c --> 1\r") == bytes.fromhex("090fd331ee8c")
-    for other in (b"outgoing: 090fd3067b34", b"*** booting ***", b"STATUS = 0x0e RX_DR=0",
-                  b"RF_CH = 0x29", b""):
+    for other in (
+        b"outgoing: 090fd3067b34",
+        b"*** booting ***",
+        b"STATUS = 0x0e RX_DR=0",
+        b"RF_CH = 0x29",
+        b"",
+    ):
         assert parse_sketch_line(other) is None
     assert parse_sketch_line(b"incoming: zz --> 1") == b""
 

@@ -31,7 +31,10 @@ def test_retransmissions_are_duplicates_and_changes_are_votes() -> None:
     assert snapshot.counts == {"A": 0, "B": 0, "C": 2, "D": 0, "E": 0}
     assert (snapshot.voters, snapshot.votes, snapshot.duplicates) == (2, 3, 2)
     assert [(poll, vote.handset, vote.answer) for poll, vote in stored] == [
-        (11, H1, "A"), (11, H1, "C"), (11, H2, "C")]
+        (11, H1, "A"),
+        (11, H1, "C"),
+        (11, H2, "C"),
+    ]
 
 
 def test_same_answer_after_the_window_is_a_second_press_not_a_new_tally() -> None:
@@ -68,15 +71,22 @@ def test_unknown_answer_is_invalid() -> None:
     assert buffer.snapshot().invalid == 1 and not stored
 
 
-events = st.lists(st.tuples(st.sampled_from(["H0", "H1", "H2", "H3"]),
-                            st.sampled_from([*ANSWERS, "Z"]),
-                            st.floats(0, 3), st.booleans()), max_size=80)
+events = st.lists(
+    st.tuples(
+        st.sampled_from(["H0", "H1", "H2", "H3"]),
+        st.sampled_from([*ANSWERS, "Z"]),
+        st.floats(0, 3),
+        st.booleans(),
+    ),
+    max_size=80,
+)
 
 
 @settings(max_examples=300)
 @given(events, st.floats(0.05, 5))
-def test_invariants_hold_for_any_traffic(traffic: list[tuple[str, str, float, bool]],
-                                         window: float) -> None:
+def test_invariants_hold_for_any_traffic(
+    traffic: list[tuple[str, str, float, bool]], window: float
+) -> None:
     buffer, stored = opened(window)
     now = 0.0
     closed = False
@@ -101,13 +111,17 @@ def test_invariants_hold_for_any_traffic(traffic: list[tuple[str, str, float, bo
     last: dict[str, Vote] = {}
     for _, vote in stored:
         before = last.get(vote.handset)
-        assert before is None or before.answer != vote.answer or \
-            vote.host_time - before.host_time > window
+        assert (
+            before is None
+            or before.answer != vote.answer
+            or vote.host_time - before.host_time > window
+        )
         last[vote.handset] = vote
 
 
-def counting_rules_model(traffic: list[tuple[str, str, float, int | None, bool]],
-                         window: float, answers: str) -> tuple[list[str], dict[str, str]]:
+def counting_rules_model(
+    traffic: list[tuple[str, str, float, int | None, bool]], window: float, answers: str
+) -> tuple[list[str], dict[str, str]]:
     """The README's counting rules, written out plainly: each packet's fate, and the
     answer that counts per handset."""
     fates, latest, last_copy, records = [], {}, {}, set()
@@ -131,18 +145,28 @@ def counting_rules_model(traffic: list[tuple[str, str, float, int | None, bool]]
     return fates, latest
 
 
-FATES = {Outcome.ACCEPTED: "vote", Outcome.DUPLICATE: "duplicate", Outcome.LATE: "late",
-         Outcome.INVALID: "invalid"}
-packets = st.lists(st.tuples(st.sampled_from(["H0", "H1", "H2"]),
-                             st.sampled_from("ABCDEFGHIJZ"), st.floats(0, 3),
-                             st.one_of(st.none(), st.integers(0, 3))), max_size=60)
+FATES = {
+    Outcome.ACCEPTED: "vote",
+    Outcome.DUPLICATE: "duplicate",
+    Outcome.LATE: "late",
+    Outcome.INVALID: "invalid",
+}
+packets = st.lists(
+    st.tuples(
+        st.sampled_from(["H0", "H1", "H2"]),
+        st.sampled_from("ABCDEFGHIJZ"),
+        st.floats(0, 3),
+        st.one_of(st.none(), st.integers(0, 3)),
+    ),
+    max_size=60,
+)
 
 
 @settings(max_examples=400)
 @given(packets, st.floats(0.05, 5), st.integers(2, 10), st.integers(0, 60))
-def test_the_buffer_follows_the_counting_rules(traffic: list[tuple[str, str, float, int | None]],
-                                               window: float, choices: int,
-                                               close_at: int) -> None:
+def test_the_buffer_follows_the_counting_rules(
+    traffic: list[tuple[str, str, float, int | None]], window: float, choices: int, close_at: int
+) -> None:
     answers = "ABCDEFGHIJ"[:choices]
     stored: list[Vote] = []
     buffer = VoteBuffer(window, on_accept=lambda _poll, vote: stored.append(vote))
@@ -158,7 +182,7 @@ def test_the_buffer_follows_the_counting_rules(traffic: list[tuple[str, str, flo
     expected_fates, expected_latest = counting_rules_model(timed, window, answers)
     assert fates == expected_fates
     assert buffer.latest() == expected_latest
-    assert buffer.snapshot().counts == {a: list(expected_latest.values()).count(a)
-                                        for a in answers}
+    assert buffer.snapshot().counts == {a: list(expected_latest.values()).count(a) for a in answers}
     assert [vote.base_seq for vote in stored] == [
-        seq for (_, _, _, seq, _), fate in zip(timed, fates, strict=True) if fate == "vote"]
+        seq for (_, _, _, seq, _), fate in zip(timed, fates, strict=True) if fate == "vote"
+    ]

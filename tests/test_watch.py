@@ -14,8 +14,15 @@ from tests.helpers import committed_votes, finish, one_json, start_record, wait_
 
 async def test_watch_follows_the_recording_and_ends_on_its_final_tallies(tmp_path: Path) -> None:
     db = tmp_path / "class.db"
-    recorder = start_record("--receiver", "sim://200?seed=4&speed=12", "--db", str(db),
-                            "--json", "--question", "Which way does the ball go?")
+    recorder = start_record(
+        "--receiver",
+        "sim://200?seed=4&speed=12",
+        "--db",
+        str(db),
+        "--json",
+        "--question",
+        "Which way does the ball go?",
+    )
     wait_for(lambda: committed_votes(db) > 0, what="the first votes")
     follower = DatabaseFollower(db)
     app = WatchApp(follower)

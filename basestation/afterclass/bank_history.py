@@ -16,18 +16,22 @@ from basestation.timefmt import local_date
 def bank_id_of(row: dict[str, Any]) -> str:
     """The bank id of a session's question: its prepared question's, or that of its own
     words (an ad-hoc question typed in class)."""
-    return row["bank_id"] or PreparedQuestion(
-        row["text"], QuestionSpec(choices=row["choices"])).bank_id
+    return (
+        row["bank_id"]
+        or PreparedQuestion(row["text"], QuestionSpec(choices=row["choices"])).bank_id
+    )
 
 
 def asked_as(row: dict[str, Any], kept: dict[str, PreparedQuestion]) -> PreparedQuestion:
     """The bank question a session's question is: as prepared, or its own words."""
     return kept.get(bank_id_of(row)) or PreparedQuestion(
-        row["text"], QuestionSpec(choices=row["choices"]))
+        row["text"], QuestionSpec(choices=row["choices"])
+    )
 
 
-def use_of(reader: Reader, row: dict[str, Any], origin: str,
-           course_label: str | None) -> Use | None:
+def use_of(
+    reader: Reader, row: dict[str, Any], origin: str, course_label: str | None
+) -> Use | None:
     """One session's use of a question (None if it was never polled)."""
     rounds = reader.question_rounds(row["id"])
     if not rounds:
@@ -35,27 +39,41 @@ def use_of(reader: Reader, row: dict[str, Any], origin: str,
     answers = choices_of(row["choices"])
     first, last = rounds[0], rounds[-1]
     revote = _record(last, row["correct"], answers) if len(rounds) > 1 else None
-    comparison = compare_rounds(first["latest"], last["latest"], row["correct"], answers) \
-        if len(rounds) > 1 else None
+    comparison = (
+        compare_rounds(first["latest"], last["latest"], row["correct"], answers)
+        if len(rounds) > 1
+        else None
+    )
     gain = None if comparison is None or comparison.gain is None else round(comparison.gain, 3)
     identity = f"{origin}\x1f{row['started_at']!r}\x1f{row['number']}"
-    return Use(hashlib.sha256(identity.encode()).hexdigest()[:16], origin,
-               local_date(row["started_at"]), course_label or row["course"] or "",
-               _record(first, row["correct"], answers), revote,
-               comparison.paired if comparison else 0, gain)
+    return Use(
+        hashlib.sha256(identity.encode()).hexdigest()[:16],
+        origin,
+        local_date(row["started_at"]),
+        course_label or row["course"] or "",
+        _record(first, row["correct"], answers),
+        revote,
+        comparison.paired if comparison else 0,
+        gain,
+    )
 
 
 def _record(poll: dict[str, Any], correct: str | None, answers: tuple[str, ...]) -> RoundRecord:
     figures = round_figures(poll["latest"], correct, answers)
-    times = response_times(PollRound(poll["id"], poll["round"], poll["opened_at"],
-                                     poll["latest"], poll["first"]))
-    return RoundRecord(figures.voters, figures.counts,
-                       None if figures.percent_correct is None else
-                       round(100 * figures.percent_correct, 1), times["median_s"])
+    times = response_times(
+        PollRound(poll["id"], poll["round"], poll["opened_at"], poll["latest"], poll["first"])
+    )
+    return RoundRecord(
+        figures.voters,
+        figures.counts,
+        None if figures.percent_correct is None else round(100 * figures.percent_correct, 1),
+        times["median_s"],
+    )
 
 
-def known_uses(reader: Reader, rows: list[dict[str, Any]], *, origin: str,
-               course_label: str | None = None) -> dict[str, dict[str, Use]]:
+def known_uses(
+    reader: Reader, rows: list[dict[str, Any]], *, origin: str, course_label: str | None = None
+) -> dict[str, dict[str, Use]]:
     """Bank id -> use id -> use: the uses of the asked questions ``rows`` in this
     database's sessions, and every use imported from colleagues' banks."""
     uses: dict[str, dict[str, Use]] = {}
@@ -69,16 +87,24 @@ def known_uses(reader: Reader, rows: list[dict[str, Any]], *, origin: str,
     return uses
 
 
-def bank_entries(reader: Reader, *, origin: str, sessions: set[int] | None = None,
-                 course_label: str | None = None) -> list[BankEntry]:
+def bank_entries(
+    reader: Reader,
+    *,
+    origin: str,
+    sessions: set[int] | None = None,
+    course_label: str | None = None,
+) -> list[BankEntry]:
     """The questions of ``sessions`` (None: every question known here), each with every
     use known here."""
     kept = reader.kept_questions()
     asked = reader.asked_questions()
     questions = {**{bank_id_of(row): asked_as(row, kept) for row in asked}, **kept}
     uses = known_uses(reader, asked, origin=origin, course_label=course_label)
-    chosen = set(questions) if sessions is None else {
-        bank_id_of(row) for row in asked if row["session"] in sessions}
+    chosen = (
+        set(questions)
+        if sessions is None
+        else {bank_id_of(row) for row in asked if row["session"] in sessions}
+    )
     return [BankEntry(questions[i], tuple(uses.get(i, {}).values())) for i in sorted(chosen)]
 
 

@@ -14,11 +14,21 @@ from pygal.style import Style
 
 ROUND_COLOURS = ("#4c72b0", "#dd8452", "#55a868")
 CORRECT_EDGE = "stroke: #2ca02c; stroke-width: 4"
-STYLE = Style(background="white", plot_background="white", foreground="#222",
-              foreground_strong="#222", foreground_subtle="#888", colors=ROUND_COLOURS,
-              font_family="system-ui, sans-serif", title_font_size=16, label_font_size=13,
-              legend_font_size=13, major_label_font_size=13, opacity="1",
-              opacity_hover="0.85")
+STYLE = Style(
+    background="white",
+    plot_background="white",
+    foreground="#222",
+    foreground_strong="#222",
+    foreground_subtle="#888",
+    colors=ROUND_COLOURS,
+    font_family="system-ui, sans-serif",
+    title_font_size=16,
+    label_font_size=13,
+    legend_font_size=13,
+    major_label_font_size=13,
+    opacity="1",
+    opacity_hover="0.85",
+)
 Value = float | dict[str, Any]
 
 
@@ -36,28 +46,62 @@ def _chart_id(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "chart"
 
 
-def bar_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[Value]]],
-              *, y_title: str, y_range: tuple[float, float] | None = None,
-              width: int = 560, height: int = 340) -> str:
+def bar_chart(
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[Value]]],
+    *,
+    y_title: str,
+    y_range: tuple[float, float] | None = None,
+    width: int = 560,
+    height: int = 340,
+) -> str:
     """Grouped bars, one group per label, one bar per series; a value may be a dict
     with pygal's ``value`` and ``style``."""
-    chart = pygal.Bar(width=width, height=height, js=[], style=STYLE, title=title,
-                      y_title=y_title, range=y_range, legend_at_bottom=True,
-                      x_label_rotation=30 if len(labels) > 8 else 0, truncate_label=-1,
-                      disable_xml_declaration=True, show_legend=len(series) > 1)
+    chart = pygal.Bar(
+        width=width,
+        height=height,
+        js=[],
+        style=STYLE,
+        title=title,
+        y_title=y_title,
+        range=y_range,
+        legend_at_bottom=True,
+        x_label_rotation=30 if len(labels) > 8 else 0,
+        truncate_label=-1,
+        disable_xml_declaration=True,
+        show_legend=len(series) > 1,
+    )
     return _render(chart, title, labels, series)
 
 
-def line_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[Value]]],
-               *, y_title: str, y_range: tuple[float, float] | None = None) -> str:
-    chart = pygal.Line(width=560, height=340, js=[], style=STYLE, title=title, y_title=y_title,
-                       range=y_range, x_label_rotation=30 if len(labels) > 8 else 0,
-                       truncate_label=-1, disable_xml_declaration=True, show_legend=False)
+def line_chart(
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[Value]]],
+    *,
+    y_title: str,
+    y_range: tuple[float, float] | None = None,
+) -> str:
+    chart = pygal.Line(
+        width=560,
+        height=340,
+        js=[],
+        style=STYLE,
+        title=title,
+        y_title=y_title,
+        range=y_range,
+        x_label_rotation=30 if len(labels) > 8 else 0,
+        truncate_label=-1,
+        disable_xml_declaration=True,
+        show_legend=False,
+    )
     return _render(chart, title, labels, series)
 
 
-def _render(chart: Any, title: str, labels: Sequence[str],
-            series: Sequence[tuple[str, Sequence[Value]]]) -> str:
+def _render(
+    chart: Any, title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[Value]]]
+) -> str:
     chart.uuid = _chart_id(title)
     chart.x_labels = list(labels)
     for name, values in series:
@@ -77,9 +121,13 @@ def switch_table(answers: Sequence[str], matrix: dict[str, dict[str, int]], pair
             count = matrix[first][second]
             alpha = round(0.85 * count / largest, 2)
             ink = "#fff" if alpha > 0.45 else "#222"
-            cells.append(f"<td style='background: rgba(76, 114, 176, {alpha}); color: {ink}; "
-                         f"text-align: center'>{count}</td>")
+            cells.append(
+                f"<td style='background: rgba(76, 114, 176, {alpha}); color: {ink}; "
+                f"text-align: center'>{count}</td>"
+            )
         rows.append(f"<tr><th scope='row'>{first}</th>{''.join(cells)}</tr>")
-    return (f"<table class='switches'><caption>switches ({paired} voted twice): vote 1 "
-            f"down, vote 2 across</caption><thead><tr><th></th>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return (
+        f"<table class='switches'><caption>switches ({paired} voted twice): vote 1 "
+        f"down, vote 2 across</caption><thead><tr><th></th>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )

@@ -28,20 +28,40 @@ def session_export(reader: Reader, session_id: int) -> dict[str, Any]:
 
     polls = []
     for poll in reader.session_polls(session_id):
-        votes = [{**{field: vote[field] for field in VOTE_FIELDS},
-                  "handset": shown(vote["handset"]), "heard_at": iso_time(vote["t_host"])}
-                 for vote in reader.poll_votes(poll["poll"])]
-        polls.append({
-            "poll": poll["poll"], "question": poll["question"], "round": poll["round"],
-            "question_text": poll["text"], "correct": poll["correct"],
-            "choices": poll["choices"],
-            "opened_at": iso_time(poll["opened_at"]), "closed_at": iso_time(poll["closed_at"]),
-            "receiver": poll["receiver"], "heard": poll["heard"], "duplicates": poll["duplicates"],
-            "invalid": poll["invalid"], "late": poll["late"], "votes": votes,
-        })
-    return {"session": session_id, "started_at": iso_time(session["started_at"]),
-            "course": session["course"], "title": session["title"],
-            "anonymous": bool(session["anonymous"]), "polls": polls}
+        votes = [
+            {
+                **{field: vote[field] for field in VOTE_FIELDS},
+                "handset": shown(vote["handset"]),
+                "heard_at": iso_time(vote["t_host"]),
+            }
+            for vote in reader.poll_votes(poll["poll"])
+        ]
+        polls.append(
+            {
+                "poll": poll["poll"],
+                "question": poll["question"],
+                "round": poll["round"],
+                "question_text": poll["text"],
+                "correct": poll["correct"],
+                "choices": poll["choices"],
+                "opened_at": iso_time(poll["opened_at"]),
+                "closed_at": iso_time(poll["closed_at"]),
+                "receiver": poll["receiver"],
+                "heard": poll["heard"],
+                "duplicates": poll["duplicates"],
+                "invalid": poll["invalid"],
+                "late": poll["late"],
+                "votes": votes,
+            }
+        )
+    return {
+        "session": session_id,
+        "started_at": iso_time(session["started_at"]),
+        "course": session["course"],
+        "title": session["title"],
+        "anonymous": bool(session["anonymous"]),
+        "polls": polls,
+    }
 
 
 def write_votes_csv(export: dict[str, Any], stream: TextIO) -> int:
@@ -51,8 +71,13 @@ def write_votes_csv(export: dict[str, Any], stream: TextIO) -> int:
     count = 0
     for poll in export["polls"]:
         for vote in poll["votes"]:
-            row = {"session": export["session"], "question": poll["question"],
-                   "round": poll["round"], "poll": poll["poll"], **vote}
+            row = {
+                "session": export["session"],
+                "question": poll["question"],
+                "round": poll["round"],
+                "poll": poll["poll"],
+                **vote,
+            }
             writer.writerow(row.get(field) for field in CSV_FIELDS)
             count += 1
     return count

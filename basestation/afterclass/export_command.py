@@ -31,15 +31,28 @@ def chosen_sessions(reader: Reader, session_ids: list[int], course: str | None) 
     return session_ids
 
 
-def run_export(reader: Reader, session_ids: list[int], course: str | None, output_format: str,
-               lms: str, column: str | None) -> str:
+def run_export(
+    reader: Reader,
+    session_ids: list[int],
+    course: str | None,
+    output_format: str,
+    lms: str,
+    column: str | None,
+) -> str:
     sessions = chosen_sessions(reader, session_ids, course)
     stream = io.StringIO()
     if output_format in TERM_FORMATS:
         grades = [grade_session(reader, session) for session in sessions]
-        columns = [column] if column and len(sessions) == 1 else [
-            f"clicker {local_date(reader.session(s)['started_at'])} (session {s})"
-            if len(sessions) > 1 else f"clicker session {s}" for s in sessions]
+        columns = (
+            [column]
+            if column and len(sessions) == 1
+            else [
+                f"clicker {local_date(reader.session(s)['started_at'])} (session {s})"
+                if len(sessions) > 1
+                else f"clicker session {s}"
+                for s in sessions
+            ]
+        )
         if output_format == "gradebook":
             write_gradebook_csv(grades, stream, lms, columns)
         else:

@@ -14,8 +14,10 @@ from basestation.outfiles import SafeCsvWriter
 
 def _refuse_anonymous(grades: SessionGrades) -> None:
     if grades.anonymous:
-        raise StoreError(f"session {grades.session} is anonymous: its votes are not linked "
-                         "to students, so it has no per-student export")
+        raise StoreError(
+            f"session {grades.session} is anonymous: its votes are not linked "
+            "to students, so it has no per-student export"
+        )
 
 
 def write_students_csv(grades: SessionGrades, stream: TextIO) -> int:
@@ -23,21 +25,37 @@ def write_students_csv(grades: SessionGrades, stream: TextIO) -> int:
     _refuse_anonymous(grades)
     header = ["student_id", "name", "email", "handsets"]
     for number, _ in grades.questions:
-        header += [f"q{number}_first", f"q{number}_final", f"q{number}_attempts",
-                   f"q{number}_time_s", f"q{number}_score"]
+        header += [
+            f"q{number}_first",
+            f"q{number}_final",
+            f"q{number}_attempts",
+            f"q{number}_time_s",
+            f"q{number}_score",
+        ]
     header += ["answered", "participation", "performance", "total"]
     writer = SafeCsvWriter(stream)
     writer.writerow(header)
     for student in grades.students:
-        row: list[object] = [student.student_id, student.name, student.email,
-                             " ".join(student.handsets)]
+        row: list[object] = [
+            student.student_id,
+            student.name,
+            student.email,
+            " ".join(student.handsets),
+        ]
         for number, _ in grades.questions:
             result = student.questions.get(number)
-            row += ["", "", 0, "", 0] if result is None else [
-                result.first_answer, result.final_answer, result.attempts, result.time_s,
-                result.score]
-        row += [len(student.questions), student.participation, student.performance,
-                student.total]
+            row += (
+                ["", "", 0, "", 0]
+                if result is None
+                else [
+                    result.first_answer,
+                    result.final_answer,
+                    result.attempts,
+                    result.time_s,
+                    result.score,
+                ]
+            )
+        row += [len(student.questions), student.participation, student.performance, student.total]
         writer.writerow(row)
     return len(grades.students)
 
@@ -48,15 +66,15 @@ CANVAS_STUDENT_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Secti
 LAYOUTS: dict[str, tuple[list[str], Callable[[str, str, str], list[object]]]] = {
     # lms: (student columns, their cells from student id, name, email)
     "canvas": (CANVAS_STUDENT_COLUMNS, lambda sid, name, email: [name, "", sid, "", ""]),
-    "moodle": (["ID number", "Email address", "Name"],
-               lambda sid, name, email: [sid, email, name]),
+    "moodle": (["ID number", "Email address", "Name"], lambda sid, name, email: [sid, email, name]),
     "blackboard": (["Username", "Name"], lambda sid, name, email: [sid, name]),
     "generic": (["student_id", "name", "email"], lambda sid, name, email: [sid, name, email]),
 }
 
 
-def write_gradebook_csv(sessions: list[SessionGrades], stream: TextIO, lms: str,
-                        columns: list[str]) -> int:
+def write_gradebook_csv(
+    sessions: list[SessionGrades], stream: TextIO, lms: str, columns: list[str]
+) -> int:
     """Points per registered student, one column per session (and a total when there
     are several), in the layout the LMS's grade import reads:
 
@@ -70,18 +88,23 @@ def write_gradebook_csv(sessions: list[SessionGrades], stream: TextIO, lms: str,
     names, points = _term_table(sessions)
     scores = columns + (["Total"] if len(sessions) > 1 else [])
     student_columns, student_cells = LAYOUTS[lms]
-    writer = SafeCsvWriter(stream, quoting=csv.QUOTE_ALL) if lms == "blackboard" \
+    writer = (
+        SafeCsvWriter(stream, quoting=csv.QUOTE_ALL)
+        if lms == "blackboard"
         else SafeCsvWriter(stream)
+    )
     writer.writerow([*student_columns, *scores])
     for student_id, (name, email) in sorted(names.items()):
-        row = points[student_id] + ([round(sum(points[student_id]), 3)]
-                                    if len(sessions) > 1 else [])
+        row = points[student_id] + (
+            [round(sum(points[student_id]), 3)] if len(sessions) > 1 else []
+        )
         writer.writerow([*student_cells(student_id, name, email), *row])
     return len(names)
 
 
-def _term_table(sessions: list[SessionGrades]
-                ) -> tuple[dict[str, tuple[str, str]], dict[str, list[float]]]:
+def _term_table(
+    sessions: list[SessionGrades],
+) -> tuple[dict[str, tuple[str, str]], dict[str, list[float]]]:
     names: dict[str, tuple[str, str]] = {}
     points: dict[str, list[float]] = {}
     for index, grades in enumerate(sessions):
@@ -94,8 +117,7 @@ def _term_table(sessions: list[SessionGrades]
     return names, points
 
 
-def write_attendance_csv(sessions: list[SessionGrades], stream: TextIO,
-                         columns: list[str]) -> int:
+def write_attendance_csv(sessions: list[SessionGrades], stream: TextIO, columns: list[str]) -> int:
     """Which registered students answered in which session (questions answered)."""
     writer = SafeCsvWriter(stream)
     writer.writerow(["student_id", "name", *columns, "sessions attended"])
@@ -117,8 +139,17 @@ def grades_json(grades: SessionGrades) -> list[dict[str, object]]:
     """Every student's results, for the JSON export (empty for anonymous sessions)."""
     if grades.anonymous:
         return []
-    return [{"student_id": s.student_id or None, "name": s.name, "email": s.email,
-             "handsets": s.handsets, "answered": len(s.questions),
-             "participation": s.participation, "performance": s.performance, "total": s.total,
-             "questions": {str(n): asdict(q) for n, q in sorted(s.questions.items())}}
-            for s in grades.students]
+    return [
+        {
+            "student_id": s.student_id or None,
+            "name": s.name,
+            "email": s.email,
+            "handsets": s.handsets,
+            "answered": len(s.questions),
+            "participation": s.participation,
+            "performance": s.performance,
+            "total": s.total,
+            "questions": {str(n): asdict(q) for n, q in sorted(s.questions.items())},
+        }
+        for s in grades.students
+    ]

@@ -68,8 +68,10 @@ def grade_session(reader: Reader, session_id: int) -> SessionGrades:
     rules = rules_for(reader, course)
     questions = [(row["number"], row["correct"]) for row in reader.questions(session_id)]
     owners = reader.session_owners(session_id)
-    students = {row["id"]: StudentResult(row["student_id"], row["name"] or "",
-                                         row["email"] or "", []) for row in reader.students(course)}
+    students = {
+        row["id"]: StudentResult(row["student_id"], row["name"] or "", row["email"] or "", [])
+        for row in reader.students(course)
+    }
     for handset, student in owners.items():
         if student in students:
             students[student].handsets.append(handset)
@@ -82,10 +84,10 @@ def grade_session(reader: Reader, session_id: int) -> SessionGrades:
         if owner not in students:
             owner = None  # a student of another course: listed by handset here
         if owner is None:
-            unregistered.setdefault(vote["handset"], StudentResult("", "", "",
-                                                                   [vote["handset"]]))
-        by_key.setdefault((owner if owner is not None else vote["handset"],
-                           vote["number"]), []).append(vote)
+            unregistered.setdefault(vote["handset"], StudentResult("", "", "", [vote["handset"]]))
+        by_key.setdefault(
+            (owner if owner is not None else vote["handset"], vote["number"]), []
+        ).append(vote)
     for (who, number), answers in by_key.items():
         result = students[who] if isinstance(who, int) else unregistered[who]
         last_round = max(int(str(a["round"])) for a in answers)
@@ -96,8 +98,12 @@ def grade_session(reader: Reader, session_id: int) -> SessionGrades:
         handsets = {str(a["handset"]) for a in answers}
         imported = [pressed[(number, h)] for h in handsets if (number, h) in pressed]
         result.questions[number] = QuestionResult(
-            str(first["answer"]), str(final["answer"]), sum(imported) if imported else len(answers),
-            round(float(str(first["t_host"])) - float(str(first["opened_at"])), 2), score)
+            str(first["answer"]),
+            str(final["answer"]),
+            sum(imported) if imported else len(answers),
+            round(float(str(first["t_host"])) - float(str(first["opened_at"])), 2),
+            score,
+        )
     everyone = list(students.values()) + list(unregistered.values())
     for result in everyone:
         answered = len(result.questions)

@@ -19,12 +19,22 @@ def question_figure(question: dict[str, Any]) -> str:
     series: list[tuple[str, list[Value]]] = []
     for figures in question["rounds"]:
         shares = [float(figures["percent"][a]) for a in answers]
-        series.append((f"vote {figures['round']}", [
-            {"value": share, "style": CORRECT_EDGE} if answer in keys else share
-            for answer, share in zip(answers, shares, strict=True)]))
-    chart = bar_chart(f"Question {question['question']}",
-                      [a + (" ✓" if a in keys else "") for a in answers], series,
-                      y_title="% of voters", y_range=(0, 100))
+        series.append(
+            (
+                f"vote {figures['round']}",
+                [
+                    {"value": share, "style": CORRECT_EDGE} if answer in keys else share
+                    for answer, share in zip(answers, shares, strict=True)
+                ],
+            )
+        )
+    chart = bar_chart(
+        f"Question {question['question']}",
+        [a + (" ✓" if a in keys else "") for a in answers],
+        series,
+        y_title="% of voters",
+        y_range=(0, 100),
+    )
     if "matrix" not in question:
         return chart
     return chart + switch_table(answers, question["matrix"], question["paired"])
@@ -39,25 +49,40 @@ def render_report(analysis: dict[str, Any], title: str) -> str:
         first = question["rounds"][0] if question["rounds"] else None
         last = question["rounds"][-1] if question["rounds"] else None
         gain = question.get("gain")
-        rows.append("<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in (
-            question["question"], question.get("text") or "", question["correct"] or "-",
-            first["voters"] if first else 0,
-            _percent(first["percent_correct"]) if first else "-",
-            _percent(last["percent_correct"]) if last and len(question["rounds"]) > 1 else "-",
-            gain_text(gain, question["paired"]) if "paired" in question else "-"))
-                    + "</tr>")
+        rows.append(
+            "<tr>"
+            + "".join(
+                f"<td>{html.escape(str(cell))}</td>"
+                for cell in (
+                    question["question"],
+                    question.get("text") or "",
+                    question["correct"] or "-",
+                    first["voters"] if first else 0,
+                    _percent(first["percent_correct"]) if first else "-",
+                    _percent(last["percent_correct"])
+                    if last and len(question["rounds"]) > 1
+                    else "-",
+                    gain_text(gain, question["paired"]) if "paired" in question else "-",
+                )
+            )
+            + "</tr>"
+        )
         summary = ""
         if question.get("switches"):
             s = question["switches"]
-            summary = (f"<p>right→right {s['RR']}, wrong→right {s['WR']}, right→wrong "
-                       f"{s['RW']}, wrong→wrong {s['WW_same'] + s['WW_diff']} (same "
-                       f"{s['WW_same']}, different {s['WW_diff']})</p>")
+            summary = (
+                f"<p>right→right {s['RR']}, wrong→right {s['WR']}, right→wrong "
+                f"{s['RW']}, wrong→wrong {s['WW_same'] + s['WW_diff']} (same "
+                f"{s['WW_same']}, different {s['WW_diff']})</p>"
+            )
         heading = f"Question {question['question']}"
         if question.get("text"):
             heading += f": {question['text']}"
-        sections.append(f"<section><h2>{html.escape(heading)}</h2>"
-                        f"<figure>{question_figure(question)}</figure>{summary}"
-                        f"<p class='hint'>{html.escape(question.get('hint', ''))}</p></section>")
+        sections.append(
+            f"<section><h2>{html.escape(heading)}</h2>"
+            f"<figure>{question_figure(question)}</figure>{summary}"
+            f"<p class='hint'>{html.escape(question.get('hint', ''))}</p></section>"
+        )
     return PAGE.format(
         title=html.escape(title),
         seen=analysis["handsets_seen"],

@@ -10,8 +10,10 @@ from basestation.peer_instruction import PollRound, question_report
 
 
 def load_rounds(reader: Reader, question_id: int) -> list[PollRound]:
-    return [PollRound(row["id"], row["round"], row["opened_at"], row["latest"], row["first"])
-            for row in reader.question_rounds(question_id)]
+    return [
+        PollRound(row["id"], row["round"], row["opened_at"], row["latest"], row["first"])
+        for row in reader.question_rounds(question_id)
+    ]
 
 
 def analyze_session(reader: Reader, session_id: int) -> dict[str, Any]:
@@ -21,8 +23,13 @@ def analyze_session(reader: Reader, session_id: int) -> dict[str, Any]:
     questions = []
     for question in reader.questions(session_id):
         answers = choices_of(question["choices"])
-        report = question_report(question["number"], question["correct"],
-                                 load_rounds(reader, question["id"]), seen, answers)
+        report = question_report(
+            question["number"],
+            question["correct"],
+            load_rounds(reader, question["id"]),
+            seen,
+            answers,
+        )
         report["text"] = question["text"]
         questions.append(report)
     return {"session": session_id, "handsets_seen": seen, "questions": questions}

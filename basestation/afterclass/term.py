@@ -32,8 +32,9 @@ class _Session:
     """Students who voted (None: an anonymous session, which names nobody)."""
 
 
-def term_picture(reader: Reader, course: str,
-                 absent_sessions: int = DEFAULT_ABSENT_SESSIONS) -> dict[str, Any]:
+def term_picture(
+    reader: Reader, course: str, absent_sessions: int = DEFAULT_ABSENT_SESSIONS
+) -> dict[str, Any]:
     rows = [row for row in reader.sessions() if row["course"] == course]
     roster = reader.students(course)  # the course's roster, else every student known
     sessions = [_session(reader, row) for row in rows]
@@ -50,7 +51,8 @@ def term_picture(reader: Reader, course: str,
         "rates_of": "roster" if roster else "handsets heard this term",
         "sessions": [s.summary for s in sessions],
         "roster_share": round(len(took_part & {s["id"] for s in roster}) / len(roster), 3)
-        if roster and named else None,
+        if roster and named
+        else None,
         "absent_sessions": len(window),
         "absent": _absent(roster, window),
         "gains": [gain for s in sessions for gain in s.gains],
@@ -70,23 +72,56 @@ def _session(reader: Reader, row: dict[str, Any]) -> _Session:
             continue
         first = rounds[0]
         handsets |= first["latest"].keys() | {h for r in rounds for h in r["latest"]}
-        firsts.append(PollRound(first["id"], first["round"], first["opened_at"],
-                                first["latest"], first["first"]))
-        questions.append({"question": question["number"], "text": question["text"],
-                          "voters": len(first["latest"])})
+        firsts.append(
+            PollRound(
+                first["id"], first["round"], first["opened_at"], first["latest"], first["first"]
+            )
+        )
+        questions.append(
+            {
+                "question": question["number"],
+                "text": question["text"],
+                "voters": len(first["latest"]),
+            }
+        )
         if len(rounds) > 1:
-            comparison = compare_rounds(first["latest"], rounds[-1]["latest"],
-                                        question["correct"], choices_of(question["choices"]))
-            gains.append({"session": session_id, "date": local_date(row["started_at"]),
-                          "question": question["number"], "text": question["text"],
-                          "gain": None if comparison.gain is None else
-                          round(comparison.gain, 3), "paired": comparison.paired})
-    times = response_times(PollRound(0, 1, 0.0, {}, {
-        f"{poll.poll}:{h}": at - poll.opened_at for poll in firsts
-        for h, at in poll.first_vote_at.items()}))
-    summary = {"session": session_id, "date": local_date(row["started_at"]),
-               "anonymous": anonymous, "voters": len(handsets), "questions": questions,
-               "response_times": times}
+            comparison = compare_rounds(
+                first["latest"],
+                rounds[-1]["latest"],
+                question["correct"],
+                choices_of(question["choices"]),
+            )
+            gains.append(
+                {
+                    "session": session_id,
+                    "date": local_date(row["started_at"]),
+                    "question": question["number"],
+                    "text": question["text"],
+                    "gain": None if comparison.gain is None else round(comparison.gain, 3),
+                    "paired": comparison.paired,
+                }
+            )
+    times = response_times(
+        PollRound(
+            0,
+            1,
+            0.0,
+            {},
+            {
+                f"{poll.poll}:{h}": at - poll.opened_at
+                for poll in firsts
+                for h, at in poll.first_vote_at.items()
+            },
+        )
+    )
+    summary = {
+        "session": session_id,
+        "date": local_date(row["started_at"]),
+        "anonymous": anonymous,
+        "voters": len(handsets),
+        "questions": questions,
+        "response_times": times,
+    }
     students = None if anonymous else {owners[h] for h in handsets if h in owners}
     return _Session(summary, gains, handsets, students)
 
@@ -104,5 +139,8 @@ def _absent(roster: list[dict[str, Any]], window: list[_Session]) -> list[dict[s
     if not roster or not named:
         return None
     answered = set().union(*(s.students or set() for s in named))
-    return [{"student_id": s["student_id"], "name": s["name"] or ""}
-            for s in roster if s["id"] not in answered]
+    return [
+        {"student_id": s["student_id"], "name": s["name"] or ""}
+        for s in roster
+        if s["id"] not in answered
+    ]

@@ -17,19 +17,31 @@ def _percent(value: float | None) -> str:
 def term_figures(picture: dict[str, Any]) -> str:
     sessions = picture["sessions"]
     labels = [s["date"] for s in sessions]
-    charts = line_chart("response rate per session", labels, [
-        ("response rate", [100 * (s["response_rate"] or 0) for s in sessions])],
-        y_title=f"% of the {picture['rates_of']}", y_range=(0, 100))
-    charts += bar_chart("response times", labels, [
-        ("median", [s["response_times"]["median_s"] or 0 for s in sessions]),
-        ("90th percentile", [s["response_times"]["p90_s"] or 0 for s in sessions])],
-        y_title="seconds to the first vote")
+    charts = line_chart(
+        "response rate per session",
+        labels,
+        [("response rate", [100 * (s["response_rate"] or 0) for s in sessions])],
+        y_title=f"% of the {picture['rates_of']}",
+        y_range=(0, 100),
+    )
+    charts += bar_chart(
+        "response times",
+        labels,
+        [
+            ("median", [s["response_times"]["median_s"] or 0 for s in sessions]),
+            ("90th percentile", [s["response_times"]["p90_s"] or 0 for s in sessions]),
+        ],
+        y_title="seconds to the first vote",
+    )
     gains = [g for g in picture["gains"] if g["gain"] is not None]
     if gains:
-        charts += bar_chart("what discussion did, question by question",
-                            [f"{g['date']} Q{g['question']}" for g in gains],
-                            [("normalized gain", [100 * g["gain"] for g in gains])],
-                            y_title="normalized gain, %", width=900)
+        charts += bar_chart(
+            "what discussion did, question by question",
+            [f"{g['date']} Q{g['question']}" for g in gains],
+            [("normalized gain", [100 * g["gain"] for g in gains])],
+            y_title="normalized gain, %",
+            width=900,
+        )
     return charts
 
 
@@ -39,23 +51,36 @@ def render_term(picture: dict[str, Any]) -> str:
         f"<tr><td>{s['session']}</td><td>{escape(s['date'])}</td><td>{s['voters']}</td>"
         f"<td>{_percent(s['response_rate'])}</td><td>{s['response_times']['median_s']}</td>"
         f"<td>{s['response_times']['p90_s']}</td>"
-        f"<td>{'yes' if s['anonymous'] else ''}</td></tr>" for s in picture["sessions"])
+        f"<td>{'yes' if s['anonymous'] else ''}</td></tr>"
+        for s in picture["sessions"]
+    )
     gains = "".join(
         f"<tr><td>{escape(g['date'])}</td><td>{g['question']}</td>"
         f"<td>{escape(g['text'] or '')}</td><td>{escape(gain_text(g['gain'], g['paired']))}"
-        "</td></tr>" for g in picture["gains"])
+        "</td></tr>"
+        for g in picture["gains"]
+    )
     absent = picture["absent"]
     if absent is None:
-        missing = "<p>Who has not answered cannot be told (no roster, or only anonymous " \
-                  "sessions lately).</p>"
+        missing = (
+            "<p>Who has not answered cannot be told (no roster, or only anonymous "
+            "sessions lately).</p>"
+        )
     else:
-        names = "".join(f"<li>{escape(a['student_id'])} {escape(a['name'])}</li>"
-                        for a in absent)
-        missing = (f"<p>{len(absent)} student(s) have not answered in the last "
-                   f"{picture['absent_sessions']} session(s):</p><ul>{names}</ul>")
-    return PAGE.format(course=escape(picture["course"]), count=len(picture["sessions"]),
-                       share=_percent(picture["roster_share"]), charts=term_figures(picture),
-                       rows=rows, gains=gains, missing=missing)
+        names = "".join(f"<li>{escape(a['student_id'])} {escape(a['name'])}</li>" for a in absent)
+        missing = (
+            f"<p>{len(absent)} student(s) have not answered in the last "
+            f"{picture['absent_sessions']} session(s):</p><ul>{names}</ul>"
+        )
+    return PAGE.format(
+        course=escape(picture["course"]),
+        count=len(picture["sessions"]),
+        share=_percent(picture["roster_share"]),
+        charts=term_figures(picture),
+        rows=rows,
+        gains=gains,
+        missing=missing,
+    )
 
 
 PAGE = """<!DOCTYPE html>

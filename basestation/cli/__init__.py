@@ -8,6 +8,8 @@ from basestation.cli import (
     after_class,
     bank,
     capture_command,
+    demo_command,
+    devices,
     live,
     reports,
     simulate,
@@ -21,11 +23,28 @@ def main() -> None:
     """An open, offline classroom clicker base station."""
 
 
-for command in (live.record, live.run, live.watch, live.demo, simulate.simulate, live.decode,
-                live.devices, live.doctor, after_class.sessions, after_class.export,
-                reports.analyze, after_class.key, reports.report, after_class.roster,
-                after_class.grading, after_class.import_classic_command, after_class.recover,
-                bank.bank, term_command.term, capture_command.capture):
+for command in (
+    live.record,
+    live.run,
+    live.watch,
+    demo_command.demo,
+    simulate.simulate,
+    devices.decode,
+    devices.devices,
+    devices.doctor,
+    after_class.sessions,
+    after_class.export,
+    reports.analyze,
+    after_class.key,
+    reports.report,
+    after_class.roster,
+    after_class.grading,
+    after_class.import_classic_command,
+    after_class.recover,
+    bank.bank,
+    term_command.term,
+    capture_command.capture,
+):
     main.add_command(command)
 
 __all__ = ["main"]

@@ -25,42 +25,86 @@ def sessions(db_path: Path | None, as_json: bool, course: str | None) -> None:
 
     try:
         with db.Reader(resolve_db(db_path)) as reader:
-            rows = [row for row in list_sessions(reader)
-                    if course is None or row["course"] == course]
+            rows = [
+                row for row in list_sessions(reader) if course is None or row["course"] == course
+            ]
     except StoreError as error:
         raise click.ClickException(str(error)) from error
     if as_json:
-        click.echo(json.dumps([{key: row[key] for key in ("session", "started_at", "course",
-                                                          "title", "questions", "votes")}
-                               for row in rows]))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        key: row[key]
+                        for key in (
+                            "session",
+                            "started_at",
+                            "course",
+                            "title",
+                            "questions",
+                            "votes",
+                        )
+                    }
+                    for row in rows
+                ]
+            )
+        )
         return
     if not rows:
         click.echo("no sessions yet")
     for row in rows:
         label = shown(" ".join(str(part) for part in (row["course"], row["title"]) if part))
-        click.echo(f"{row['session']:>4}  {row['started_at']}  {row['questions']:>3} questions  "
-                   f"{row['votes']:>6} votes  {label}")
+        click.echo(
+            f"{row['session']:>4}  {row['started_at']}  {row['questions']:>3} questions  "
+            f"{row['votes']:>6} votes  {label}"
+        )
 
 
 @click.command()
 @db_option
-@click.option("--session", "session_ids", type=int, multiple=True,
-              help="A session (repeat for several; a gradebook then has a column each).")
+@click.option(
+    "--session",
+    "session_ids",
+    type=int,
+    multiple=True,
+    help="A session (repeat for several; a gradebook then has a column each).",
+)
 @click.option("--course", help="Every session of this course (a term's gradebook).")
-@click.option("--format", "output_format",
-              type=click.Choice(["csv", "json", "students", "gradebook", "attendance"]),
-              default="json", show_default=True, help="csv/json: every vote; students: one "
-              "row per student and question; gradebook: points for an LMS import; "
-              "attendance: questions answered per student and session")
-@click.option("--lms", type=click.Choice(["canvas", "moodle", "blackboard", "generic"]),
-              default="generic", show_default=True, help="Gradebook layout.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["csv", "json", "students", "gradebook", "attendance"]),
+    default="json",
+    show_default=True,
+    help="csv/json: every vote; students: one "
+    "row per student and question; gradebook: points for an LMS import; "
+    "attendance: questions answered per student and session",
+)
+@click.option(
+    "--lms",
+    type=click.Choice(["canvas", "moodle", "blackboard", "generic"]),
+    default="generic",
+    show_default=True,
+    help="Gradebook layout.",
+)
 @click.option("--column", help="Gradebook column name of a single session.")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="The file to write (mode 0600); default: standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The file to write (mode 0600); default: standard output.",
+)
 @click.option("--force", is_flag=True, help="Replace a file basestation did not write.")
-def export(db_path: Path | None, session_ids: tuple[int, ...], course: str | None,
-           output_format: str, lms: str, column: str | None, output: Path | None,
-           force: bool) -> None:
+def export(
+    db_path: Path | None,
+    session_ids: tuple[int, ...],
+    course: str | None,
+    output_format: str,
+    lms: str,
+    column: str | None,
+    output: Path | None,
+    force: bool,
+) -> None:
     """Export sessions: their votes, per-student results, a gradebook or attendance."""
     from basestation.afterclass.export_command import run_export
     from basestation.outfiles import OutputError
@@ -90,8 +134,9 @@ def roster() -> None:
 @db_option
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--move", is_flag=True, help="Move handsets another student registered.")
-@click.option("--course", help="The course this roster is of (its grades then list only "
-              "these students).")
+@click.option(
+    "--course", help="The course this roster is of (its grades then list only these students)."
+)
 def roster_import(db_path: Path | None, source: Path, move: bool, course: str | None) -> None:
     """Import a roster CSV (all or nothing; each problem is named with its line)."""
     from basestation.formats.roster import RosterError, parse_roster
@@ -113,8 +158,9 @@ def roster_import(db_path: Path | None, source: Path, move: bool, course: str | 
 @click.argument("student_id")
 @click.option("--session", "session_id", type=int, help="A loaner for this session only.")
 @click.option("--move", is_flag=True, help="Take the handset from the student it belongs to.")
-def roster_assign(db_path: Path | None, handset: str, student_id: str,
-                  session_id: int | None, move: bool) -> None:
+def roster_assign(
+    db_path: Path | None, handset: str, student_id: str, session_id: int | None, move: bool
+) -> None:
     """Give HANDSET to STUDENT_ID (its earlier votes count for them too)."""
     from basestation.formats.roster_store import assign_handset
 
@@ -131,17 +177,19 @@ def roster_assign(db_path: Path | None, handset: str, student_id: str,
 @db_option
 @click.option("--course", help="Course name of the imported sessions.")
 @click.option("--replace", is_flag=True, help="Import a file already imported anew.")
-@click.argument("paths", nargs=-1, required=True,
-                type=click.Path(exists=True, path_type=Path))
-def import_classic_command(db_path: Path | None, course: str | None, replace: bool,
-                           paths: tuple[Path, ...]) -> None:
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def import_classic_command(
+    db_path: Path | None, course: str | None, replace: bool, paths: tuple[Path, ...]
+) -> None:
     """Import iClicker Classic session files (L*.xml), or a whole SessionData/ folder."""
     from basestation.formats.classic_import import ClassicImportError, classic_files, import_classic
 
     files = classic_files(list(paths))
     problems = []
-    with db.Store(resolve_db(db_path)) as store, click.progressbar(
-            files, label="importing", file=sys.stderr, show_pos=True) as bar:
+    with (
+        db.Store(resolve_db(db_path)) as store,
+        click.progressbar(files, label="importing", file=sys.stderr, show_pos=True) as bar,
+    ):
         said = []
         for path in bar:
             try:
@@ -161,19 +209,30 @@ def import_classic_command(db_path: Path | None, course: str | None, replace: bo
 @click.option("--participation-points", type=click.FloatRange(min=0))
 @click.option("--answer-points", type=click.FloatRange(min=0))
 @click.option("--correct-points", type=click.FloatRange(min=0))
-def grading(db_path: Path | None, course: str, participation_percent: float | None,
-            participation_points: float | None, answer_points: float | None,
-            correct_points: float | None) -> None:
+def grading(
+    db_path: Path | None,
+    course: str,
+    participation_percent: float | None,
+    participation_points: float | None,
+    answer_points: float | None,
+    correct_points: float | None,
+) -> None:
     """Show or set a course's grading rules."""
     from dataclasses import asdict, replace
 
     from basestation.afterclass.grading import GradingRules
     from basestation.db.roster import grading_rules, set_grading_rules
 
-    changes = {name: value for name, value in (
-        ("participation_percent", participation_percent),
-        ("participation_points", participation_points), ("answer_points", answer_points),
-        ("correct_points", correct_points)) if value is not None}
+    changes = {
+        name: value
+        for name, value in (
+            ("participation_percent", participation_percent),
+            ("participation_points", participation_points),
+            ("answer_points", answer_points),
+            ("correct_points", correct_points),
+        )
+        if value is not None
+    }
     with db.Store(resolve_db(db_path)) as store:
         stored = store.call(grading_rules, course)
         rules = GradingRules(**stored) if stored else GradingRules()
@@ -186,8 +245,13 @@ def grading(db_path: Path | None, course: str, participation_percent: float | No
 @click.command()
 @db_option
 @click.option("--session", "session_id", type=int, required=True)
-@click.option("--question", "number", type=click.IntRange(min=1), required=True,
-              help="Question number within the session, from 1.")
+@click.option(
+    "--question",
+    "number",
+    type=click.IntRange(min=1),
+    required=True,
+    help="Question number within the session, from 1.",
+)
 @click.argument("answer")
 def key(db_path: Path | None, session_id: int, number: int, answer: str) -> None:
     """Set or correct the key of a question after class: one of its choices (A, B, …),
@@ -206,8 +270,12 @@ def key(db_path: Path | None, session_id: int, number: int, answer: str) -> None
 
 @click.command()
 @click.argument("journal", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="The database to put the votes into (default: the one the file names).")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The database to put the votes into (default: the one the file names).",
+)
 def recover(journal: Path, db_path: Path | None) -> None:
     """Put the votes of a rescue file (``<db>.unsaved-….jsonl``) into the database, once."""
     from basestation.db.lock import holds_recorder
@@ -218,16 +286,20 @@ def recover(journal: Path, db_path: Path | None) -> None:
         target = db_path or _journal_database(journal)
         holder = holds_recorder(target)
         if holder is not None:
-            raise StoreError(f"{holder.split(';')[0]}; the recorder puts rescue files back "
-                             "itself when it starts, or run this once it has stopped")
+            raise StoreError(
+                f"{holder.split(';')[0]}; the recorder puts rescue files back "
+                "itself when it starts, or run this once it has stopped"
+            )
         with db.Store(target) as store:
             result = store.call(put_back, journal)
         done = mark_recovered(journal)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"put {result.votes_added} votes into {target} ({result.votes_already_stored} "
-               f"were already there, {result.steps} poll updates, {result.polls_closed} polls "
-               f"closed, {result.unreadable_lines} unreadable lines); {journal} is now {done}")
+    click.echo(
+        f"put {result.votes_added} votes into {target} ({result.votes_already_stored} "
+        f"were already there, {result.steps} poll updates, {result.polls_closed} polls "
+        f"closed, {result.unreadable_lines} unreadable lines); {journal} is now {done}"
+    )
 
 
 def _journal_database(journal: Path) -> Path:

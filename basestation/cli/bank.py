@@ -20,21 +20,46 @@ def bank() -> None:
 
 @bank.command("export")
 @db_option
-@click.option("--out", "output", type=click.Path(path_type=Path), required=True,
-              help="The bank's folder (or the .md / .gift file with --format).")
-@click.option("--session", "session_ids", type=int, multiple=True,
-              help="Only the questions of this session (repeat for several).")
+@click.option(
+    "--out",
+    "output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The bank's folder (or the .md / .gift file with --format).",
+)
+@click.option(
+    "--session",
+    "session_ids",
+    type=int,
+    multiple=True,
+    help="Only the questions of this session (repeat for several).",
+)
 @click.option("--course", help="Only the questions of this course's sessions.")
-@click.option("--origin", default="unnamed",
-              help="Who or where these uses come from, kept with each (e.g. 'Physics, Univ. X').")
-@click.option("--course-label", help="The course name each use is given (default: the "
-              "session's course).")
-@click.option("--format", "output_format", type=click.Choice(FORMATS), default="bank",
-              show_default=True, help="bank: a folder with history; text2qti or gift: the "
-              "questions only, for Canvas or Moodle.")
-def export(db_path: Path | None, output: Path, session_ids: tuple[int, ...],
-           course: str | None, origin: str, course_label: str | None,
-           output_format: str) -> None:
+@click.option(
+    "--origin",
+    default="unnamed",
+    help="Who or where these uses come from, kept with each (e.g. 'Physics, Univ. X').",
+)
+@click.option(
+    "--course-label", help="The course name each use is given (default: the session's course)."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="bank",
+    show_default=True,
+    help="bank: a folder with history; text2qti or gift: the questions only, for Canvas or Moodle.",
+)
+def export(
+    db_path: Path | None,
+    output: Path,
+    session_ids: tuple[int, ...],
+    course: str | None,
+    origin: str,
+    course_label: str | None,
+    output_format: str,
+) -> None:
     """Write the questions of chosen sessions (default: every question known here), each
     with the history of its uses: counts only, never a student or a handset."""
     from basestation import db
@@ -48,15 +73,19 @@ def export(db_path: Path | None, output: Path, session_ids: tuple[int, ...],
         with db.Reader(resolve_db(db_path)) as reader:
             sessions = set(session_ids) or None
             if course is not None:
-                sessions = (sessions or set()) | {row["session"] for row in reader.sessions()
-                                                  if row["course"] == course}
-            entries = bank_entries(reader, origin=origin, sessions=sessions,
-                                   course_label=course_label)
+                sessions = (sessions or set()) | {
+                    row["session"] for row in reader.sessions() if row["course"] == course
+                }
+            entries = bank_entries(
+                reader, origin=origin, sessions=sessions, course_label=course_label
+            )
     except StoreError as error:
         raise click.ClickException(str(error)) from error
     if not entries:
-        raise click.ClickException("no question with words in those sessions (questions "
-                                   "need a text: run --questions FILE, or t on the dashboard)")
+        raise click.ClickException(
+            "no question with words in those sessions (questions "
+            "need a text: run --questions FILE, or t on the dashboard)"
+        )
     questions = [entry.question for entry in entries]
     try:
         if output_format == "bank":
@@ -86,16 +115,18 @@ def import_bank(db_path: Path | None, source: Path) -> None:
     from basestation.formats.question_file import read_questions
 
     try:
-        entries = read_bank(source) if source.is_dir() else [
-            BankEntry(question, ()) for question in read_questions(source)]
+        entries = (
+            read_bank(source)
+            if source.is_dir()
+            else [BankEntry(question, ()) for question in read_questions(source)]
+        )
     except QuestionFileError as error:
         raise click.ClickException(str(error)) from error
     added = 0
     try:
         with db.Store(resolve_db(db_path)) as store:
             for entry in entries:
-                added += store.call(add_uses, entry.question,
-                                    [use_json(use) for use in entry.uses])
+                added += store.call(add_uses, entry.question, [use_json(use) for use in entry.uses])
     except StoreError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"imported {len(entries)} question(s), {added} new use(s) from {source}")
@@ -122,9 +153,19 @@ def show(db_path: Path | None, source: Path | None, as_json: bool) -> None:
     except (QuestionFileError, StoreError) as error:
         raise click.ClickException(str(error)) from error
     if as_json:
-        click.echo(json.dumps([{"id": e.question.bank_id, "text": e.question.text,
-                                "uses": len(e.uses), "record": record_text(e.uses)}
-                               for e in entries]))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": e.question.bank_id,
+                        "text": e.question.text,
+                        "uses": len(e.uses),
+                        "record": record_text(e.uses),
+                    }
+                    for e in entries
+                ]
+            )
+        )
         return
     for entry in entries:
         question = entry.question

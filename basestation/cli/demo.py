@@ -36,24 +36,38 @@ DEMO_LOSS = 0.03
 
 
 def demo_url(students: int, seed: int, speed: float, questions: int = 1) -> str:
-    return (f"sim://{students}?seed={seed}&speed={speed}&questions={questions}&revote=1"
-            f"&loss={DEMO_LOSS}&end=0")
+    return (
+        f"sim://{students}?seed={seed}&speed={speed}&questions={questions}&revote=1"
+        f"&loss={DEMO_LOSS}&end=0"
+    )
 
 
 def demo_questions(students: int, seed: int, questions: int) -> list[PreparedQuestion]:
     """The simulated class's questions, each with the key its script was written with."""
-    scenario = ClassScenario(students=students, seed=seed, questions=questions, revote=True,
-                             loss=DEMO_LOSS)
-    return [PreparedQuestion(f"Demo question {scheduled.question}", correct=scheduled.correct)
-            for scheduled in scenario.rounds() if scheduled.round == 1]
+    scenario = ClassScenario(
+        students=students, seed=seed, questions=questions, revote=True, loss=DEMO_LOSS
+    )
+    return [
+        PreparedQuestion(f"Demo question {scheduled.question}", correct=scheduled.correct)
+        for scheduled in scenario.rounds()
+        if scheduled.round == 1
+    ]
 
 
-def run_demo(db_path: Path, *, students: int, seed: int, speed: float,
-             stop: threading.Event, temporary: bool = False) -> None:
+def run_demo(
+    db_path: Path,
+    *,
+    students: int,
+    seed: int,
+    speed: float,
+    stop: threading.Event,
+    temporary: bool = False,
+) -> None:
     """The text-only demo: a question and its revote, tallies printed as they change."""
     console = Console(stderr=False)
     receiver = receiver_for_url(demo_url(students, seed, speed))
-    assert isinstance(receiver, SimReceiver)
+    if not isinstance(receiver, SimReceiver):
+        raise TypeError(f"the demo needs a simulated class, not {receiver.describe()}")
     correct = receiver.emulator.rounds[0].correct
     console.print(f"[b]Demo[/b]: {students} simulated handsets, database {db_path}")
     with open_station(receiver, db_path) as station:
@@ -73,19 +87,26 @@ def run_demo(db_path: Path, *, students: int, seed: int, speed: float,
     if temporary:
         console.print("The temporary database is removed now (keep one with --db FILE).")
     else:
-        console.print(f"Stored in {db_path}: try `basestation analyze --session 1 "
-                      f"--db {db_path}`")
+        console.print(f"Stored in {db_path}: try `basestation analyze --session 1 --db {db_path}`")
 
 
-def _play_round(console: Console, station: Station, receiver: SimReceiver, round_number: int,
-                stop: threading.Event) -> None:
+def _play_round(
+    console: Console,
+    station: Station,
+    receiver: SimReceiver,
+    round_number: int,
+    stop: threading.Event,
+) -> None:
     started = time.monotonic()
     finished_at: float | None = None
     title = "vote 1" if round_number == 1 else "revote (after discussion)"
     live_view = sys.stdout.isatty()
     last_line = 0.0
-    with Live(console=console, refresh_per_second=10, transient=False) if live_view \
-            else _NoLive() as live:
+    with (
+        Live(console=console, refresh_per_second=10, transient=False)
+        if live_view
+        else _NoLive() as live
+    ):
         while not stop.is_set():
             station.pump(0.05)
             snapshot = station.buffer.snapshot()
@@ -120,11 +141,17 @@ def render(snapshot: BufferSnapshot, title: str, elapsed: float) -> Group:
     for answer, count in snapshot.counts.items():
         share = count / total
         bar = "█" * round(share * BAR_WIDTH)
-        table.add_row(Text(answer, style="bold"), Text(bar.ljust(BAR_WIDTH), style="cyan"),
-                      f"{count:>4}", f"{share:6.1%}")
+        table.add_row(
+            Text(answer, style="bold"),
+            Text(bar.ljust(BAR_WIDTH), style="cyan"),
+            f"{count:>4}",
+            f"{share:6.1%}",
+        )
     header = Text(f"{title}: {snapshot.voters} voters, {elapsed:5.1f} s", style="bold")
-    footer = Text(f"votes {snapshot.votes}  duplicates {snapshot.duplicates}  "
-                  f"invalid {snapshot.invalid}", style="dim")
+    footer = Text(
+        f"votes {snapshot.votes}  duplicates {snapshot.duplicates}  invalid {snapshot.invalid}",
+        style="dim",
+    )
     return Group(header, table, footer)
 
 
@@ -137,7 +164,9 @@ def _switch_summary(first: dict[str, str], second: dict[str, str], correct: str)
     comparison = compare_rounds(first, second, correct)
     if not comparison.paired:
         return "nobody voted in both rounds"
-    return (f"Correct answer {correct}. Of {comparison.paired} handsets that voted twice, "
-            f"{comparison.paired_correct_first or 0:.0%} were right in vote 1 and "
-            f"{comparison.paired_correct_second or 0:.0%} after discussion; "
-            f"{comparison.changed} changed their answer.")
+    return (
+        f"Correct answer {correct}. Of {comparison.paired} handsets that voted twice, "
+        f"{comparison.paired_correct_first or 0:.0%} were right in vote 1 and "
+        f"{comparison.paired_correct_second or 0:.0%} after discussion; "
+        f"{comparison.changed} changed their answer."
+    )

@@ -1,5 +1,4 @@
-"""The commands of the lecture: record, run, watch, demo, simulate, and the receiver
-tools (decode, devices, doctor)."""
+"""The commands of the lecture: record, run and watch."""
 
 from __future__ import annotations
 
@@ -16,29 +15,53 @@ from drivers.errors import ReceiverError
 
 
 @click.command()
-@click.option("--receiver", "receiver_urls", required=True, multiple=True,
-              help="Receiver URL: serial:///dev/ttyACM0, sim://300?seed=7, …")
+@click.option(
+    "--receiver",
+    "receiver_urls",
+    required=True,
+    multiple=True,
+    help="Receiver URL: serial:///dev/ttyACM0, sim://300?seed=7, …",
+)
 @db_option
 @click.option("--question", help="Text of the question (for the record).")
-@click.option("--questions", "questions_file",
-              type=click.Path(path_type=Path, exists=True),
-              help="A prepared question set (text2qti, GIFT, a bank's folder): with --number.")
-@click.option("--number", type=click.IntRange(min=1),
-              help="Which question of --questions to poll (from 1).")
+@click.option(
+    "--questions",
+    "questions_file",
+    type=click.Path(path_type=Path, exists=True),
+    help="A prepared question set (text2qti, GIFT, a bank's folder): with --number.",
+)
+@click.option(
+    "--number", type=click.IntRange(min=1), help="Which question of --questions to poll (from 1)."
+)
 @click.option("--session", type=int, help="Continue this session instead of starting one.")
 @click.option("--revote", is_flag=True, help="A second round of the session's latest question.")
 @click.option("--duration", type=click.FloatRange(min=0), help="Stop after this many seconds.")
 @click.option("--course", help="Course name of a new session.")
-@click.option("--capture", type=click.Path(path_type=Path, dir_okay=False),
-              help="Also write what the receiver sent to this capture file (.gz compresses).")
-@click.option("--anonymous", is_flag=True,
-              help="A new session whose votes are never linked to students.")
+@click.option(
+    "--capture",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write what the receiver sent to this capture file (.gz compresses).",
+)
+@click.option(
+    "--anonymous", is_flag=True, help="A new session whose votes are never linked to students."
+)
 @click.option("--channel", help="Radio channel AA..DD (the handsets' setting).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def record(receiver_urls: tuple[str, ...], db_path: Path | None, question: str | None,
-           questions_file: Path | None, number: int | None, session: int | None,
-           revote: bool, duration: float | None, course: str | None, capture: Path | None,
-           anonymous: bool, channel: str | None, as_json: bool) -> None:
+def record(
+    receiver_urls: tuple[str, ...],
+    db_path: Path | None,
+    question: str | None,
+    questions_file: Path | None,
+    number: int | None,
+    session: int | None,
+    revote: bool,
+    duration: float | None,
+    course: str | None,
+    capture: Path | None,
+    anonymous: bool,
+    channel: str | None,
+    as_json: bool,
+) -> None:
     """Record one poll until DURATION ends, the receiver ends, or Ctrl-C / SIGTERM."""
     from basestation.cli.recording import RecordRequest, record_poll
     from basestation.live.polls import PollStateError
@@ -47,18 +70,38 @@ def record(receiver_urls: tuple[str, ...], db_path: Path | None, question: str |
         raise click.UsageError("--revote needs --session ID")
     prepared = _prepared_question(questions_file, number, question)
     if anonymous and capture is not None:
-        raise click.UsageError("a capture holds every handset's ID: it cannot be made of an "
-                               "--anonymous session")
-    request = RecordRequest(receiver_urls, resolve_db(db_path), question, session, revote,
-                            duration, course, capture, anonymous, channel, prepared)
+        raise click.UsageError(
+            "a capture holds every handset's ID: it cannot be made of an --anonymous session"
+        )
+    request = RecordRequest(
+        receiver_urls,
+        resolve_db(db_path),
+        question,
+        session,
+        revote,
+        duration,
+        course,
+        capture,
+        anonymous,
+        channel,
+        prepared,
+    )
     stop = stop_on_signals()
     if not as_json:
-        click.echo(f"recording from {' + '.join(receiver_urls)} into {request.db_path}; "
-                   "Ctrl-C stops", err=True)
+        click.echo(
+            f"recording from {' + '.join(receiver_urls)} into {request.db_path}; Ctrl-C stops",
+            err=True,
+        )
     try:
         live = LiveCount() if sys.stderr.isatty() else None
-        result = record_poll(request, stop, on_notice=lambda notice: click.echo(
-            f"\nnote: {notice}" if live else f"note: {notice}", err=True), on_progress=live)
+        result = record_poll(
+            request,
+            stop,
+            on_notice=lambda notice: click.echo(
+                f"\nnote: {notice}" if live else f"note: {notice}", err=True
+            ),
+            on_progress=live,
+        )
         if live is not None:
             live.done()
     except (ReceiverError, StoreError, PollStateError) as error:
@@ -68,13 +111,17 @@ def record(receiver_urls: tuple[str, ...], db_path: Path | None, question: str |
         if "store_error" in result:
             raise click.ClickException(result["store_error"])
         return
-    click.echo(f"session {result['session']}, question {result['question']}, "
-               f"round {result['round']} (poll {result['poll']}), "
-               f"stopped by {result['stopped_by']}")
+    click.echo(
+        f"session {result['session']}, question {result['question']}, "
+        f"round {result['round']} (poll {result['poll']}), "
+        f"stopped by {result['stopped_by']}"
+    )
     for answer, count in result["counts"].items():
         click.echo(f"  {answer}: {count}")
-    click.echo(f"voters {result['voters']}, votes {result['votes']}, duplicates "
-               f"{result['duplicates']}, invalid {result['invalid']}, late {result['late']}")
+    click.echo(
+        f"voters {result['voters']}, votes {result['votes']}, duplicates "
+        f"{result['duplicates']}, invalid {result['invalid']}, late {result['late']}"
+    )
     if "store_error" in result:
         raise click.ClickException(result["store_error"])
 
@@ -83,65 +130,55 @@ class LiveCount:
     """``record``'s running count on a terminal's stderr, one line rewritten in place."""
 
     def __call__(self, snapshot: Any) -> None:
-        click.echo(f"\r  {snapshot.voters} voters, {snapshot.votes} votes, "
-                   f"{snapshot.duplicates} duplicates, {snapshot.invalid} invalid   ",
-                   err=True, nl=False)
+        click.echo(
+            f"\r  {snapshot.voters} voters, {snapshot.votes} votes, "
+            f"{snapshot.duplicates} duplicates, {snapshot.invalid} invalid   ",
+            err=True,
+            nl=False,
+        )
 
     def done(self) -> None:
         click.echo("", err=True)
 
 
 @click.command()
-@click.option("--as", "kind", type=click.Choice(["link", "radio", "usb-report"]), required=True)
-@click.option("--variant", type=click.Choice(["pushed", "polled"]), default="pushed",
-              show_default=True, help="For usb-report: newer (pushed) or older (polled) base.")
-@click.argument("source", type=click.File("rb"), default="-")
-def decode(kind: str, variant: str, source: Any) -> None:
-    """Decode hex bytes, one item per line, into JSON lines."""
-    from basestation.devices.hex_decode import decode_hex_line, usb_report_decoder
-
-    decode_usb = usb_report_decoder(variant)
-    for raw in source:
-        line = raw.decode("utf-8", errors="replace")  # not text: an error line, no crash
-        items = decode_usb(line) if kind == "usb-report" else decode_hex_line(kind, line)
-        for item in items:
-            click.echo(json.dumps(item))
-
-
-@click.command()
-def devices() -> None:
-    """List the receivers this machine can see."""
-    from basestation.devices.doctor import list_devices
-
-    list_devices(click.echo)
-
-
-@click.command()
-def doctor() -> None:
-    """Find and explain what stands in the way of using a receiver."""
-    from basestation.devices.doctor import diagnose
-
-    diagnose(click.echo)
-
-
-@click.command()
-@click.option("--receiver", "receiver_urls", multiple=True,
-              help="Receiver URL, once per receiver (default: the first one found).")
+@click.option(
+    "--receiver",
+    "receiver_urls",
+    multiple=True,
+    help="Receiver URL, once per receiver (default: the first one found).",
+)
 @db_option
 @click.option("--course", help="Course name of the session.")
 @click.option("--instructor", help="Handset ID of the instructor remote (never counted).")
 @click.option("--countdown", type=click.FloatRange(min=1), help="Close each poll after N seconds.")
 @click.option("--hide-results", is_flag=True, help="Start with the bars hidden (projector).")
-@click.option("--anonymous", is_flag=True, help="Votes of this session are never linked to "
-              "students.")
-@click.option("--capture", type=click.Path(path_type=Path, dir_okay=False),
-              help="Also write what the receiver sent to this capture file (.gz compresses).")
-@click.option("--questions", "questions_file", type=click.Path(path_type=Path, exists=True),
-              help="Prepared questions (text2qti, GIFT, a bank's folder, or one per line): "
-              "n opens the next one.")
-def run(receiver_urls: tuple[str, ...], db_path: Path | None, course: str | None,
-        instructor: str | None, countdown: float | None, hide_results: bool,
-        anonymous: bool, capture: Path | None, questions_file: Path | None) -> None:
+@click.option(
+    "--anonymous", is_flag=True, help="Votes of this session are never linked to students."
+)
+@click.option(
+    "--capture",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write what the receiver sent to this capture file (.gz compresses).",
+)
+@click.option(
+    "--questions",
+    "questions_file",
+    type=click.Path(path_type=Path, exists=True),
+    help="Prepared questions (text2qti, GIFT, a bank's folder, or one per line): "
+    "n opens the next one.",
+)
+def run(
+    receiver_urls: tuple[str, ...],
+    db_path: Path | None,
+    course: str | None,
+    instructor: str | None,
+    countdown: float | None,
+    hide_results: bool,
+    anonymous: bool,
+    capture: Path | None,
+    questions_file: Path | None,
+) -> None:
     """Open the live dashboard on a receiver."""
     from basestation.assembly import run_dashboard
     from basestation.formats.question_file import QuestionFileError, read_questions
@@ -165,24 +202,33 @@ def run(receiver_urls: tuple[str, ...], db_path: Path | None, course: str | None
         else:
             raise click.ClickException(NOTHING_FOUND)
     if anonymous and capture is not None:
-        raise click.UsageError("a capture holds every handset's ID: it cannot be made of an "
-                               "--anonymous session")
+        raise click.UsageError(
+            "a capture holds every handset's ID: it cannot be made of an --anonymous session"
+        )
     try:
         instructor_id = parse_handset_id(instructor) if instructor else None
     except HandsetIdError as error:
         raise click.BadParameter(str(error), param_hint="--instructor") from error
     try:
-        done = run_dashboard(receiver_urls, resolve_db(db_path), course=course,
-                             instructor=instructor_id, countdown=countdown,
-                             hide_results=hide_results, anonymous=anonymous, capture=capture,
-                             prepared=prepared)
+        done = run_dashboard(
+            receiver_urls,
+            resolve_db(db_path),
+            course=course,
+            instructor=instructor_id,
+            countdown=countdown,
+            hide_results=hide_results,
+            anonymous=anonymous,
+            capture=capture,
+            prepared=prepared,
+        )
     except (ReceiverError, StoreError) as error:
         raise click.ClickException(str(error)) from error
-    _tell_what_was_saved(done)
+    tell_what_was_saved(done)
 
 
-def _prepared_question(questions_file: Path | None, number: int | None,
-                       question: str | None) -> Any:
+def _prepared_question(
+    questions_file: Path | None, number: int | None, question: str | None
+) -> Any:
     """Question ``number`` of a prepared set, or None when none is asked for."""
     from basestation.formats.question_file import QuestionFileError, read_questions
 
@@ -197,17 +243,19 @@ def _prepared_question(questions_file: Path | None, number: int | None,
     except QuestionFileError as error:
         raise click.ClickException(str(error)) from error
     if number > len(questions):
-        raise click.ClickException(f"{questions_file} has {len(questions)} question(s), "
-                                   f"not {number}")
+        raise click.ClickException(
+            f"{questions_file} has {len(questions)} question(s), not {number}"
+        )
     return questions[number - 1]
 
 
-def _tell_what_was_saved(done: Any) -> None:
+def tell_what_was_saved(done: Any) -> None:
     """After the dashboard: the session, where it is, and what to try next."""
-    click.echo(f"session {done.session_id}: {done.questions} question(s) saved in "
-               f"{done.db_path}")
-    click.echo(f"next: basestation analyze --session {done.session_id} --db {done.db_path}"
-               f"   (or: basestation report --session {done.session_id} --db {done.db_path})")
+    click.echo(f"session {done.session_id}: {done.questions} question(s) saved in {done.db_path}")
+    click.echo(
+        f"next: basestation analyze --session {done.session_id} --db {done.db_path}"
+        f"   (or: basestation report --session {done.session_id} --db {done.db_path})"
+    )
     if done.store_error:
         raise click.ClickException(done.store_error)
 
@@ -228,49 +276,3 @@ def watch(db_path: Path | None, hide_results: bool) -> None:
         WatchApp(follower, hide_results=hide_results).run()
     finally:
         follower.close()
-
-
-@click.command()
-@db_option
-@click.option("--students", type=click.IntRange(min=1), default=300, show_default=True)
-@click.option("--seed", type=int, default=7, show_default=True)
-@click.option("--speed", type=click.FloatRange(min=0.01), default=4.0, show_default=True)
-@click.option("--plain", is_flag=True, help="Print tallies as text instead of the dashboard.")
-@click.option("--receiver", "receiver_urls", multiple=True,
-              help="Receivers to use instead of the simulated class (repeat for several).")
-def demo(db_path: Path | None, students: int, seed: int, speed: float, plain: bool,
-         receiver_urls: tuple[str, ...]) -> None:
-    """The dashboard on a simulated class of 300 handsets (a private temporary database,
-    removed afterwards unless --db names one)."""
-    import shutil
-
-    from basestation.assembly import run_dashboard
-    from basestation.cli.demo import DEMO_HINT, demo_db_path, demo_questions, demo_url, run_demo
-
-    db = db_path or demo_db_path()
-    plain = plain or not sys.stdout.isatty()
-    if plain and receiver_urls:
-        raise click.UsageError("the plain demo plays its own class: drop --receiver")
-    try:
-        if plain:
-            run_demo(db, students=students, seed=seed, speed=speed, stop=stop_on_signals(),
-                     temporary=db_path is None)
-            return
-        prepared = [] if receiver_urls else demo_questions(students, seed, DEMO_QUESTIONS)
-        done = run_dashboard(receiver_urls or demo_url(students, seed, speed, DEMO_QUESTIONS),
-                             db, course="Demo", start_poll=True, prepared=prepared,
-                             hint=DEMO_HINT)
-    except (ReceiverError, StoreError) as error:
-        raise click.ClickException(str(error)) from error
-    finally:
-        if db_path is None:
-            shutil.rmtree(db.parent, ignore_errors=True)
-    if db_path is None:
-        click.echo(f"demo session {done.session_id}: {done.questions} question(s); the "
-                   "temporary database was removed (keep one with --db FILE)")
-        return
-    _tell_what_was_saved(done)
-
-
-DEMO_QUESTIONS = 5
-

@@ -15,8 +15,13 @@ DB_OPTION_HELP = "SQLite database file (default: $BASESTATION_DB or the user dat
 
 
 def db_option(function: Any) -> Any:
-    return click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False),
-                        default=None, help=DB_OPTION_HELP)(function)
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help=DB_OPTION_HELP,
+    )(function)
 
 
 def resolve_db(db_path: Path | None) -> Path:

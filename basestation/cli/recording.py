@@ -34,13 +34,17 @@ class RecordRequest:
     """A question of a prepared set (``--questions FILE --number N``)."""
 
 
-def record_poll(request: RecordRequest, stop: threading.Event,
-                on_notice: Callable[[str], None] | None = None,
-                on_progress: Callable[[BufferSnapshot], None] | None = None) -> dict[str, Any]:
+def record_poll(
+    request: RecordRequest,
+    stop: threading.Event,
+    on_notice: Callable[[str], None] | None = None,
+    on_progress: Callable[[BufferSnapshot], None] | None = None,
+) -> dict[str, Any]:
     """Run one poll and return its summary; the poll is closed whatever happens.
     ``on_notice`` hears what the user should be told about the receiver meanwhile."""
-    with open_station(request.receiver_urls, request.db_path, capture=request.capture,
-                      channel=request.channel) as station:
+    with open_station(
+        request.receiver_urls, request.db_path, capture=request.capture, channel=request.channel
+    ) as station:
         store, receiver = station.store, station.receiver
         for line in store.recovered:
             if on_notice is not None:
@@ -61,8 +65,9 @@ def record_poll(request: RecordRequest, stop: threading.Event,
         poll_opener()
         deadline = None if request.duration is None else time.monotonic() + request.duration
         try:
-            progress = None if on_progress is None else (
-                lambda: on_progress(station.buffer.snapshot()))
+            progress = (
+                None if on_progress is None else (lambda: on_progress(station.buffer.snapshot()))
+            )
             reason = station.run_until(stop, deadline, on_notice, progress)
         finally:
             poll = polls.poll
@@ -70,9 +75,17 @@ def record_poll(request: RecordRequest, stop: threading.Event,
             polls.finish()
         snapshot = station.buffer.snapshot()
         store.flush(timeout=FLUSH_WAIT_S)
-        assert poll is not None and polls.session_id is not None
-        result = summary(polls.session_id, poll.id, poll.question.number, poll.round,
-                         snapshot, reason, receiver.stats())
+        if poll is None or polls.session_id is None:
+            raise RuntimeError("the poll was never opened")
+        result = summary(
+            polls.session_id,
+            poll.id,
+            poll.question.number,
+            poll.round,
+            snapshot,
+            reason,
+            receiver.stats(),
+        )
     # closed now: the store has committed everything, or says where the rest is
     if store.problem:
         result["store_error"] = store.problem
@@ -80,8 +93,15 @@ def record_poll(request: RecordRequest, stop: threading.Event,
     return result
 
 
-def summary(session: int, poll: int, question: int, round_number: int,
-            snapshot: BufferSnapshot, reason: str, link: dict[str, int]) -> dict[str, Any]:
+def summary(
+    session: int,
+    poll: int,
+    question: int,
+    round_number: int,
+    snapshot: BufferSnapshot,
+    reason: str,
+    link: dict[str, int],
+) -> dict[str, Any]:
     return {
         "session": session,
         "poll": poll,

@@ -33,21 +33,27 @@ def analyze(db_path: Path | None, session_id: int, as_json: bool) -> None:
         return
     for question in report["questions"]:
         text = f": {shown(question['text'])}" if question.get("text") else ""
-        click.echo(f"Question {question['question']} (correct {question['correct'] or '-'})"
-                   f"{text}")
+        click.echo(f"Question {question['question']} (correct {question['correct'] or '-'}){text}")
         for figures in question["rounds"]:
             counts = "  ".join(f"{a} {c}" for a, c in figures["counts"].items())
             right = figures["percent_correct"]
-            click.echo(f"  vote {figures['round']}: {figures['voters']} voters  {counts}"
-                       + ("" if right is None else f"  {right}% correct"))
+            click.echo(
+                f"  vote {figures['round']}: {figures['voters']} voters  {counts}"
+                + ("" if right is None else f"  {right}% correct")
+            )
         if "paired" in question:
             switches = question["switches"]
             gain = question["gain"]
-            click.echo(f"  {question['paired']} voted twice"
-                       + ("" if switches is None else
-                          f"; RR {switches['RR']} WR {switches['WR']} RW {switches['RW']} "
-                          f"WW {switches['WW_same']}+{switches['WW_diff']}")
-                       + f"; normalized gain {gain_text(gain, question['paired'])}")
+            click.echo(
+                f"  {question['paired']} voted twice"
+                + (
+                    ""
+                    if switches is None
+                    else f"; RR {switches['RR']} WR {switches['WR']} RW {switches['RW']} "
+                    f"WW {switches['WW_same']}+{switches['WW_diff']}"
+                )
+                + f"; normalized gain {gain_text(gain, question['paired'])}"
+            )
         click.echo(f"  {question.get('hint', '')}")
 
 
@@ -55,11 +61,17 @@ def analyze(db_path: Path | None, session_id: int, as_json: bool) -> None:
 @db_option
 @click.option("--session", "session_id", type=int, help="A session's page.")
 @click.option("--course", help="Instead: the term's page of this course (it names students).")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="The HTML file to write (mode 0600).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The HTML file to write (mode 0600).",
+)
 @click.option("--force", is_flag=True, help="Replace a file basestation did not write.")
-def report(db_path: Path | None, session_id: int | None, course: str | None, output: Path,
-           force: bool) -> None:
+def report(
+    db_path: Path | None, session_id: int | None, course: str | None, output: Path, force: bool
+) -> None:
     """A self-contained HTML report: a session's, with a chart per question, or the term's
     of a course (as ``term --html``)."""
     from basestation.outfiles import OutputError, private_output
@@ -68,8 +80,11 @@ def report(db_path: Path | None, session_id: int | None, course: str | None, out
         raise click.UsageError("choose one of --session ID and --course NAME")
     try:
         with db.Reader(resolve_db(db_path)) as reader:
-            page = _session_page(reader, session_id) if session_id is not None else \
-                _term_page(reader, course or "")
+            page = (
+                _session_page(reader, session_id)
+                if session_id is not None
+                else _term_page(reader, course or "")
+            )
     except StoreError as error:
         raise click.ClickException(str(error)) from error
     try:

@@ -11,39 +11,79 @@ import click
 
 from basestation.cli.options import stop_on_signals
 
-FIRMWARES = {"link": None, "iskipper-capture": "iclicker",
-             "iskipper-in-one-package": "iclicker", "turning-clicker": "turningpoint"}
+FIRMWARES = {
+    "link": None,
+    "iskipper-capture": "iclicker",
+    "iskipper-in-one-package": "iclicker",
+    "turning-clicker": "turningpoint",
+}
 """Receiver firmwares ``simulate --pty`` can behave like (simulators/firmwares.py), and
 the one radio each hears (None: either)."""
 
 
 @click.command()
-@click.option("--pty", "use_pty", is_flag=True,
-              help="Serve a pseudo-terminal that speaks link v1.")
-@click.option("--capture", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the whole class to this capture file instead (.gz compresses).")
-@click.option("--unplug", metavar="ROUND:AT:SECONDS",
-              help="With --capture: the receiver is away for SECONDS from AT in ROUND (from 1).")
+@click.option("--pty", "use_pty", is_flag=True, help="Serve a pseudo-terminal that speaks link v1.")
+@click.option(
+    "--capture",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the whole class to this capture file instead (.gz compresses).",
+)
+@click.option(
+    "--unplug",
+    metavar="ROUND:AT:SECONDS",
+    help="With --capture: the receiver is away for SECONDS from AT in ROUND (from 1).",
+)
 @click.option("--students", type=click.IntRange(min=0), default=300, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--questions", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--revote/--no-revote", default=False, help="Give each question a second round.")
 @click.option("--loss", type=click.FloatRange(0, 1), default=0.0, show_default=True)
 @click.option("--corrupt", type=click.FloatRange(0, 1), default=0.0, show_default=True)
-@click.option("--speed", type=click.FloatRange(min=0.001), default=1.0, show_default=True,
-              help="Play class time this many times faster.")
-@click.option("--truth", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the ground truth of every round here as JSON.")
-@click.option("--firmware", type=click.Choice(list(FIRMWARES)), default="link",
-              show_default=True, help="With --pty: which receiver firmware to behave like.")
-@click.option("--radio", type=click.Choice(["iclicker", "turningpoint"]),
-              help="The handsets: iClicker (default) or TurningPoint ResponseCards.")
-@click.option("--instructor", help="With --pty: an instructor remote with this handset ID; "
-              "type a-e and Enter on this terminal to press its buttons.")
-def simulate(use_pty: bool, capture: Path | None, unplug: str | None, students: int, seed: int,
-             questions: int, revote: bool, loss: float, corrupt: float, speed: float,
-             truth: Path | None, firmware: str, radio: str | None,
-             instructor: str | None) -> None:
+@click.option(
+    "--speed",
+    type=click.FloatRange(min=0.001),
+    default=1.0,
+    show_default=True,
+    help="Play class time this many times faster.",
+)
+@click.option(
+    "--truth",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the ground truth of every round here as JSON.",
+)
+@click.option(
+    "--firmware",
+    type=click.Choice(list(FIRMWARES)),
+    default="link",
+    show_default=True,
+    help="With --pty: which receiver firmware to behave like.",
+)
+@click.option(
+    "--radio",
+    type=click.Choice(["iclicker", "turningpoint"]),
+    help="The handsets: iClicker (default) or TurningPoint ResponseCards.",
+)
+@click.option(
+    "--instructor",
+    help="With --pty: an instructor remote with this handset ID; "
+    "type a-e and Enter on this terminal to press its buttons.",
+)
+def simulate(
+    use_pty: bool,
+    capture: Path | None,
+    unplug: str | None,
+    students: int,
+    seed: int,
+    questions: int,
+    revote: bool,
+    loss: float,
+    corrupt: float,
+    speed: float,
+    truth: Path | None,
+    firmware: str,
+    radio: str | None,
+    instructor: str | None,
+) -> None:
     """Play a class on a pseudo-terminal (a round each time a poll opens), or write it
     to a capture file."""
     from simulators.pty_receiver import PtyReceiver
@@ -53,11 +93,19 @@ def simulate(use_pty: bool, capture: Path | None, unplug: str | None, students: 
         raise click.UsageError("choose one of --pty and --capture FILE")
     heard_by_firmware = FIRMWARES[firmware]
     if radio is not None and heard_by_firmware is not None and radio != heard_by_firmware:
-        raise click.UsageError(f"the {firmware} firmware hears {heard_by_firmware} handsets, "
-                               f"not {radio}")
+        raise click.UsageError(
+            f"the {firmware} firmware hears {heard_by_firmware} handsets, not {radio}"
+        )
     radio = radio or heard_by_firmware or "iclicker"
-    scenario = ClassScenario(students=students, seed=seed, questions=questions, revote=revote,
-                             loss=loss, corrupt=corrupt, radio=radio)
+    scenario = ClassScenario(
+        students=students,
+        seed=seed,
+        questions=questions,
+        revote=revote,
+        loss=loss,
+        corrupt=corrupt,
+        radio=radio,
+    )
     if truth is not None:
         truth.write_text(json.dumps(scenario.truth(), indent=1))
     if capture is not None:
@@ -75,9 +123,12 @@ def simulate(use_pty: bool, capture: Path | None, unplug: str | None, students: 
     sys.stdout.flush()
     if instructor is not None:
         _instructor_keys(emulator, instructor, radio, firmware)
-    click.echo(f"serving {students} handsets, {len(rounds)} rounds on {receiver.path}; "
-               f"open serial://{receiver.path}?protocol={protocol} and start a poll; "
-               "Ctrl-C stops", err=True)
+    click.echo(
+        f"serving {students} handsets, {len(rounds)} rounds on {receiver.path}; "
+        f"open serial://{receiver.path}?protocol={protocol} and start a poll; "
+        "Ctrl-C stops",
+        err=True,
+    )
     stop = stop_on_signals()
     try:
         receiver.run(until=stop)
@@ -121,5 +172,6 @@ def _parse_unplug(text: str | None) -> Any:
         round_number, at, seconds = text.split(":")
         return Unplug(int(round_number) - 1, float(at), float(seconds))
     except ValueError:
-        raise click.BadParameter("expected ROUND:AT:SECONDS, e.g. 1:10:5",
-                                 param_hint="--unplug") from None
+        raise click.BadParameter(
+            "expected ROUND:AT:SECONDS, e.g. 1:10:5", param_hint="--unplug"
+        ) from None

@@ -29,8 +29,9 @@ class _ArrayLibrariesUnused(importlib.abc.MetaPathFinder):
     recorder 0.1 s and 15 MB. While ``sqlite_utils.db`` runs they are not found; any
     other import of them, before or after, is untouched."""
 
-    def find_spec(self, fullname: str, path: Sequence[str] | None,
-                  target: ModuleType | None = None) -> ModuleSpec | None:
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
         if fullname in ARRAY_LIBRARIES:
             loading = sys.modules.get("sqlite_utils.db")
             spec = getattr(loading, "__spec__", None)
@@ -48,8 +49,10 @@ def __getattr__(name: str) -> Any:
     ``basestation --help`` stays quick."""
     if name == "Reader":
         from basestation.db.reader import Reader
+
         return Reader
     if name == "Store":
         from basestation.db.writer import Store
+
         return Store
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

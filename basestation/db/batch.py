@@ -15,10 +15,20 @@ from basestation.db.commands import DEFERRED
 from basestation.db.connection import StoreError
 from basestation.db.rescue import RescueJournal
 
-VOTE_COLUMNS = ("poll_id", "handset", "answer", "receiver", "t_receiver_us", "t_host", "seq",
-                "base_seq")
-VoteRow = tuple[int, str, str, str, int | None, float, int | None] | tuple[
-    int, str, str, str, int | None, float, int | None, int | None]
+VOTE_COLUMNS = (
+    "poll_id",
+    "handset",
+    "answer",
+    "receiver",
+    "t_receiver_us",
+    "t_host",
+    "seq",
+    "base_seq",
+)
+VoteRow = (
+    tuple[int, str, str, str, int | None, float, int | None]
+    | tuple[int, str, str, str, int | None, float, int | None, int | None]
+)
 
 
 class Call:
@@ -45,7 +55,8 @@ Item = VoteRow | Call | Deferred
 def journal_entry(item: VoteRow | Deferred | Call) -> dict[str, Any]:
     if isinstance(item, Deferred):
         return {"step": item.step, "kwargs": item.kwargs}
-    assert isinstance(item, tuple)
+    if isinstance(item, Call):
+        raise TypeError("a call waits for its answer: it is never kept in a journal")
     return {"vote": dict(zip(VOTE_COLUMNS, item, strict=False))}
 
 
@@ -106,7 +117,7 @@ def _insert_votes(db: sqlite_utils.Database, rows: list[VoteRow]) -> int:
             limit = db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
             per_statement = min(limit, MAX_PARAMETERS) // width
             for first in range(start, index, per_statement):
-                chunk = rows[first:min(index, first + per_statement)]
+                chunk = rows[first : min(index, first + per_statement)]
                 db.conn.execute(_insert_rows(width, len(chunk)), list(chain.from_iterable(chunk)))
             start = index
     return len(rows)
@@ -145,9 +156,11 @@ def give_up(journal: RescueJournal, batch: list[Item], error: str) -> str:
     votes = sum(1 for item in batch if isinstance(item, tuple))
     where = journal.described()
     command = "; ".join(f"basestation recover {path}" for path in journal.paths)
-    message = (f"{error}; {votes} votes are not in the database but saved in {where}: run "
-               f"`{command}`" if journal.paths else
-               f"{error}; {votes} votes could not be saved anywhere")
+    message = (
+        f"{error}; {votes} votes are not in the database but saved in {where}: run `{command}`"
+        if journal.paths
+        else f"{error}; {votes} votes could not be saved anywhere"
+    )
     for item in batch:
         if isinstance(item, Call) and not item.future.done():
             item.future.set_exception(StoreError(message))

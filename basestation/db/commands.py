@@ -36,20 +36,35 @@ class PollCounters:
     late: int
 
 
-def insert_session(db: sqlite_utils.Database, started_at: float, course: str | None,
-                   title: str | None, anonymous: bool) -> int:
-    return new_id(db.table("sessions").insert(
-        {"started_at": started_at, "course": course, "title": title,
-         "anonymous": int(anonymous)}))
+def insert_session(
+    db: sqlite_utils.Database,
+    started_at: float,
+    course: str | None,
+    title: str | None,
+    anonymous: bool,
+) -> int:
+    return new_id(
+        db.table("sessions").insert(
+            {
+                "started_at": started_at,
+                "course": course,
+                "title": title,
+                "anonymous": int(anonymous),
+            }
+        )
+    )
 
 
 def latest_question(db: sqlite_utils.Database, session_id: int) -> QuestionRow | None:
     """The session's highest-numbered question; StoreError if there is no such session."""
     if not list(db.query("SELECT id FROM sessions WHERE id = ?", [session_id])):
         raise StoreError(f"there is no session {session_id}")
-    rows = list(db.query(
-        "SELECT * FROM questions WHERE session_id = ? ORDER BY number DESC LIMIT 1",
-        [session_id]))
+    rows = list(
+        db.query(
+            "SELECT * FROM questions WHERE session_id = ? ORDER BY number DESC LIMIT 1",
+            [session_id],
+        )
+    )
     return question_row(rows[0]) if rows else None
 
 
@@ -70,21 +85,43 @@ def close_interrupted_polls(db: sqlite_utils.Database) -> int:
     return int(cursor.rowcount)
 
 
-def insert_question(db: sqlite_utils.Database, session_id: int, text: str | None,
-                    correct: str | None, spec: QuestionSpec,
-                    prepared: PreparedQuestion | None = None) -> QuestionRow:
+def insert_question(
+    db: sqlite_utils.Database,
+    session_id: int,
+    text: str | None,
+    correct: str | None,
+    spec: QuestionSpec,
+    prepared: PreparedQuestion | None = None,
+) -> QuestionRow:
     """A new question; one ``prepared`` before class is also kept as it was written."""
-    number = 1 + int(next(iter(db.query(
-        "SELECT COALESCE(MAX(number), 0) AS n FROM questions WHERE session_id = ?",
-        [session_id])))["n"])
+    number = 1 + int(
+        next(
+            iter(
+                db.query(
+                    "SELECT COALESCE(MAX(number), 0) AS n FROM questions WHERE session_id = ?",
+                    [session_id],
+                )
+            )
+        )["n"]
+    )
     if prepared is not None:
         keep_question(db, prepared)
-    row_id = new_id(db.table("questions").insert(
-        {"session_id": session_id, "number": number, "text": text, "correct": correct,
-         "kind": spec.kind.value, "choices": spec.choices,
-         "bank_id": prepared.bank_id if prepared else None}))
-    return QuestionRow(row_id, session_id, number, text, correct, spec,
-                       prepared.choice_texts if prepared else ())
+    row_id = new_id(
+        db.table("questions").insert(
+            {
+                "session_id": session_id,
+                "number": number,
+                "text": text,
+                "correct": correct,
+                "kind": spec.kind.value,
+                "choices": spec.choices,
+                "bank_id": prepared.bank_id if prepared else None,
+            }
+        )
+    )
+    return QuestionRow(
+        row_id, session_id, number, text, correct, spec, prepared.choice_texts if prepared else ()
+    )
 
 
 def set_correct(db: sqlite_utils.Database, question_id: int, correct: str | None) -> None:
@@ -99,11 +136,15 @@ def poll_deadline(db: sqlite_utils.Database, poll_id: int, closes_at: float | No
     db.table("polls").update(poll_id, {"closes_at": closes_at})
 
 
-def set_key_by_number(db: sqlite_utils.Database, session_id: int, number: int,
-                      correct: str | None) -> QuestionRow:
+def set_key_by_number(
+    db: sqlite_utils.Database, session_id: int, number: int, correct: str | None
+) -> QuestionRow:
     """Set or correct the key of question ``number`` (from 1) after class."""
-    rows = list(db.query("SELECT * FROM questions WHERE session_id = ? AND number = ?",
-                         [session_id, number]))
+    rows = list(
+        db.query(
+            "SELECT * FROM questions WHERE session_id = ? AND number = ?", [session_id, number]
+        )
+    )
     if not rows:
         raise StoreError(f"session {session_id} has no question {number}")
     question = question_row(rows[0])
@@ -115,15 +156,30 @@ def set_key_by_number(db: sqlite_utils.Database, session_id: int, number: int,
     return question
 
 
-def insert_poll(db: sqlite_utils.Database, question_id: int, opened_at: float,
-                receiver: str | None) -> tuple[int, int]:
+def insert_poll(
+    db: sqlite_utils.Database, question_id: int, opened_at: float, receiver: str | None
+) -> tuple[int, int]:
     """Open the question's next round; returns (poll id, round)."""
-    next_round = 1 + int(next(iter(db.query(
-        "SELECT COALESCE(MAX(round), 0) AS r FROM polls WHERE question_id = ?",
-        [question_id])))["r"])
-    poll_id = new_id(db.table("polls").insert(
-        {"question_id": question_id, "round": next_round, "opened_at": opened_at,
-         "receiver": receiver}))
+    next_round = 1 + int(
+        next(
+            iter(
+                db.query(
+                    "SELECT COALESCE(MAX(round), 0) AS r FROM polls WHERE question_id = ?",
+                    [question_id],
+                )
+            )
+        )["r"]
+    )
+    poll_id = new_id(
+        db.table("polls").insert(
+            {
+                "question_id": question_id,
+                "round": next_round,
+                "opened_at": opened_at,
+                "receiver": receiver,
+            }
+        )
+    )
     return poll_id, next_round
 
 
@@ -131,8 +187,13 @@ def polls_of_question(db: sqlite_utils.Database, question_id: int) -> int:
     return int(db.table("polls").count_where("question_id = ?", [question_id]))
 
 
-def close_poll(db: sqlite_utils.Database, poll_id: int, session_id: int, closed_at: float,
-               counters: dict[str, int]) -> None:
+def close_poll(
+    db: sqlite_utils.Database,
+    poll_id: int,
+    session_id: int,
+    closed_at: float,
+    counters: dict[str, int],
+) -> None:
     """``counters``: heard, votes, duplicates, invalid, late (a :class:`PollCounters`
     as a dict, so that the step can wait in a rescue journal)."""
     db.table("polls").update(poll_id, {"closed_at": closed_at, **counters})
@@ -146,10 +207,14 @@ def count_late(db: sqlite_utils.Database, poll_id: int, late: int, heard: int) -
 
 def question_row(row: dict[str, object]) -> QuestionRow:
     spec = QuestionSpec(choices=int(str(row.get("choices") or 5)))
-    return QuestionRow(int(str(row["id"])), int(str(row["session_id"])),
-                       int(str(row["number"])),
-                       None if row["text"] is None else str(row["text"]),
-                       None if row["correct"] is None else str(row["correct"]), spec)
+    return QuestionRow(
+        int(str(row["id"])),
+        int(str(row["session_id"])),
+        int(str(row["number"])),
+        None if row["text"] is None else str(row["text"]),
+        None if row["correct"] is None else str(row["correct"]),
+        spec,
+    )
 
 
 @dataclass(frozen=True)
@@ -162,12 +227,14 @@ class ReceiverCounters:
     error: str
 
 
-def record_poll_receivers(db: sqlite_utils.Database, poll_id: int,
-                          receivers: list[dict[str, object]]) -> None:
+def record_poll_receivers(
+    db: sqlite_utils.Database, poll_id: int, receivers: list[dict[str, object]]
+) -> None:
     """``receivers``: :class:`ReceiverCounters` as dicts. Running it again replaces."""
     db.execute("DELETE FROM poll_receivers WHERE poll_id = ?", [poll_id])
     db.table("poll_receivers").insert_all(
-        {"poll_id": poll_id, **r, "error": r.get("error") or None} for r in receivers)
+        {"poll_id": poll_id, **r, "error": r.get("error") or None} for r in receivers
+    )
 
 
 DEFERRED: dict[str, Callable[..., None]] = {

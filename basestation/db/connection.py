@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import signal
 import sqlite3
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 import sqlite_utils
 
 from basestation.db.errors import StoreError
+
+log = logging.getLogger(__name__)
 
 __all__ = ["StoreError", "ignore_file_size_signal", "new_id", "open_database", "open_existing"]
 
@@ -38,7 +41,8 @@ def open_existing(path: Path) -> sqlite_utils.Database:
 def new_id(table: sqlite_utils.db.Table) -> int:
     """The primary key of the row just inserted."""
     row_id = table.last_pk
-    assert isinstance(row_id, int), row_id
+    if not isinstance(row_id, int):
+        raise StoreError(f"no row id after an insert into {table.name}: {row_id!r}")
     return row_id
 
 
@@ -46,3 +50,15 @@ def ignore_file_size_signal() -> None:
     """A file-size limit (``ulimit -f``) must fail a write, not kill the recorder."""
     with contextlib.suppress(ValueError, AttributeError):  # not the main thread
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+def reopen_durable(path: Path) -> sqlite_utils.Database | None:
+    """A fresh connection whose every commit is synced, or None (logged) if the file
+    cannot be opened just now."""
+    try:
+        fresh = open_database(path)
+        fresh.execute("PRAGMA synchronous = FULL")
+    except sqlite3.Error as error:
+        log.warning("reopening %s: %s", path, error)
+        return None
+    return fresh

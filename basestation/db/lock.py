@@ -32,12 +32,21 @@ class RecorderLock:
         except BlockingIOError:
             holder = _read_holder(fd)
             os.close(fd)
-            raise StoreError(f"{self.db_path} is being recorded by another process ({holder}); "
-                             "close it first, or record into another --db") from None
+            raise StoreError(
+                f"{self.db_path} is being recorded by another process ({holder}); "
+                "close it first, or record into another --db"
+            ) from None
         os.ftruncate(fd, 0)
-        os.write(fd, json.dumps({"pid": os.getpid(), "command": " ".join(sys.argv[:2]),
-                                 "since": dt.datetime.now().astimezone().isoformat(
-                                     timespec="seconds")}).encode())
+        os.write(
+            fd,
+            json.dumps(
+                {
+                    "pid": os.getpid(),
+                    "command": " ".join(sys.argv[:2]),
+                    "since": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+                }
+            ).encode(),
+        )
         self._fd = fd
 
     def release(self) -> None:

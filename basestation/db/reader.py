@@ -27,8 +27,9 @@ def _upgrade(path: Path) -> None:
     try:
         Store(path).close()
     except StoreError as error:
-        raise StoreError(f"{path} was made by an older release and cannot be upgraded "
-                         f"here: {error}") from error
+        raise StoreError(
+            f"{path} was made by an older release and cannot be upgraded here: {error}"
+        ) from error
 
 
 class Reader:
@@ -69,31 +70,44 @@ class Reader:
         return rows[0]
 
     def questions(self, session_id: int) -> list[Row]:
-        return self._rows("SELECT id, number, text, correct, kind, choices FROM questions "
-                          "WHERE session_id = ? ORDER BY number", [session_id])
+        return self._rows(
+            "SELECT id, number, text, correct, kind, choices FROM questions "
+            "WHERE session_id = ? ORDER BY number",
+            [session_id],
+        )
 
     def session_polls(self, session_id: int) -> list[Row]:
         """One row per poll, in question and round order."""
-        return self._rows("""
+        return self._rows(
+            """
             SELECT p.id AS poll, q.number AS question, q.text, q.correct, q.choices, p.round,
                    p.opened_at, p.closed_at, p.receiver, p.heard, p.votes, p.duplicates,
                    p.invalid, p.late,
                    (SELECT COUNT(DISTINCT handset) FROM votes v WHERE v.poll_id = p.id)
                    AS voters
             FROM polls p JOIN questions q ON q.id = p.question_id
-            WHERE q.session_id = ? ORDER BY q.number, p.round""", [session_id])
+            WHERE q.session_id = ? ORDER BY q.number, p.round""",
+            [session_id],
+        )
 
     def handsets_seen(self, session_id: int) -> int:
-        return int(self._rows("""
+        return int(
+            self._rows(
+                """
             SELECT COUNT(DISTINCT v.handset) AS n FROM votes v JOIN polls p ON p.id = v.poll_id
             JOIN questions q ON q.id = p.question_id WHERE q.session_id = ?""",
-                              [session_id])[0]["n"])
+                [session_id],
+            )[0]["n"]
+        )
 
     # -- polls and votes ------------------------------------------------------------
     def poll_votes(self, poll_id: int) -> list[Row]:
         """Every accepted vote of a poll, in the order it was accepted."""
-        return self._rows("SELECT handset, answer, receiver, t_receiver_us, base_seq, t_host, seq "
-                          "FROM votes WHERE poll_id = ? ORDER BY seq, id", [poll_id])
+        return self._rows(
+            "SELECT handset, answer, receiver, t_receiver_us, base_seq, t_host, seq "
+            "FROM votes WHERE poll_id = ? ORDER BY seq, id",
+            [poll_id],
+        )
 
     def latest_answers(self, poll_id: int) -> dict[str, str]:
         """The answer that counts for each handset in a poll: its last accepted vote."""
@@ -103,8 +117,10 @@ class Reader:
         """Each round of a question: its poll, when it opened, the latest answer and the
         first vote's time of each handset."""
         rounds = []
-        for poll in self._rows("SELECT id, round, opened_at FROM polls WHERE question_id = ? "
-                               "ORDER BY round", [question_id]):
+        for poll in self._rows(
+            "SELECT id, round, opened_at FROM polls WHERE question_id = ? ORDER BY round",
+            [question_id],
+        ):
             latest: dict[str, str] = {}
             first: dict[str, float] = {}
             for vote in self.poll_votes(poll["id"]):
@@ -124,8 +140,10 @@ class Reader:
         return rows[0] if rows else None
 
     def votes_after(self, poll_id: int, vote_id: int) -> list[Row]:
-        return self._rows("SELECT id, handset, answer FROM votes WHERE poll_id = ? AND id > ? "
-                          "ORDER BY id", [poll_id, vote_id])
+        return self._rows(
+            "SELECT id, handset, answer FROM votes WHERE poll_id = ? AND id > ? ORDER BY id",
+            [poll_id, vote_id],
+        )
 
     # -- the question bank --------------------------------------------------------------
     def kept_questions(self) -> dict[str, PreparedQuestion]:
@@ -149,27 +167,40 @@ class Reader:
         course = self.session(session_id)["course"]
         if not course:
             return None
-        count = int(self._rows("SELECT COUNT(*) AS n FROM enrolments WHERE course = ?",
-                               [course])[0]["n"])
+        count = int(
+            self._rows("SELECT COUNT(*) AS n FROM enrolments WHERE course = ?", [course])[0]["n"]
+        )
         return count or None
 
     def students(self, course: str | None = None) -> list[Row]:
         """The course's roster if it has one, else every student."""
         if course and self._rows("SELECT 1 FROM enrolments WHERE course = ? LIMIT 1", [course]):
-            return self._rows("SELECT s.* FROM students s JOIN enrolments e ON e.student = s.id "
-                              "WHERE e.course = ? ORDER BY s.student_id", [course])
+            return self._rows(
+                "SELECT s.* FROM students s JOIN enrolments e ON e.student = s.id "
+                "WHERE e.course = ? ORDER BY s.student_id",
+                [course],
+            )
         return self._rows("SELECT * FROM students ORDER BY student_id")
 
     def graded_votes(self, session_id: int) -> list[Row]:
         """Every vote of a session with its question and round, in order."""
-        return self._rows("""
+        return self._rows(
+            """
             SELECT q.number, q.correct, p.round, p.opened_at, v.handset, v.answer, v.t_host
             FROM votes v JOIN polls p ON p.id = v.poll_id JOIN questions q ON q.id = p.question_id
-            WHERE q.session_id = ? ORDER BY q.number, p.round, v.seq, v.id""", [session_id])
+            WHERE q.session_id = ? ORDER BY q.number, p.round, v.seq, v.id""",
+            [session_id],
+        )
 
     def imported_attempts(self, session_id: int) -> dict[tuple[int, str], int]:
         """(question number, handset) -> presses, as an imported vendor file says."""
-        return {(row["number"], row["handset"]): row["attempts"] for row in self._rows("""
+        return {
+            (row["number"], row["handset"]): row["attempts"]
+            for row in self._rows(
+                """
             SELECT q.number, i.handset, i.attempts FROM imported_votes i
             JOIN polls p ON p.id = i.poll_id JOIN questions q ON q.id = p.question_id
-            WHERE q.session_id = ?""", [session_id])}
+            WHERE q.session_id = ?""",
+                [session_id],
+            )
+        }

@@ -88,8 +88,11 @@ class RescueJournal:
         if self.path is None:
             self.path = self._new_path(locations(self.db_path)[self._location])
             self.paths.append(self.path)
-            lines = [json.dumps({"rescue": FORMAT, "version": VERSION,
-                                 "database": str(self.db_path)}) + "\n", *lines]
+            lines = [
+                json.dumps({"rescue": FORMAT, "version": VERSION, "database": str(self.db_path)})
+                + "\n",
+                *lines,
+            ]
         with self.path.open("a", encoding="utf-8") as handle:
             handle.write("".join(lines))
             handle.flush()
@@ -165,8 +168,20 @@ def put_back(db: sqlite_utils.Database, path: Path) -> Recovered:
                     cursor = db.execute(
                         "INSERT OR IGNORE INTO votes (poll_id, handset, answer, receiver, "
                         "t_receiver_us, t_host, seq, base_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        [vote.get(k) for k in ("poll_id", "handset", "answer", "receiver",
-                                               "t_receiver_us", "t_host", "seq", "base_seq")])
+                        [
+                            vote.get(k)
+                            for k in (
+                                "poll_id",
+                                "handset",
+                                "answer",
+                                "receiver",
+                                "t_receiver_us",
+                                "t_host",
+                                "seq",
+                                "base_seq",
+                            )
+                        ],
+                    )
                 except sqlite3.IntegrityError:
                     unreadable += 1  # a poll this database does not have
                     continue
@@ -190,8 +205,10 @@ def put_back_all(db: sqlite_utils.Database, db_path: Path) -> list[str]:
     done = []
     for journal in rescue_files(db_path):
         result = put_back(db, journal)
-        done.append(f"put back {result.votes_added} votes from {journal} "
-                    f"({result.votes_already_stored} were already stored)")
+        done.append(
+            f"put back {result.votes_added} votes from {journal} "
+            f"({result.votes_already_stored} were already stored)"
+        )
         logging.getLogger(__name__).warning("%s", done[-1])
         mark_recovered(journal)
     return done

@@ -10,9 +10,13 @@ import sqlite_utils
 from basestation.db.connection import StoreError
 
 
-def import_students(db: sqlite_utils.Database, students: Sequence[Mapping[str, str | None]],
-                    handsets: Mapping[str, tuple[str, str]], move: bool = False,
-                    course: str | None = None) -> None:
+def import_students(
+    db: sqlite_utils.Database,
+    students: Sequence[Mapping[str, str | None]],
+    handsets: Mapping[str, tuple[str, str]],
+    move: bool = False,
+    course: str | None = None,
+) -> None:
     """Add or update every student (``student_id``, ``name``, ``email``) and assign
     ``handsets`` (handset -> (student_id, form)), in one transaction. A handset that
     another student registered is refused (StoreError naming both) unless ``move``."""
@@ -20,10 +24,12 @@ def import_students(db: sqlite_utils.Database, students: Sequence[Mapping[str, s
         ids: dict[str, Any] = {}
         for student in students:
             student_id = str(student["student_id"])
-            existing = list(db.query("SELECT id FROM students WHERE student_id = ?",
-                                     [student_id]))
-            values = {"student_id": student_id, "name": student.get("name") or None,
-                      "email": student.get("email") or None}
+            existing = list(db.query("SELECT id FROM students WHERE student_id = ?", [student_id]))
+            values = {
+                "student_id": student_id,
+                "name": student.get("name") or None,
+                "email": student.get("email") or None,
+            }
             if existing:
                 ids[student_id] = existing[0]["id"]
                 db.table("students").update(existing[0]["id"], values)
@@ -41,32 +47,51 @@ def import_students(db: sqlite_utils.Database, students: Sequence[Mapping[str, s
                     continue
             rows.append({"handset": handset, "student": ids[student_id], "form": form})
         if conflicts:
-            raise StoreError("; ".join(conflicts) + ": nothing was imported (pass --move to "
-                             "move these handsets)")
+            raise StoreError(
+                "; ".join(conflicts) + ": nothing was imported (pass --move to move these handsets)"
+            )
         db.table("handsets").upsert_all(rows, pk="handset")
         if course:
             db.table("enrolments").upsert_all(
                 [{"course": course, "student": ids[str(s["student_id"])]} for s in students],
-                pk=("course", "student"))
+                pk=("course", "student"),
+            )
 
 
 def _owners(db: sqlite_utils.Database) -> dict[str, tuple[str, str, str]]:
     """Handset -> (student_id, name, form) of its registered owner."""
-    return {row["handset"]: (row["student_id"], row["name"] or "", row["form"] or "")
-            for row in db.query("SELECT h.handset, h.form, s.student_id, s.name FROM "
-                                "handsets h JOIN students s ON s.id = h.student")}
+    return {
+        row["handset"]: (row["student_id"], row["name"] or "", row["form"] or "")
+        for row in db.query(
+            "SELECT h.handset, h.form, s.student_id, s.name FROM "
+            "handsets h JOIN students s ON s.id = h.student"
+        )
+    }
 
 
-def _conflict(handset: str, owner: tuple[str, str, str], student_id: str,
-              students: Sequence[Mapping[str, str | None]]) -> str:
+def _conflict(
+    handset: str,
+    owner: tuple[str, str, str],
+    student_id: str,
+    students: Sequence[Mapping[str, str | None]],
+) -> str:
     names = {str(s["student_id"]): s.get("name") or "" for s in students}
     new_name = names.get(student_id, "")
-    return (f"handset {handset} belongs to {owner[0]}" + (f" ({owner[1]})" if owner[1] else "")
-            + f", not {student_id}" + (f" ({new_name})" if new_name else ""))
+    return (
+        f"handset {handset} belongs to {owner[0]}"
+        + (f" ({owner[1]})" if owner[1] else "")
+        + f", not {student_id}"
+        + (f" ({new_name})" if new_name else "")
+    )
 
 
-def assign_handset(db: sqlite_utils.Database, handset: str, student_id: str,
-                   session_id: int | None, move: bool = False) -> None:
+def assign_handset(
+    db: sqlite_utils.Database,
+    handset: str,
+    student_id: str,
+    session_id: int | None,
+    move: bool = False,
+) -> None:
     """For good, or as a loaner for one session; another student's handset only with
     ``move`` (a loaner for one session is no move)."""
     rows = list(db.query("SELECT id FROM students WHERE student_id = ?", [student_id]))
@@ -75,30 +100,37 @@ def assign_handset(db: sqlite_utils.Database, handset: str, student_id: str,
     if session_id is None:
         owner = _owners(db).get(handset)
         if owner is not None and owner[0] != student_id and not move:
-            raise StoreError(_conflict(handset, owner, student_id, []) + ": pass --move to "
-                             "move it (its votes then count for the new student)")
-        db.table("handsets").upsert({"handset": handset, "student": rows[0]["id"],
-                                     "form": "assigned"}, pk="handset")
+            raise StoreError(
+                _conflict(handset, owner, student_id, []) + ": pass --move to "
+                "move it (its votes then count for the new student)"
+            )
+        db.table("handsets").upsert(
+            {"handset": handset, "student": rows[0]["id"], "form": "assigned"}, pk="handset"
+        )
         return
     if not list(db.query("SELECT id FROM sessions WHERE id = ?", [session_id])):
         raise StoreError(f"there is no session {session_id}")
-    db.execute("DELETE FROM loaners WHERE session_id = ? AND handset = ?",
-               [session_id, handset])
-    db.table("loaners").insert({"session_id": session_id, "handset": handset,
-                                "student": rows[0]["id"]})
+    db.execute("DELETE FROM loaners WHERE session_id = ? AND handset = ?", [session_id, handset])
+    db.table("loaners").insert(
+        {"session_id": session_id, "handset": handset, "student": rows[0]["id"]}
+    )
 
 
 def session_owners(db: sqlite_utils.Database, session_id: int) -> dict[str, int]:
     """Handset -> students.id for a session: loaners first, then the registered owners."""
-    owners = {row["handset"]: row["student"] for row in db.query(
-        "SELECT handset, student FROM handsets")}
-    owners |= {row["handset"]: row["student"] for row in db.query(
-        "SELECT handset, student FROM loaners WHERE session_id = ?", [session_id])}
+    owners = {
+        row["handset"]: row["student"] for row in db.query("SELECT handset, student FROM handsets")
+    }
+    owners |= {
+        row["handset"]: row["student"]
+        for row in db.query(
+            "SELECT handset, student FROM loaners WHERE session_id = ?", [session_id]
+        )
+    }
     return owners
 
 
-RULE_FIELDS = ("participation_percent", "participation_points", "answer_points",
-               "correct_points")
+RULE_FIELDS = ("participation_percent", "participation_points", "answer_points", "correct_points")
 
 
 def grading_rules(db: sqlite_utils.Database, course: str | None) -> dict[str, float] | None:
@@ -106,6 +138,7 @@ def grading_rules(db: sqlite_utils.Database, course: str | None) -> dict[str, fl
     return {name: float(rows[0][name]) for name in RULE_FIELDS} if rows else None
 
 
-def set_grading_rules(db: sqlite_utils.Database, course: str | None,
-                      rules: Mapping[str, float]) -> None:
+def set_grading_rules(
+    db: sqlite_utils.Database, course: str | None, rules: Mapping[str, float]
+) -> None:
     db.table("grading").upsert({"course": course or "", **rules}, pk="course")

@@ -21,29 +21,57 @@ migrations = Migrations(MIGRATION_SET)
 @migrations(name="0001_initial")
 def _initial(db: sqlite_utils.Database) -> None:
     db.table("sessions").create(
-        {"id": int, "started_at": float, "ended_at": float, "course": str, "title": str,
-         "anonymous": int},
-        pk="id", not_null={"started_at"}, defaults={"anonymous": 0},
+        {
+            "id": int,
+            "started_at": float,
+            "ended_at": float,
+            "course": str,
+            "title": str,
+            "anonymous": int,
+        },
+        pk="id",
+        not_null={"started_at"},
+        defaults={"anonymous": 0},
     )
     db.table("questions").create(
         {"id": int, "session_id": int, "number": int, "text": str, "correct": str},
-        pk="id", not_null={"session_id", "number"},
+        pk="id",
+        not_null={"session_id", "number"},
         foreign_keys=[("session_id", "sessions", "id")],
     )
     db.table("questions").create_index(["session_id", "number"], unique=True)
     db.table("polls").create(
-        {"id": int, "question_id": int, "round": int, "opened_at": float, "closed_at": float,
-         "receiver": str, "heard": int, "votes": int, "duplicates": int, "invalid": int,
-         "late": int},
-        pk="id", not_null={"question_id", "round", "opened_at"},
+        {
+            "id": int,
+            "question_id": int,
+            "round": int,
+            "opened_at": float,
+            "closed_at": float,
+            "receiver": str,
+            "heard": int,
+            "votes": int,
+            "duplicates": int,
+            "invalid": int,
+            "late": int,
+        },
+        pk="id",
+        not_null={"question_id", "round", "opened_at"},
         defaults={"heard": 0, "votes": 0, "duplicates": 0, "invalid": 0, "late": 0},
         foreign_keys=[("question_id", "questions", "id")],
     )
     db.table("polls").create_index(["question_id", "round"], unique=True)
     db.table("votes").create(
-        {"id": int, "poll_id": int, "handset": str, "answer": str, "receiver": str,
-         "t_receiver_us": int, "t_host": float},
-        pk="id", not_null={"poll_id", "handset", "answer", "t_host"},
+        {
+            "id": int,
+            "poll_id": int,
+            "handset": str,
+            "answer": str,
+            "receiver": str,
+            "t_receiver_us": int,
+            "t_host": float,
+        },
+        pk="id",
+        not_null={"poll_id", "handset", "answer", "t_host"},
         foreign_keys=[("poll_id", "polls", "id")],
     )
     db.table("votes").create_index(["poll_id", "t_host"])
@@ -60,19 +88,33 @@ def _interrupted_polls(db: sqlite_utils.Database) -> None:
 def _roster(db: sqlite_utils.Database) -> None:
     """Students, their handsets (several each, alternate ID forms included), loaners for
     one session, and grading rules per course."""
-    db.table("students").create({"id": int, "student_id": str, "name": str, "email": str},
-                                pk="id", not_null={"student_id"})
+    db.table("students").create(
+        {"id": int, "student_id": str, "name": str, "email": str}, pk="id", not_null={"student_id"}
+    )
     db.table("students").create_index(["student_id"], unique=True)
-    db.table("handsets").create({"handset": str, "student": int, "form": str}, pk="handset",
-                                not_null={"student"}, foreign_keys=[("student", "students", "id")])
+    db.table("handsets").create(
+        {"handset": str, "student": int, "form": str},
+        pk="handset",
+        not_null={"student"},
+        foreign_keys=[("student", "students", "id")],
+    )
     db.table("loaners").create(
-        {"id": int, "session_id": int, "handset": str, "student": int}, pk="id",
+        {"id": int, "session_id": int, "handset": str, "student": int},
+        pk="id",
         not_null={"session_id", "handset", "student"},
-        foreign_keys=[("session_id", "sessions", "id"), ("student", "students", "id")])
+        foreign_keys=[("session_id", "sessions", "id"), ("student", "students", "id")],
+    )
     db.table("loaners").create_index(["session_id", "handset"], unique=True)
     db.table("grading").create(
-        {"course": str, "participation_percent": float, "participation_points": float,
-         "answer_points": float, "correct_points": float}, pk="course")
+        {
+            "course": str,
+            "participation_percent": float,
+            "participation_points": float,
+            "answer_points": float,
+            "correct_points": float,
+        },
+        pk="course",
+    )
 
 
 USB_RECEIVER_PREFIX = "iclicker:"
@@ -86,8 +128,11 @@ def _question_kinds_and_base_seq(db: sqlite_utils.Database) -> None:
     db.table("questions").add_column("kind", str, not_null_default="multiple-choice")
     db.table("questions").add_column("choices", int, not_null_default=5)
     db.table("votes").add_column("base_seq", int)
-    db.execute("UPDATE votes SET base_seq = t_receiver_us, t_receiver_us = NULL "
-               "WHERE receiver LIKE ? || '%'", [USB_RECEIVER_PREFIX])
+    db.execute(
+        "UPDATE votes SET base_seq = t_receiver_us, t_receiver_us = NULL "
+        "WHERE receiver LIKE ? || '%'",
+        [USB_RECEIVER_PREFIX],
+    )
 
 
 READABLE_TIME = "strftime('%Y-%m-%dT%H:%M:%fZ', {column}, 'unixepoch')"
@@ -101,23 +146,25 @@ def _readable(column: str) -> str:
 def _readable_views(db: sqlite_utils.Database) -> None:
     """Views with ISO 8601 times (UTC, ``Z``) for people browsing the file (Datasette,
     the sqlite3 shell): the tables keep seconds since the epoch."""
-    db.execute(f"""CREATE VIEW sessions_readable AS SELECT id, {_readable('started_at')}
-        AS started, {_readable('ended_at')} AS ended, course, title, anonymous FROM sessions""")
+    db.execute(f"""CREATE VIEW sessions_readable AS SELECT id, {_readable("started_at")}
+        AS started, {_readable("ended_at")} AS ended, course, title, anonymous FROM sessions""")
     db.execute(f"""CREATE VIEW polls_readable AS SELECT p.id, q.session_id, q.number AS
-        question, p.round, {_readable('p.opened_at')} AS opened, {_readable('p.closed_at')}
+        question, p.round, {_readable("p.opened_at")} AS opened, {_readable("p.closed_at")}
         AS closed, p.receiver, p.heard, p.votes, p.duplicates, p.invalid, p.late,
         p.interrupted FROM polls p JOIN questions q ON q.id = p.question_id""")
     db.execute(f"""CREATE VIEW votes_readable AS SELECT id, poll_id, handset, answer, receiver,
-        {_readable('t_host')} AS heard_at, t_receiver_us, base_seq FROM votes""")
+        {_readable("t_host")} AS heard_at, t_receiver_us, base_seq FROM votes""")
 
 
 @migrations(name="0006_poll_receivers")
 def _poll_receivers(db: sqlite_utils.Database) -> None:
     """Per receiver of a poll: how many packets it handed on, its state at the close."""
     db.table("poll_receivers").create(
-        {"id": int, "poll_id": int, "receiver": str, "packets": int, "state": str,
-         "error": str}, pk="id", not_null={"poll_id", "receiver"},
-        foreign_keys=[("poll_id", "polls", "id")])
+        {"id": int, "poll_id": int, "receiver": str, "packets": int, "state": str, "error": str},
+        pk="id",
+        not_null={"poll_id", "receiver"},
+        foreign_keys=[("poll_id", "polls", "id")],
+    )
     db.table("poll_receivers").create_index(["poll_id"])
 
 
@@ -141,17 +188,30 @@ def _imported_sessions(db: sqlite_utils.Database) -> None:
     db.table("sessions").add_column("source", str)
     db.table("sessions").create_index(["source_hash"])
     db.table("imported_votes").create(
-        {"id": int, "poll_id": int, "handset": str, "attempts": int, "first_s": float,
-         "final_s": float, "loaned_to": str}, pk="id", not_null={"poll_id", "handset"},
-        foreign_keys=[("poll_id", "polls", "id")])
+        {
+            "id": int,
+            "poll_id": int,
+            "handset": str,
+            "attempts": int,
+            "first_s": float,
+            "final_s": float,
+            "loaned_to": str,
+        },
+        pk="id",
+        not_null={"poll_id", "handset"},
+        foreign_keys=[("poll_id", "polls", "id")],
+    )
     db.table("imported_votes").create_index(["poll_id", "handset"])
 
 
 @migrations(name="0009_enrolments")
 def _enrolments(db: sqlite_utils.Database) -> None:
     """Which students a course's roster holds (several courses in one database)."""
-    db.table("enrolments").create({"course": str, "student": int}, pk=("course", "student"),
-                                  foreign_keys=[("student", "students", "id")])
+    db.table("enrolments").create(
+        {"course": str, "student": int},
+        pk=("course", "student"),
+        foreign_keys=[("student", "students", "id")],
+    )
 
 
 @migrations(name="0010_one_vote_index_per_poll")
@@ -172,13 +232,28 @@ def _question_bank(db: sqlite_utils.Database) -> None:
     """Prepared questions as they were asked (words, choices, key, tags, images), and the
     uses of questions imported from colleagues' banks (counts only, never a handset)."""
     db.table("bank_questions").create(
-        {"id": str, "text": str, "choice_count": int, "choices": str, "correct": str,
-         "tags": str, "source": str, "licence": str}, pk="id")
-    db.table("bank_images").create({"question": str, "path": str, "data": bytes},
-                                   pk=("question", "path"),
-                                   foreign_keys=[("question", "bank_questions", "id")])
-    db.table("bank_uses").create({"id": str, "question": str, "record": str}, pk="id",
-                                 foreign_keys=[("question", "bank_questions", "id")])
+        {
+            "id": str,
+            "text": str,
+            "choice_count": int,
+            "choices": str,
+            "correct": str,
+            "tags": str,
+            "source": str,
+            "licence": str,
+        },
+        pk="id",
+    )
+    db.table("bank_images").create(
+        {"question": str, "path": str, "data": bytes},
+        pk=("question", "path"),
+        foreign_keys=[("question", "bank_questions", "id")],
+    )
+    db.table("bank_uses").create(
+        {"id": str, "question": str, "record": str},
+        pk="id",
+        foreign_keys=[("question", "bank_questions", "id")],
+    )
     db.table("questions").add_column("bank_id", str)
     db.table("questions").create_index(["bank_id"])
 
@@ -189,14 +264,22 @@ def _adopt_legacy_records(db: sqlite_utils.Database) -> None:
         return
     migrations.ensure_migrations_table(db)
     with db.atomic():
-        done = {row["name"] for row in db.table(Migrations.migrations_table).rows_where(
-            "migration_set = ?", [MIGRATION_SET])}
+        done = {
+            row["name"]
+            for row in db.table(Migrations.migrations_table).rows_where(
+                "migration_set = ?", [MIGRATION_SET]
+            )
+        }
         for row in db.table(LEGACY_TABLE).rows:
             if row["name"] not in done:
                 applied = dt.datetime.fromtimestamp(row["applied_at"], tz=dt.UTC)
                 db.table(Migrations.migrations_table).insert(
-                    {"migration_set": MIGRATION_SET, "name": row["name"],
-                     "applied_at": str(applied)})
+                    {
+                        "migration_set": MIGRATION_SET,
+                        "name": row["name"],
+                        "applied_at": str(applied),
+                    }
+                )
         db.table(LEGACY_TABLE).drop()
 
 

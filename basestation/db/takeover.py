@@ -28,7 +28,7 @@ def identity(path: Path) -> tuple[int, int] | None:
 
 
 def changed(path: Path, opened: tuple[int, int] | None) -> str | None:
-    """"deleted or moved", "replaced", or None if ``path`` is still the file opened."""
+    """ "deleted or moved", "replaced", or None if ``path`` is still the file opened."""
     now = identity(path)
     if now is None:
         return "deleted or moved"
@@ -46,8 +46,9 @@ def copy_out(db: sqlite_utils.Database, path: Path) -> Path:
     return fresh
 
 
-def move_if_gone(db: sqlite_utils.Database, path: Path, opened: tuple[int, int] | None
-                 ) -> tuple[Path | None, str] | None:
+def move_if_gone(
+    db: sqlite_utils.Database, path: Path, opened: tuple[int, int] | None
+) -> tuple[Path | None, str] | None:
     """None while ``path`` is the file opened; else the fresh copy (None if it could not
     be made) and what to tell the user."""
     change = changed(path, opened)
@@ -57,5 +58,7 @@ def move_if_gone(db: sqlite_utils.Database, path: Path, opened: tuple[int, int] 
         fresh = copy_out(db, path)
     except (sqlite3.Error, OSError) as error:
         return None, f"{path} was {change} and what it held cannot be copied: {error}"
-    return fresh, (f"{path} was {change} while recording: everything recorded so far is in "
-                   f"{fresh}, and recording goes on there")
+    return fresh, (
+        f"{path} was {change} while recording: everything recorded so far is in "
+        f"{fresh}, and recording goes on there"
+    )

@@ -32,7 +32,12 @@ import sqlite_utils
 
 from basestation.db import takeover
 from basestation.db.batch import Call, Deferred, Item, VoteRow, commit_batch, give_up, keep
-from basestation.db.connection import StoreError, ignore_file_size_signal, open_database
+from basestation.db.connection import (
+    StoreError,
+    ignore_file_size_signal,
+    open_database,
+    reopen_durable,
+)
 from basestation.db.lock import RecorderLock
 from basestation.db.rescue import RescueJournal, put_back_all
 from basestation.db.schema import migrate
@@ -53,8 +58,14 @@ class Store:
     polls (one per database: :class:`~basestation.db.lock.RecorderLock`); it also puts
     back rescue journals a failed recorder left."""
 
-    def __init__(self, path: Path | str, *, flush_interval_s: float = 0.1,
-                 recorder: bool = False, group_commit_s: float = GROUP_COMMIT_S) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        flush_interval_s: float = 0.1,
+        recorder: bool = False,
+        group_commit_s: float = GROUP_COMMIT_S,
+    ) -> None:
         self.path = Path(path)
         self.flush_interval_s = flush_interval_s
         """How often an idle writer looks at the file (and retries after a failure)."""
@@ -98,8 +109,15 @@ class Store:
     # -- what the rest of the program calls ------------------------------
     def add_vote(self, poll_id: int, vote: Vote) -> None:
         """Queue one accepted vote; committed within a few milliseconds."""
-        row: VoteRow = (poll_id, vote.handset, vote.answer, vote.receiver,
-                        vote.receiver_time_us, vote.host_time, vote.seq or None)
+        row: VoteRow = (
+            poll_id,
+            vote.handset,
+            vote.answer,
+            vote.receiver,
+            vote.receiver_time_us,
+            vote.host_time,
+            vote.seq or None,
+        )
         if vote.base_seq is not None:
             row = (*row, vote.base_seq)
         with self._lock:
@@ -107,14 +125,6 @@ class Store:
                 self._oldest_pending = time.monotonic()
                 self._lock.notify()  # the first vote of a batch wakes the writer
             self._pending.append(row)
-
-    def add_rows(self, rows: list[VoteRow]) -> None:
-        """Queue many vote rows at once (imports and benchmarks)."""
-        with self._lock:
-            if self._oldest_pending is None:
-                self._oldest_pending = time.monotonic()
-            self._pending.extend(rows)
-            self._lock.notify()
 
     def submit(self, step: str, **kwargs: Any) -> None:
         """Queue a step of :data:`~basestation.db.commands.DEFERRED` that nobody waits
@@ -124,8 +134,9 @@ class Store:
             self._pending.append(Deferred(step, kwargs))
             self._lock.notify()
 
-    def call(self, step: Callable[..., T], *args: Any, timeout: float = CALL_TIMEOUT_S,
-             **kwargs: Any) -> T:
+    def call(
+        self, step: Callable[..., T], *args: Any, timeout: float = CALL_TIMEOUT_S, **kwargs: Any
+    ) -> T:
         """Run ``step(db, *args, **kwargs)`` on the writer's connection after the votes
         queued before it, in the same transaction; return its result once committed.
         StoreError if the database does not answer within ``timeout`` (shorter while it
@@ -142,8 +153,9 @@ class Store:
             result: T = work.future.result(timeout)
         except FutureTimeout:
             work.future.cancel()
-            raise StoreError(self.error or f"the database {self.path} did not answer in "
-                             f"{timeout:g} s") from None
+            raise StoreError(
+                self.error or f"the database {self.path} did not answer in {timeout:g} s"
+            ) from None
         return result
 
     def flush(self, timeout: float = CALL_TIMEOUT_S) -> bool:
@@ -289,14 +301,10 @@ class Store:
 
     def _reopen(self) -> None:
         """A fresh connection after a failed commit (no failed transaction left over)."""
-        try:
-            fresh = open_database(self.path)
-            fresh.execute("PRAGMA synchronous = FULL")
-        except sqlite3.Error as error:
-            log.warning("reopening %s: %s", self.path, error)
-            return
-        self._db.close()
-        self._db = fresh
+        fresh = reopen_durable(self.path)
+        if fresh is not None:
+            self._db.close()
+            self._db = fresh
 
     def _watch_file(self) -> None:
         now = time.monotonic()
@@ -314,4 +322,3 @@ class Store:
         self._db.close()
         self.path, self._journal, self.warning = fresh, RescueJournal(fresh), message
         self._db = self._open(fresh)
-

@@ -47,8 +47,7 @@ def usb_bases(backend: Any = None) -> list[UsbBase] | None:
         try:
             manufacturer = usb.util.get_string(device, device.iManufacturer)
             variant = variant_from_manufacturer(manufacturer)
-            found.append(UsbBase(url, f"iClicker base {ids} ({variant}, \"{manufacturer}\")",
-                                 None))
+            found.append(UsbBase(url, f'iClicker base {ids} ({variant}, "{manufacturer}")', None))
         except (usb.core.USBError, ValueError) as error:
             found.append(UsbBase(url, f"iClicker base {ids}", _usb_problem(error)))
         finally:
@@ -78,8 +77,12 @@ def list_devices(say: Callable[[str], None], backend: Any = None) -> None:
         say("No receivers found: no iClicker USB base and no USB serial receiver is plugged in.")
 
 
-def diagnose(say: Callable[[str], None], backend: Any = None,
-             ports: list[str] | None = None, probe_s: float = 3.0) -> None:
+def diagnose(
+    say: Callable[[str], None],
+    backend: Any = None,
+    ports: list[str] | None = None,
+    probe_s: float = 3.0,
+) -> None:
     """Walk through what is needed and say plainly what is missing; serial ports that
     can be opened are asked which receiver firmware answers on them."""
     from basestation.devices.probe import probe_line
@@ -96,18 +99,25 @@ def diagnose(say: Callable[[str], None], backend: Any = None,
             continue
         say(f"✗ {base.description}: {base.problem}")
         if "udev" in base.problem:
-            say("  Save this as /etc/udev/rules.d/" + UDEV_RULE_NAME + ", then run "
-                "`sudo udevadm control --reload-rules && sudo udevadm trigger` and replug:")
+            say(
+                "  Save this as /etc/udev/rules.d/" + UDEV_RULE_NAME + ", then run "
+                "`sudo udevadm control --reload-rules && sudo udevadm trigger` and replug:"
+            )
             say("\n".join("    " + line for line in udev_rule_text().splitlines()))
-    paths = ports if ports is not None else [
-        port.url.removeprefix("serial://") for port in serial_candidates()]
+    paths = (
+        ports
+        if ports is not None
+        else [port.url.removeprefix("serial://") for port in serial_candidates()]
+    )
     if not paths:
         say("- No USB serial receiver is plugged in (looked for ttyACM*, ttyUSB*, usbmodem).")
     for path in paths:
         if os.access(path, os.R_OK | os.W_OK):
             say(probe_line(path, probe_s))
         else:
-            say(f"✗ serial://{path}: permission denied; add yourself to its group "
-                "(usually `sudo usermod -aG dialout $USER`, then log in again)")
+            say(
+                f"✗ serial://{path}: permission denied; add yourself to its group "
+                "(usually `sudo usermod -aG dialout $USER`, then log in again)"
+            )
     if not bases and not paths:
         say("To try everything without hardware: basestation demo")

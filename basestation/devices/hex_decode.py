@@ -78,14 +78,21 @@ def describe_frame(frame_type: int, seq: int, body: bytes) -> dict[str, Any]:
     try:
         name = FrameType(frame_type).name
     except ValueError:
-        return {"type": f"0x{frame_type:02X}", "seq": seq, "body": body.hex(),
-                "error": "unknown frame type"}
+        return {
+            "type": f"0x{frame_type:02X}",
+            "seq": seq,
+            "body": body.hex(),
+            "error": "unknown frame type",
+        }
     item: dict[str, Any] = {"type": name, "seq": seq}
     try:
         if frame_type == FrameType.RADIO_PACKET:
             packet = RadioPacket.parse(body)
-            item |= {"clock_us": packet.clock_us, "rssi": packet.rssi,
-                     "payload": packet.payload.hex()}
+            item |= {
+                "clock_us": packet.clock_us,
+                "rssi": packet.rssi,
+                "payload": packet.payload.hex(),
+            }
             item |= describe_radio(packet.payload)
         elif frame_type == FrameType.HELLO:
             item |= asdict(Hello.parse(body))
@@ -103,8 +110,12 @@ def describe_frame(frame_type: int, seq: int, body: bytes) -> dict[str, Any]:
 
 
 def _drop_reasons(stats: LinkStats) -> list[str]:
-    reasons = {"bad_crc": "bad CRC", "bad_cobs": "bad COBS block",
-               "too_short": "frame shorter than 4 bytes", "too_long": "frame longer than 255 bytes"}
+    reasons = {
+        "bad_crc": "bad CRC",
+        "bad_cobs": "bad COBS block",
+        "too_short": "frame shorter than 4 bytes",
+        "too_long": "frame longer than 255 bytes",
+    }
     return [text for field, text in reasons.items() for _ in range(getattr(stats, field))]
 
 
@@ -119,7 +130,8 @@ def usb_report_decoder(variant: str) -> Callable[[str], list[dict[str, Any]]]:
         junk_before, unknown_before = parser.junk_records, parser.unknown_reports
         items = [_describe_base_event(event) for event in parser.parse(report)]
         items += [{"error": "junk record (button outside A-E)"}] * (
-            parser.junk_records - junk_before)
+            parser.junk_records - junk_before
+        )
         items += [{"error": "unknown report"}] * (parser.unknown_reports - unknown_before)
         return items
 
@@ -128,13 +140,15 @@ def usb_report_decoder(variant: str) -> Callable[[str], list[dict[str, Any]]]:
 
 def _describe_base_event(event: object) -> dict[str, Any]:
     if isinstance(event, VoteRecord):
-        return {"event": "vote", "handset": event.handset, "answer": event.answer,
-                "seq": event.seq}
+        return {"event": "vote", "handset": event.handset, "answer": event.answer, "seq": event.seq}
     if isinstance(event, CommandEcho):
         return {"event": "echo", "command": bytes(event.command).hex()}
     if isinstance(event, PollSummary):
         return {"event": "poll-summary", "report": event.raw.rstrip(b"\x00").hex()}
     if isinstance(event, PolledBatch):
-        return {"event": "polled", "more": event.more,
-                "votes": [{"handset": r.handset, "answer": r.answer} for r in event.records]}
+        return {
+            "event": "polled",
+            "more": event.more,
+            "votes": [{"handset": r.handset, "answer": r.answer} for r in event.records],
+        }
     return {"event": type(event).__name__}

@@ -36,6 +36,8 @@ def answering_protocol(port: str, seconds: float = PROBE_S) -> str | None:
 def probe_line(port: str, seconds: float = PROBE_S) -> str:
     protocol = answering_protocol(port, seconds)
     if protocol is None:
-        return (f"✗ no receiver answers on {port} (tried protocol {', '.join(PROTOCOLS)}): "
-                "is it a receiver, at 115200 baud?")
+        return (
+            f"✗ no receiver answers on {port} (tried protocol {', '.join(PROTOCOLS)}): "
+            "is it a receiver, at 115200 baud?"
+        )
     return f"✓ {port} answers as protocol={protocol}: serial://{port}?protocol={protocol}"

@@ -64,9 +64,15 @@ class BankEntry:
 def entry_json(entry: BankEntry) -> str:
     q = entry.question
     document = {
-        "format": FORMAT, "id": q.bank_id, "text": q.text, "choice_count": q.spec.choices,
+        "format": FORMAT,
+        "id": q.bank_id,
+        "text": q.text,
+        "choice_count": q.spec.choices,
         "choices": list(q.choice_texts),
-        "key": q.correct, "tags": list(q.tags), "source": q.source, "licence": q.licence,
+        "key": q.correct,
+        "tags": list(q.tags),
+        "source": q.source,
+        "licence": q.licence,
         "images": [image.path for image in q.images],
         "uses": [use_json(use) for use in sorted(entry.uses, key=lambda u: u.order)],
     }
@@ -74,15 +80,25 @@ def entry_json(entry: BankEntry) -> str:
 
 
 def use_json(use: Use) -> dict[str, Any]:
-    return {"use": use.use_id, "origin": use.origin, "date": use.date, "course": use.course,
-            "vote1": _round_json(use.vote1),
-            "revote": None if use.revote is None else _round_json(use.revote),
-            "paired": use.paired, "normalized_gain": use.normalized_gain}
+    return {
+        "use": use.use_id,
+        "origin": use.origin,
+        "date": use.date,
+        "course": use.course,
+        "vote1": _round_json(use.vote1),
+        "revote": None if use.revote is None else _round_json(use.revote),
+        "paired": use.paired,
+        "normalized_gain": use.normalized_gain,
+    }
 
 
 def _round_json(record: RoundRecord) -> dict[str, Any]:
-    return {"n": record.n, "counts": record.counts, "percent_correct": record.percent_correct,
-            "median_response_s": record.median_response_s}
+    return {
+        "n": record.n,
+        "counts": record.counts,
+        "percent_correct": record.percent_correct,
+        "median_response_s": record.median_response_s,
+    }
 
 
 def write_bank(folder: Path, entries: list[BankEntry]) -> list[Path]:
@@ -129,45 +145,49 @@ def read_entry(folder: Path, path: Path) -> BankEntry:
         if document.get("format") != FORMAT:
             raise QuestionFileError(f"{path}: not a question bank file ({FORMAT!r})")
         choices = tuple(str(c) for c in document["choices"])
-        images = tuple(QuestionImage(str(ref), _inside(folder, ref).read_bytes())
-                       for ref in document["images"])
+        images = tuple(
+            QuestionImage(str(ref), _inside(folder, ref).read_bytes()) for ref in document["images"]
+        )
         question = PreparedQuestion(
-            str(document["text"]), QuestionSpec(choices=int(document["choice_count"])),
+            str(document["text"]),
+            QuestionSpec(choices=int(document["choice_count"])),
             document["key"],
-            choices, tuple(document["tags"]), document["source"], document["licence"],
-            images)
+            choices,
+            tuple(document["tags"]),
+            document["source"],
+            document["licence"],
+            images,
+        )
         uses = tuple(read_use(raw) for raw in document["uses"])
     except (OSError, ValueError, KeyError, TypeError, ChoiceError) as error:
         if isinstance(error, QuestionFileError):
             raise
-        raise QuestionFileError(f"{path}: not a readable question bank file ({error})") \
-            from None
+        raise QuestionFileError(f"{path}: not a readable question bank file ({error})") from None
     if question.bank_id != document.get("id"):
         raise QuestionFileError(f"{path}: its id does not match its text and choices")
     return BankEntry(question, uses)
 
 
 def read_use(raw: dict[str, Any]) -> Use:
-    return Use(str(raw["use"]), str(raw["origin"]), str(raw["date"]), str(raw["course"]),
-               _round(raw["vote1"]), None if raw["revote"] is None else _round(raw["revote"]),
-               int(raw["paired"]), raw["normalized_gain"])
+    return Use(
+        str(raw["use"]),
+        str(raw["origin"]),
+        str(raw["date"]),
+        str(raw["course"]),
+        _round(raw["vote1"]),
+        None if raw["revote"] is None else _round(raw["revote"]),
+        int(raw["paired"]),
+        raw["normalized_gain"],
+    )
 
 
 def _round(raw: dict[str, Any]) -> RoundRecord:
-    return RoundRecord(int(raw["n"]), {str(k): int(v) for k, v in raw["counts"].items()},
-                       raw["percent_correct"], raw["median_response_s"])
-
-
-def merge(*banks: list[BankEntry]) -> list[BankEntry]:
-    """One entry per question, with the uses of all (each use once, by its id)."""
-    questions: dict[str, PreparedQuestion] = {}
-    uses: dict[str, dict[str, Use]] = {}
-    for bank in banks:
-        for entry in bank:
-            bank_id = entry.question.bank_id
-            questions.setdefault(bank_id, entry.question)
-            uses.setdefault(bank_id, {}).update({use.use_id: use for use in entry.uses})
-    return [BankEntry(questions[i], tuple(uses[i].values())) for i in sorted(questions)]
+    return RoundRecord(
+        int(raw["n"]),
+        {str(k): int(v) for k, v in raw["counts"].items()},
+        raw["percent_correct"],
+        raw["median_response_s"],
+    )
 
 
 def record_text(uses: tuple[Use, ...] | list[Use]) -> str:
@@ -189,4 +209,4 @@ def record_text(uses: tuple[Use, ...] | list[Use]) -> str:
         band = "in the 35-70 % band where discussion pays off"
     gains = [use.normalized_gain for use in keyed if use.normalized_gain is not None]
     gain = f"; mean normalized gain {sum(gains) / len(gains):.0%}" if gains else ""
-    return (f"{share:.0%} correct on vote 1 over {len(keyed)} use(s): {band}{gain}")
+    return f"{share:.0%} correct on vote 1 over {len(keyed)} use(s): {band}{gain}"

@@ -70,7 +70,8 @@ def session_start(path: Path) -> float:
 class _Reader(ContentHandler):
     session: dict[str, str] = field(default_factory=dict)
     polls: list[tuple[int, dict[str, str], list[tuple[int, dict[str, str]]]]] = field(
-        default_factory=list)
+        default_factory=list
+    )
 
     def startElement(self, name: str, attrs: object) -> None:
         values = dict(attrs.items())  # type: ignore[attr-defined]
@@ -98,20 +99,33 @@ def read_classic_session(path: Path) -> ClassicSession:
         raise ClassicImportError(f"{path}: no <p> polls: not an iClicker Classic session file")
     started = session_start(path)
     problems: list[str] = []
-    polls = [_poll(path, started, line, attrs, votes, problems)
-             for line, attrs, votes in reader.polls if attrs.get("isDel", "N") != "Y"]
+    polls = [
+        _poll(path, started, line, attrs, votes, problems)
+        for line, attrs, votes in reader.polls
+        if attrs.get("isDel", "N") != "Y"
+    ]
     if problems:
         raise ClassicImportError(f"{path}: nothing was imported: " + "; ".join(problems))
-    return ClassicSession(path, started, reader.session.get("ssnn") or None,
-                          {k: reader.session[k] for k in SCORING if k in reader.session},
-                          polls, hashlib.sha256(data).hexdigest(),
-                          deleted=path.name.startswith("x"))
+    return ClassicSession(
+        path,
+        started,
+        reader.session.get("ssnn") or None,
+        {k: reader.session[k] for k in SCORING if k in reader.session},
+        polls,
+        hashlib.sha256(data).hexdigest(),
+        deleted=path.name.startswith("x"),
+    )
 
 
-def _poll(path: Path, started: float, line: int, attrs: dict[str, str],
-          rows: list[tuple[int, dict[str, str]]], problems: list[str]) -> ImportedPoll:
-    keys = "".join(sorted({c for c in (attrs.get("cans") or "").upper() if c in
-                           DEFAULT_ANSWERS}))
+def _poll(
+    path: Path,
+    started: float,
+    line: int,
+    attrs: dict[str, str],
+    rows: list[tuple[int, dict[str, str]]],
+    problems: list[str],
+) -> ImportedPoll:
+    keys = "".join(sorted({c for c in (attrs.get("cans") or "").upper() if c in DEFAULT_ANSWERS}))
     anonymous = attrs.get("isap", "N") == "Y"
     pseudonyms = Pseudonyms() if anonymous else None
     votes = []
@@ -131,10 +145,17 @@ def _poll(path: Path, started: float, line: int, attrs: dict[str, str],
         if final[-1:] not in DEFAULT_ANSWERS or first[-1:] not in DEFAULT_ANSWERS:
             problems.append(f"line {number}: answer {final!r} is not one of A-E")
             continue
-        votes.append(ImportedVote(
-            pseudonyms.of(handset) if pseudonyms else handset, first[-1], final[-1],
-            _int(vote.get("att"), 1), _seconds(vote.get("tm")), _seconds(vote.get("fanst")),
-            None if anonymous else (vote.get("lto") or None)))
+        votes.append(
+            ImportedVote(
+                pseudonyms.of(handset) if pseudonyms else handset,
+                first[-1],
+                final[-1],
+                _int(vote.get("att"), 1),
+                _seconds(vote.get("tm")),
+                _seconds(vote.get("fanst")),
+                None if anonymous else (vote.get("lto") or None),
+            )
+        )
     opened = _clock(started, attrs.get("strt")) or started
     closed = _clock(started, attrs.get("stp")) or opened
     return ImportedPoll(attrs.get("qn") or None, keys or None, votes, opened, closed, anonymous)
@@ -168,15 +189,19 @@ def classic_files(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += sorted(p for p in path.iterdir() if FILE_NAME_DATE.match(p.name)
-                            and p.suffix.lower() == ".xml")
+            found += sorted(
+                p
+                for p in path.iterdir()
+                if FILE_NAME_DATE.match(p.name) and p.suffix.lower() == ".xml"
+            )
         else:
             found.append(path)
     return found
 
 
-def import_classic(store: Store, path: Path, course: str | None, replace: bool = False
-                   ) -> tuple[int | None, str]:
+def import_classic(
+    store: Store, path: Path, course: str | None, replace: bool = False
+) -> tuple[int | None, str]:
     """Store one file as a session: (its id, what happened). The same file again is
     skipped, or imported anew with ``replace``; a deleted session is skipped."""
     session = read_classic_session(path)
@@ -188,9 +213,21 @@ def import_classic(store: Store, path: Path, course: str | None, replace: bool =
     if known is not None:
         store.call(delete_session, known)
     title = session.name or f"iClicker Classic {path.name}"
-    source = {"file": path.name, "program": "iClicker Classic", "scoring": session.scoring,
-              "local_time": "the file name's time, local to the lecture room"}
-    session_id: int = store.call(insert_imported_session, session.started_at, course, title,
-                                 CLASSIC_RECEIVER, session.polls, session.digest, source)
+    source = {
+        "file": path.name,
+        "program": "iClicker Classic",
+        "scoring": session.scoring,
+        "local_time": "the file name's time, local to the lecture room",
+    }
+    session_id: int = store.call(
+        insert_imported_session,
+        session.started_at,
+        course,
+        title,
+        CLASSIC_RECEIVER,
+        session.polls,
+        session.digest,
+        source,
+    )
     votes = sum(len(p.votes) for p in session.polls)
     return session_id, f"{path} -> session {session_id} ({len(session.polls)} polls, {votes} votes)"

@@ -54,7 +54,8 @@ def _plain_lines(path: Path, text: str) -> list[PreparedQuestion]:
         if not line or line.startswith("#"):
             continue
         if len(line) > MAX_TEXT:
-            raise QuestionFileError(f"{path}:{number}: a question of more than {MAX_TEXT} "
-                                    "characters")
+            raise QuestionFileError(
+                f"{path}:{number}: a question of more than {MAX_TEXT} characters"
+            )
         questions.append(PreparedQuestion(line))
     return questions

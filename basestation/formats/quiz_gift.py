@@ -68,8 +68,7 @@ def read_gift(path: Path, text: str) -> list[PreparedQuestion]:
         if stripped and not _closed(joined):
             continue
         if not stripped and not _closed(joined):
-            raise QuestionFileError(f"{path}:{block_line}: a question without its "
-                                    "{answers}")
+            raise QuestionFileError(f"{path}:{block_line}: a question without its {{answers}}")
         questions.append(_question(path, block_line, joined, comments))
         block, comments = [], []
     return questions
@@ -78,7 +77,7 @@ def read_gift(path: Path, text: str) -> list[PreparedQuestion]:
 def _closed(text: str) -> bool:
     """The answer block's closing brace has been read (escaped braces do not count)."""
     plain = re.sub(r"\\.", "", text)
-    return "{" in plain and "}" in plain[plain.index("{"):]
+    return "{" in plain and "}" in plain[plain.index("{") :]
 
 
 def _question(path: Path, line: int, text: str, comments: list[str]) -> PreparedQuestion:
@@ -86,17 +85,27 @@ def _question(path: Path, line: int, text: str, comments: list[str]) -> Prepared
     plain = re.sub(r"\\.", lambda m: "\0" * len(m[0]), text)  # find the unescaped braces
     start = plain.index("{")
     end = plain.index("}", start)
-    stem, answers, after = text[:start], text[start + 1:end], text[end + 1:]
+    stem, answers, after = text[:start], text[start + 1 : end], text[end + 1 :]
     stem = re.sub(r"^\s*::.*?::", "", stem, count=1, flags=re.DOTALL)
     stem = FORMAT.sub("", stem.strip())
     words = unescape(" ".join(f"{stem} {after}".split()))
     choices, key = _answers(where, answers)
     tags = tuple(tag.strip() for comment in comments for tag in TAG.findall(comment))
-    meta = {("licence" if m[1].lower() == "license" else m[1].lower()): m[2]
-            for comment in comments if (m := META.match(comment))}
+    meta = {
+        ("licence" if m[1].lower() == "license" else m[1].lower()): m[2]
+        for comment in comments
+        if (m := META.match(comment))
+    }
     try:
-        return PreparedQuestion(words, QuestionSpec(choices=len(choices)), key or None,
-                                choices, tags, meta.get("source"), meta.get("licence"))
+        return PreparedQuestion(
+            words,
+            QuestionSpec(choices=len(choices)),
+            key or None,
+            choices,
+            tags,
+            meta.get("source"),
+            meta.get("licence"),
+        )
     except ChoiceError as error:
         raise QuestionFileError(f"{where}: {error}") from None
 
@@ -107,8 +116,10 @@ def _answers(where: str, answers: str) -> tuple[tuple[str, ...], str]:
         return ("True", "False"), TRUE_FALSE[body.upper()]
     parts = re.split(r"(?<!\\)([~=])", body)
     if len(parts) < 3 or parts[0].strip():
-        raise QuestionFileError(f"{where}: only multiple-choice questions (~ and =) and "
-                                "true/false ({T}, {F}) can be polled")
+        raise QuestionFileError(
+            f"{where}: only multiple-choice questions (~ and =) and "
+            "true/false ({T}, {F}) can be polled"
+        )
     choices: list[str] = []
     key = ""
     for mark, raw in zip(parts[1::2], parts[2::2], strict=True):
@@ -120,8 +131,9 @@ def _answers(where: str, answers: str) -> tuple[tuple[str, ...], str]:
             key += ANSWER_LETTERS[len(choices)] if len(choices) < MAX_CHOICES else ""
         choices.append(unescape(answer))
     if not MIN_CHOICES <= len(choices) <= MAX_CHOICES:
-        raise QuestionFileError(f"{where}: {len(choices)} choices; a question has "
-                                f"{MIN_CHOICES} to {MAX_CHOICES}")
+        raise QuestionFileError(
+            f"{where}: {len(choices)} choices; a question has {MIN_CHOICES} to {MAX_CHOICES}"
+        )
     return tuple(choices), key
 
 

@@ -64,18 +64,31 @@ def read_text2qti(path: Path, text: str) -> list[PreparedQuestion]:
             continue
         where = f"{path}:{question.linenum_start}"
         if question.type not in POLLABLE:
-            raise QuestionFileError(f"{where}: only multiple-choice questions can be polled "
-                                    f"(this one is {question.type})")
+            raise QuestionFileError(
+                f"{where}: only multiple-choice questions can be polled "
+                f"(this one is {question.type})"
+            )
         choices = tuple(" ".join(choice.choice_raw.split()) for choice in question.choices)
-        key = "".join(ANSWER_LETTERS[i] for i, choice in enumerate(question.choices)
-                      if choice.correct) or None
+        key = (
+            "".join(
+                ANSWER_LETTERS[i] for i, choice in enumerate(question.choices) if choice.correct
+            )
+            or None
+        )
         metadata = _metadata_above(lines, question.linenum_start)
         try:
-            questions.append(PreparedQuestion(
-                question.question_raw.strip(), QuestionSpec(choices=len(choices)), key,
-                choices, tags=metadata.get("tags", ()), source=_one(metadata, "source"),
-                licence=_one(metadata, "licence"),
-                images=_images(path.parent, question.question_raw)))
+            questions.append(
+                PreparedQuestion(
+                    question.question_raw.strip(),
+                    QuestionSpec(choices=len(choices)),
+                    key,
+                    choices,
+                    tags=metadata.get("tags", ()),
+                    source=_one(metadata, "source"),
+                    licence=_one(metadata, "licence"),
+                    images=_images(path.parent, question.question_raw),
+                )
+            )
         except ChoiceError as error:
             raise QuestionFileError(f"{where}: {error}") from None
     return questions
@@ -83,9 +96,11 @@ def read_text2qti(path: Path, text: str) -> list[PreparedQuestion]:
 
 def _images(folder: Path, markdown: str) -> tuple[QuestionImage, ...]:
     """The local images the text shows (text2qti has checked that they exist)."""
-    return tuple(QuestionImage(ref, (folder / ref).read_bytes())
-                 for ref in dict.fromkeys(IMAGE.findall(markdown))
-                 if not ref.startswith(("http://", "https://")))
+    return tuple(
+        QuestionImage(ref, (folder / ref).read_bytes())
+        for ref in dict.fromkeys(IMAGE.findall(markdown))
+        if not ref.startswith(("http://", "https://"))
+    )
 
 
 def _metadata_above(lines: list[str], first_line: int) -> dict[str, tuple[str, ...]]:

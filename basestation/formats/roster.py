@@ -25,8 +25,17 @@ from firmware_protocol.handset_id import (
 )
 from firmware_protocol.turningpoint import reversed_id
 
-STUDENT_ID_HEADERS = ("student id", "student_id", "studentid", "sis id", "sis user id",
-                      "username", "user id", "id", "id number")
+STUDENT_ID_HEADERS = (
+    "student id",
+    "student_id",
+    "studentid",
+    "sis id",
+    "sis user id",
+    "username",
+    "user id",
+    "id",
+    "id number",
+)
 NAME_HEADERS = ("name", "student", "full name", "student name")
 FIRST_NAME_HEADERS = ("first name", "first_name", "firstname", "given name")
 LAST_NAME_HEADERS = ("last name", "last_name", "lastname", "surname", "family name")
@@ -41,8 +50,11 @@ class RosterError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         shown = problems[:MAX_PROBLEMS_SHOWN]
         more = len(problems) - len(shown)
-        super().__init__("the roster was not imported:\n" + "\n".join(shown)
-                         + (f"\n… and {more} more" if more else ""))
+        super().__init__(
+            "the roster was not imported:\n"
+            + "\n".join(shown)
+            + (f"\n… and {more} more" if more else "")
+        )
         self.problems = problems
 
 
@@ -132,14 +144,22 @@ def _headed_rows(rows: list[tuple[int, list[str]]]) -> tuple[list[RosterEntry], 
     header_line, header = numbered[0]
     columns = [cell.strip().lower() for cell in header]
     student_column = _find(columns, STUDENT_ID_HEADERS)
-    handset_columns = [i for i, c in enumerate(columns) if any(w in c for w in HANDSET_WORDS)
-                       and i != student_column]
+    handset_columns = [
+        i
+        for i, c in enumerate(columns)
+        if any(w in c for w in HANDSET_WORDS) and i != student_column
+    ]
     if student_column is None or not handset_columns:
-        return [], [f"line {header_line}: the header needs a student ID column "
-                    f"({', '.join(STUDENT_ID_HEADERS[:4])}, …) and a handset column "
-                    f"(a name with {', '.join(HANDSET_WORDS)}); found {header}"]
-    name, first, last = (_find(columns, NAME_HEADERS), _find(columns, FIRST_NAME_HEADERS),
-                         _find(columns, LAST_NAME_HEADERS))
+        return [], [
+            f"line {header_line}: the header needs a student ID column "
+            f"({', '.join(STUDENT_ID_HEADERS[:4])}, …) and a handset column "
+            f"(a name with {', '.join(HANDSET_WORDS)}); found {header}"
+        ]
+    name, first, last = (
+        _find(columns, NAME_HEADERS),
+        _find(columns, FIRST_NAME_HEADERS),
+        _find(columns, LAST_NAME_HEADERS),
+    )
     email = _find(columns, EMAIL_HEADERS)
     entries, problems = [], []
     for number, row in numbered[1:]:
@@ -152,8 +172,9 @@ def _headed_rows(rows: list[tuple[int, list[str]]]) -> tuple[list[RosterEntry], 
             full_name = cells[name].strip()
         else:
             full_name = " ".join(cells[i].strip() for i in (first, last) if i is not None)
-        entry = RosterEntry(number, student_id, full_name,
-                            cells[email].strip() if email is not None else "")
+        entry = RosterEntry(
+            number, student_id, full_name, cells[email].strip() if email is not None else ""
+        )
         for column in handset_columns:
             _add_handsets(entry, cells[column], problems)
         entries.append(entry)
@@ -177,14 +198,18 @@ def _conflicts(entries: list[RosterEntry]) -> list[str]:
     seen_students: dict[str, int] = {}
     for entry in entries:
         if entry.student_id in seen_students:
-            problems.append(f"line {entry.line}: student {entry.student_id} is already on "
-                            f"line {seen_students[entry.student_id]}")
+            problems.append(
+                f"line {entry.line}: student {entry.student_id} is already on "
+                f"line {seen_students[entry.student_id]}"
+            )
         seen_students.setdefault(entry.student_id, entry.line)
         for handset in entry.handsets:
             first = owner.setdefault(handset, entry)
             if first is not entry:
-                problems.append(f"line {entry.line}: handset {handset} is also registered to "
-                                f"{first.student_id} on line {first.line}")
+                problems.append(
+                    f"line {entry.line}: handset {handset} is also registered to "
+                    f"{first.student_id} on line {first.line}"
+                )
     return problems
 
 

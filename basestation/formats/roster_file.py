@@ -12,8 +12,11 @@ from charset_normalizer import from_bytes
 from basestation.formats.roster import RosterError
 
 PREFERRED = "cp1252"
-BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"))
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 def read_roster_text(path: Path) -> str:
@@ -31,10 +34,10 @@ def read_roster_text(path: Path) -> str:
     matches = from_bytes(data)
     best = matches.best()
     if best is None or best.encoding is None:
-        raise RosterError([f"{path}: cannot tell the file's text encoding; save it as "
-                           "UTF-8 and import it again"])
-    tied = {m.encoding for m in matches
-            if (m.chaos, m.coherence) == (best.chaos, best.coherence)}
+        raise RosterError(
+            [f"{path}: cannot tell the file's text encoding; save it as UTF-8 and import it again"]
+        )
+    tied = {m.encoding for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)}
     # short files fit several code pages equally: Excel's own (Windows-1252) wins a tie
     return _decoded(data, PREFERRED if PREFERRED in tied else best.encoding)
 
@@ -43,6 +46,10 @@ def _decoded(data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        raise RosterError([f"line {line}: not valid {encoding} text ({error.reason}); save "
-                           "the file as UTF-8 and import it again"]) from None
+        line = data[: error.start].count(b"\n") + 1
+        raise RosterError(
+            [
+                f"line {line}: not valid {encoding} text ({error.reason}); save "
+                "the file as UTF-8 and import it again"
+            ]
+        ) from None

@@ -9,18 +9,19 @@ from basestation.formats.roster import RosterEntry, normalise_typed_id, with_alt
 from firmware_protocol.handset_id import HandsetIdError
 
 
-def import_roster(store: Store, entries: list[RosterEntry], move: bool = False,
-                  course: str | None = None) -> dict[str, int]:
+def import_roster(
+    store: Store, entries: list[RosterEntry], move: bool = False, course: str | None = None
+) -> dict[str, int]:
     """Add or update every student and (re)assign their handsets, in one transaction."""
     handsets = with_alternate_forms(entries)
-    students = [{"student_id": e.student_id, "name": e.name, "email": e.email}
-                for e in entries]
+    students = [{"student_id": e.student_id, "name": e.name, "email": e.email} for e in entries]
     store.call(sql.import_students, students, handsets, move, course)
     return {"students": len(entries), "handsets": len(handsets)}
 
 
-def assign_handset(store: Store, handset: str, student_id: str,
-                   session_id: int | None = None, move: bool = False) -> str:
+def assign_handset(
+    store: Store, handset: str, student_id: str, session_id: int | None = None, move: bool = False
+) -> str:
     """Give a handset to a student: for good, or as a loaner for one session. Votes it
     already sent (kept though it was unregistered) count for that student from now on.
     Returns the handset ID as stored."""

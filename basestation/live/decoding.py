@@ -19,8 +19,9 @@ from firmware_protocol.turningpoint import TurningPointFrameError, decode_frame
 PING = "ping"
 """A handset's presence beacon: not an answer, never counted."""
 
-ICLICKER_ANSWERS = {button: ANSWER_LETTERS[index]
-                    for index, button in enumerate(ICLICKER_BUTTONS)} | {ICLICKER_PING: PING}
+ICLICKER_ANSWERS = {
+    button: ANSWER_LETTERS[index] for index, button in enumerate(ICLICKER_BUTTONS)
+} | {ICLICKER_PING: PING}
 """An iClicker's five buttons are choices A-E."""
 
 TURNINGPOINT_ANSWERS = {key: ANSWER_LETTERS[index] for index, key in enumerate(TURNINGPOINT_KEYS)}

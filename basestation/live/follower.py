@@ -59,16 +59,53 @@ class DatabaseFollower:
         if self._roster[0] != poll["session_id"]:
             self._roster = (poll["session_id"], self._reader.roster_size(poll["session_id"]))
         return LiveState(
-            session_id=poll["session_id"], question=poll["number"], question_text=poll["text"],
-            round=poll["round"], correct=poll["correct"], poll_open=is_open,
-            rounds_of_question=poll["closed_rounds"], counts=counts, voters=len(self._latest),
-            handsets_seen=len(self._seen), votes=self._votes, duplicates=poll["duplicates"],
-            invalid=poll["invalid"], late=poll["late"],
-            elapsed_s=max(0.0, end - poll["opened_at"]), remaining_s=remaining,
-            receiver_state="following", receiver_name=str(self.db_path), packets_per_s=0.0,
-            store_error=None, ended=False, answers=answers, roster_size=self._roster[1])
+            session_id=poll["session_id"],
+            question=poll["number"],
+            question_text=poll["text"],
+            round=poll["round"],
+            correct=poll["correct"],
+            poll_open=is_open,
+            rounds_of_question=poll["closed_rounds"],
+            counts=counts,
+            voters=len(self._latest),
+            handsets_seen=len(self._seen),
+            votes=self._votes,
+            duplicates=poll["duplicates"],
+            invalid=poll["invalid"],
+            late=poll["late"],
+            elapsed_s=max(0.0, end - poll["opened_at"]),
+            remaining_s=remaining,
+            receiver_state="following",
+            receiver_name=str(self.db_path),
+            packets_per_s=0.0,
+            store_error=None,
+            ended=False,
+            answers=answers,
+            roster_size=self._roster[1],
+        )
 
 
 def _empty(db_path: Path) -> LiveState:
-    return LiveState(None, None, None, None, None, False, 0, dict.fromkeys(DEFAULT_ANSWERS, 0),
-                     0, 0, 0, 0, 0, 0, 0.0, None, "following", str(db_path), 0.0, None, False)
+    return LiveState(
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        0,
+        dict.fromkeys(DEFAULT_ANSWERS, 0),
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0.0,
+        None,
+        "following",
+        str(db_path),
+        0.0,
+        None,
+        False,
+    )

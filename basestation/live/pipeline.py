@@ -18,13 +18,12 @@ _AIR, _RECORD = PacketKind.ICLICKER_AIR, PacketKind.BASE_RECORD
 
 
 class VotePipeline:
-    """Decoder in front of a :class:`VoteBuffer`; counts packets and pings."""
+    """Decoder in front of a :class:`VoteBuffer`; counts the packets it was handed."""
 
     def __init__(self, buffer: VoteBuffer) -> None:
         self.buffer = buffer
         self.decoder = PacketDecoder()
         self.packets = 0
-        self.pings = 0
         # bound once: a USB base hands on two records a read, so what each call sets up
         # costs as much as the records themselves
         self._lookup_air = self.decoder.lookup_air
@@ -41,8 +40,11 @@ class VotePipeline:
             kind, payload, receiver, host_time, receiver_time_us, _rssi, base_seq, copies = packet
             heard += copies
             if kind is air or kind is record:
-                decoded = (memo_get(payload) or lookup_air(payload)) if kind is air else (
-                    record_get(payload[:6]) or lookup_record(payload))
+                decoded = (
+                    (memo_get(payload) or lookup_air(payload))
+                    if kind is air
+                    else (record_get(payload[:6]) or lookup_record(payload))
+                )
                 if isinstance(decoded, str):
                     log.debug("dropped packet: %s", decoded)
                     buffer.count_invalid(copies)
@@ -56,7 +58,6 @@ class VotePipeline:
                     continue
             handset, answer = decoded
             if answer == ping:
-                self.pings += copies
                 continue
             outcome = offer(handset, answer, receiver, host_time, receiver_time_us, base_seq)
             if copies != 1:

@@ -45,8 +45,9 @@ class PollController:
         self.anonymous = False
 
     # -- sessions ----------------------------------------------------------
-    def start_session(self, course: str | None = None, title: str | None = None,
-                      anonymous: bool = False) -> int:
+    def start_session(
+        self, course: str | None = None, title: str | None = None, anonymous: bool = False
+    ) -> int:
         self.close_interrupted_polls()
         session_id = self.store.call(sql.insert_session, time.time(), course, title, anonymous)
         self.session_id, self.question, self.anonymous = session_id, None, anonymous
@@ -68,8 +69,9 @@ class PollController:
         return closed
 
     # -- questions -----------------------------------------------------------
-    def add_question(self, text: str | None = None, correct: str | None = None,
-                     spec: QuestionSpec | None = None) -> QuestionInfo:
+    def add_question(
+        self, text: str | None = None, correct: str | None = None, spec: QuestionSpec | None = None
+    ) -> QuestionInfo:
         session_id = self._require_session()
         self._require_no_open_poll("add a question")
         spec = spec or QuestionSpec()
@@ -81,8 +83,14 @@ class PollController:
         """A question written before class: its words, choices and key, kept for the bank."""
         session_id = self._require_session()
         self._require_no_open_poll("add a question")
-        self.question = self.store.call(sql.insert_question, session_id, prepared.text,
-                                        prepared.correct, prepared.spec, prepared)
+        self.question = self.store.call(
+            sql.insert_question,
+            session_id,
+            prepared.text,
+            prepared.correct,
+            prepared.spec,
+            prepared,
+        )
         return self.question
 
     def set_correct(self, answer: str | None) -> None:
@@ -132,11 +140,17 @@ class PollController:
         if poll is None:
             raise PollStateError("no poll is open")
         snapshot = self.buffer.close()
-        counters = PollCounters(snapshot.heard, snapshot.votes, snapshot.duplicates,
-                                snapshot.invalid, snapshot.late)
+        counters = PollCounters(
+            snapshot.heard, snapshot.votes, snapshot.duplicates, snapshot.invalid, snapshot.late
+        )
         # nobody waits for it: a failing disk must not keep a poll open on screen
-        self.store.submit("close_poll", poll_id=poll.id, session_id=self._require_session(),
-                          closed_at=time.time(), counters=asdict(counters))
+        self.store.submit(
+            "close_poll",
+            poll_id=poll.id,
+            session_id=self._require_session(),
+            closed_at=time.time(),
+            counters=asdict(counters),
+        )
         self.poll, self.last_poll = None, poll
         return snapshot
 

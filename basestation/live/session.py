@@ -34,9 +34,14 @@ class LiveSession:
     """Owns the station's thread. ``clock`` is injectable for reproducible screens;
     ``prepared`` are the questions ``n`` opens in turn (then ad-hoc ones)."""
 
-    def __init__(self, station: Station, *, clock: Callable[[], float] = time.monotonic,
-                 countdown_s: float | None = None,
-                 prepared: Sequence[PreparedQuestion] = ()) -> None:
+    def __init__(
+        self,
+        station: Station,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        countdown_s: float | None = None,
+        prepared: Sequence[PreparedQuestion] = (),
+    ) -> None:
         self.station = station
         self.clock = clock
         self.timer = PollTimer(clock, countdown_s)
@@ -125,8 +130,9 @@ class LiveSession:
                 self.messages.put(str(error))
             except Exception as error:  # a failed command must never stop the votes
                 log.exception("a dashboard command failed")
-                self.messages.put(f"that did not work ({type(error).__name__}: {error}); "
-                                  "votes are still recorded")
+                self.messages.put(
+                    f"that did not work ({type(error).__name__}: {error}); votes are still recorded"
+                )
 
     # -- commands (queued, run by the worker) -----------------------------------
     def submit(self, command: Callable[[], None]) -> None:
@@ -192,8 +198,7 @@ class LiveSession:
         if self.station.polls.poll is None:
             raise PollStateError("the countdown runs only while a poll is open")
         left = self.timer.adjust(delta_s)
-        self.messages.put(f"{'+' if delta_s > 0 else '-'}{abs(delta_s):.0f} s: "
-                          f"{left:.0f} s left")
+        self.messages.put(f"{'+' if delta_s > 0 else '-'}{abs(delta_s):.0f} s: {left:.0f} s left")
         self._tell_deadline()
 
     def _tell_deadline(self) -> None:
@@ -227,8 +232,9 @@ class LiveSession:
 
     def _learn_remote(self) -> None:
         if self.station.polls.poll is not None:
-            raise PollStateError("close the poll first: a student's press would be taken "
-                                 "for the remote")
+            raise PollStateError(
+                "close the poll first: a student's press would be taken for the remote"
+            )
         self.station.buffer.learn_instructor(self._remote_learned)
 
     def _remote_learned(self, handset: str) -> None:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Callable, Sized
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from basestation.db import Reader, StoreError
 from basestation.domain import choices_of, correct_answers
-from basestation.poll_source import LiveState, RoundAnswers
 from basestation.live.poll_timer import PollTimer
 from basestation.live.station import Station
+from basestation.poll_source import LiveState, RoundAnswers
 from drivers.base import ReceiverState
 
 RATE_WINDOW_S = 2.0
@@ -83,8 +83,11 @@ class SnapshotMaker:
         polls = station.polls
         snapshot = station.buffer.snapshot()
         question = polls.question
-        poll = polls.poll or (polls.last_poll if polls.last_poll and question and
-                              polls.last_poll.question.id == question.id else None)
+        poll = polls.poll or (
+            polls.last_poll
+            if polls.last_poll and question and polls.last_poll.question.id == question.id
+            else None
+        )
         receiver = station.receiver
         now = live.clock()
         receiver_state = ReceiverState.ENDED if live.ended else receiver.state
@@ -112,7 +115,8 @@ class SnapshotMaker:
             ended=live.ended,
             answers=station.buffer.answers,
             receivers=tuple((m.name, m.state, m.packets) for m in receiver.members())
-            if receiver.members()[1:] else (),
+            if receiver.members()[1:]
+            else (),
             roster_size=self._roster_size(polls.session_id),
             pending_votes=station.store.pending_votes if station.store.error else 0,
             receiver_down_s=self._receiver_down_s(receiver_state, now),
@@ -132,8 +136,9 @@ def stored_rounds(reader: Reader, session_id: int, question: int) -> RoundAnswer
         return None
     first = reader.latest_answers(polls[0]["poll"])
     second = reader.latest_answers(polls[-1]["poll"]) if len(polls) > 1 else None
-    return RoundAnswers(question, first, second, polls[0]["correct"],
-                        choices_of(polls[0]["choices"]))
+    return RoundAnswers(
+        question, first, second, polls[0]["correct"], choices_of(polls[0]["choices"])
+    )
 
 
 def polls_with_correct(reader: Reader, session_id: int) -> list[dict[str, Any]]:
@@ -142,6 +147,12 @@ def polls_with_correct(reader: Reader, session_id: int) -> list[dict[str, Any]]:
     for poll in reader.session_polls(session_id):
         keys = correct_answers(poll["correct"])
         latest = reader.latest_answers(poll["poll"]) if keys else {}
-        polls.append({**poll, "voters_correct": sum(1 for answer in latest.values()
-                                                    if answer in keys) if keys else None})
+        polls.append(
+            {
+                **poll,
+                "voters_correct": sum(1 for answer in latest.values() if answer in keys)
+                if keys
+                else None,
+            }
+        )
     return polls

@@ -38,6 +38,7 @@ def _fan_out(listeners: Sequence[VoteListener]) -> VoteListener:
     def accepted(poll_id: int, vote: Vote) -> None:
         for listener in listeners:
             listener(poll_id, vote)
+
     return accepted
 
 
@@ -45,20 +46,22 @@ class Station:
     """One receiver feeding one session. Every accepted vote is queued for the
     store the moment the buffer accepts it."""
 
-    def __init__(self, receiver: Receiver, store: Store, window_s: float = DEFAULT_WINDOW_S,
-                 instructor: str | None = None,
-                 on_instructor: Callable[[str], None] | None = None,
-                 capture: CaptureSink | None = None,
-                 listeners: Sequence[VoteListener] = (),
-                 wall_clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        receiver: Receiver,
+        store: Store,
+        window_s: float = DEFAULT_WINDOW_S,
+        instructor: str | None = None,
+        capture: CaptureSink | None = None,
+        listeners: Sequence[VoteListener] = (),
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
         self.receiver = receiver
         self.capture = capture
         self.store = store
         self._pseudonyms = Pseudonyms()
-        on_accept = self._store_vote if not listeners else _fan_out([self._store_vote,
-                                                                      *listeners])
-        self.buffer = VoteBuffer(window_s, on_accept=on_accept, instructor=instructor,
-                                 on_instructor=on_instructor)
+        on_accept = self._store_vote if not listeners else _fan_out([self._store_vote, *listeners])
+        self.buffer = VoteBuffer(window_s, on_accept=on_accept, instructor=instructor)
         self.pipeline = VotePipeline(self.buffer)
         self.polls = PollController(store, self.buffer)
         self.ended = False
@@ -109,8 +112,10 @@ class Station:
         offset = self._wall_clock() - time.monotonic()
         step = offset - self._clock_offset
         if abs(step) >= CLOCK_STEP_S:
-            message = (f"the wall clock stepped {'back' if step < 0 else 'forward'} by "
-                       f"{abs(step):.1f} s; votes keep their order")
+            message = (
+                f"the wall clock stepped {'back' if step < 0 else 'forward'} by "
+                f"{abs(step):.1f} s; votes keep their order"
+            )
             log.warning("%s", message)
             self._notices.append(message)
         self._clock_offset = offset
@@ -126,8 +131,10 @@ class Station:
     def _receiver_poll_opened(self) -> None:
         state = self.receiver.state
         if state is not ReceiverState.CONNECTED and state is not ReceiverState.CHECKING:
-            self._notices.append(f"the poll is open but {self.receiver.describe()} is {state}: "
-                                 "its votes count once it answers")
+            self._notices.append(
+                f"the poll is open but {self.receiver.describe()} is {state}: "
+                "its votes count once it answers"
+            )
         if self.capture is not None:
             self.capture.event("poll-open")
         self._packets_at_open = {m.name: m.packets for m in self.receiver.members()}
@@ -140,14 +147,23 @@ class Station:
         poll = self.polls.poll
         self.polls.close_poll()
         if poll is not None:
-            counters = [asdict(ReceiverCounters(
-                m.name, m.packets - self._packets_at_open.get(m.name, 0), m.state, m.error))
-                for m in self.receiver.members()]
+            counters = [
+                asdict(
+                    ReceiverCounters(
+                        m.name, m.packets - self._packets_at_open.get(m.name, 0), m.state, m.error
+                    )
+                )
+                for m in self.receiver.members()
+            ]
             self.store.submit("poll_receivers", poll_id=poll.id, receivers=counters)
 
-    def run_until(self, stop: threading.Event, deadline: float | None = None,
-                  on_notice: Callable[[str], None] | None = None,
-                  on_progress: Callable[[], None] | None = None) -> str:
+    def run_until(
+        self,
+        stop: threading.Event,
+        deadline: float | None = None,
+        on_notice: Callable[[str], None] | None = None,
+        on_progress: Callable[[], None] | None = None,
+    ) -> str:
         """Pump until ``stop`` is set, ``deadline`` (monotonic) passes, the receiver ends
         or a scripted receiver has played the whole round; return which of "stopped",
         "duration", "ended" or "round" it was. ``on_progress`` is called about twice

@@ -66,10 +66,14 @@ class BufferSnapshot:
 class VoteBuffer:
     """Deduplicating vote buffer for one poll at a time."""
 
-    def __init__(self, window_s: float = DEFAULT_WINDOW_S,
-                 on_accept: Callable[[int, Vote], None] | None = None, *,
-                 instructor: str | None = None,
-                 on_instructor: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        window_s: float = DEFAULT_WINDOW_S,
+        on_accept: Callable[[int, Vote], None] | None = None,
+        *,
+        instructor: str | None = None,
+        on_instructor: Callable[[str], None] | None = None,
+    ) -> None:
         self.window_s = window_s
         self.on_accept = on_accept
         self.instructor = instructor
@@ -105,8 +109,15 @@ class VoteBuffer:
         self.is_open = False
         return self.snapshot()
 
-    def offer(self, handset: str, answer: str, receiver: str, host_time: float,
-              receiver_time_us: int | None = None, base_seq: int | None = None) -> Outcome:
+    def offer(
+        self,
+        handset: str,
+        answer: str,
+        receiver: str,
+        host_time: float,
+        receiver_time_us: int | None = None,
+        base_seq: int | None = None,
+    ) -> Outcome:
         """Consider one decoded packet (the rules at the top of this module)."""
         if handset == self.instructor:
             return self._instructor_press(answer, host_time)
@@ -145,9 +156,13 @@ class VoteBuffer:
             heard_at[handset] = host_time
         self.votes += 1
         if self.on_accept is not None:
-            assert self.poll_id is not None
-            self.on_accept(self.poll_id, Vote(handset, answer, receiver, host_time,
-                                              receiver_time_us, base_seq, self.votes))
+            poll_id = self.poll_id
+            if poll_id is None:
+                raise RuntimeError("a vote was accepted with no poll open")
+            self.on_accept(
+                poll_id,
+                Vote(handset, answer, receiver, host_time, receiver_time_us, base_seq, self.votes),
+            )
         return Outcome.ACCEPTED
 
     def heard_again(self, outcome: Outcome, copies: int) -> None:

@@ -56,18 +56,23 @@ class DashboardScreen(PollScreen):
     ]
 
 
-HELP = [("s", "start a poll (the first question, or the next prepared one)"),
-        ("x", "close the poll"), ("n", "open the next question's poll"),
-        ("r", "revote: the same question again, after discussion"),
-        ("v", "compare vote 1 and the revote"),
-        ("h", "projector mode: hide the results (the count and timer stay); h again shows"),
-        ("k", "reveal or hide the key (results shown)"), ("c", "set the key: none, A, B, …"),
-        ("+ / -", "10 s more or less on the countdown (starts one if none runs)"),
-        ("t", "type or correct the question's text"),
-        ("p", "show or hide a prepared question's record from earlier uses"),
-        ("i", "learn the instructor remote: press any of its buttons"),
-        ("l", "the session so far; enter opens a question"),
-        ("? / Ctrl+P", "this help / the command palette"), ("q, Ctrl+Q", "quit (asks first)")]
+HELP = [
+    ("s", "start a poll (the first question, or the next prepared one)"),
+    ("x", "close the poll"),
+    ("n", "open the next question's poll"),
+    ("r", "revote: the same question again, after discussion"),
+    ("v", "compare vote 1 and the revote"),
+    ("h", "projector mode: hide the results (the count and timer stay); h again shows"),
+    ("k", "reveal or hide the key (results shown)"),
+    ("c", "set the key: none, A, B, …"),
+    ("+ / -", "10 s more or less on the countdown (starts one if none runs)"),
+    ("t", "type or correct the question's text"),
+    ("p", "show or hide a prepared question's record from earlier uses"),
+    ("i", "learn the instructor remote: press any of its buttons"),
+    ("l", "the session so far; enter opens a question"),
+    ("? / Ctrl+P", "this help / the command palette"),
+    ("q, Ctrl+Q", "quit (asks first)"),
+]
 
 
 class DashboardApp(PollViewApp):
@@ -81,9 +86,15 @@ class DashboardApp(PollViewApp):
         Binding("ctrl+q", "quit_dashboard", "Quit", priority=True, show=False),
     ]
 
-    def __init__(self, live: LiveControl, *, hide_results: bool = False,
-                 start_poll: bool = False, run_worker: bool = True,
-                 hint: str | None = None) -> None:
+    def __init__(
+        self,
+        live: LiveControl,
+        *,
+        hide_results: bool = False,
+        start_poll: bool = False,
+        run_worker: bool = True,
+        hint: str | None = None,
+    ) -> None:
         super().__init__(hide_results=hide_results)
         self.live = live
         self.projector_mode = hide_results
@@ -118,8 +129,12 @@ class DashboardApp(PollViewApp):
         for press in self.live.take_instructor_presses():
             self._instructor(press)
         screen = self.screen
-        if isinstance(screen, ComparisonScreen) and screen.live and \
-                screen.question == state.question and screen.correct != state.correct:
+        if (
+            isinstance(screen, ComparisonScreen)
+            and screen.live
+            and screen.question == state.question
+            and screen.correct != state.correct
+        ):
             screen.follow(state.correct)
 
     def _tell(self, previous: LiveState, state: LiveState) -> None:
@@ -164,13 +179,16 @@ class DashboardApp(PollViewApp):
         if screen is not self.main:
             return
         for binding in DashboardScreen.BINDINGS:
-            assert isinstance(binding, Binding)
+            if not isinstance(binding, Binding):
+                continue
             action = binding.action.removeprefix("app.")
             if self.check_action(action, ()):
                 key = binding.key_display or binding.key
-                yield SystemCommand(f"{binding.description} ({key})",
-                                    dict(HELP).get(key, binding.description),
-                                    getattr(self, f"action_{action}"))
+                yield SystemCommand(
+                    f"{binding.description} ({key})",
+                    dict(HELP).get(key, binding.description),
+                    getattr(self, f"action_{action}"),
+                )
 
     # -- actions -------------------------------------------------------------------
     def action_start_poll(self) -> None:
@@ -223,8 +241,12 @@ class DashboardApp(PollViewApp):
         self.notify("press any button on the instructor remote", timeout=10)
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(HELP, {button: description for button, (_, description)
-                                           in INSTRUCTOR_BUTTONS.items()}))
+        self.push_screen(
+            HelpScreen(
+                HELP,
+                {button: description for button, (_, description) in INSTRUCTOR_BUTTONS.items()},
+            )
+        )
 
     def action_compare(self) -> None:
         question = self.state.question
@@ -239,8 +261,11 @@ class DashboardApp(PollViewApp):
     def action_quit_dashboard(self) -> None:
         if isinstance(self.screen, ConfirmScreen):
             return
-        question = ("A poll is open: close it and quit?" if self.state.poll_open else
-                    "Quit the dashboard? Everything is saved.")
+        question = (
+            "A poll is open: close it and quit?"
+            if self.state.poll_open
+            else "Quit the dashboard? Everything is saved."
+        )
 
         def answered(quit_now: bool | None) -> None:
             if quit_now:
@@ -264,5 +289,12 @@ class DashboardApp(PollViewApp):
 
 
 def _controls(state: LiveState) -> tuple[object, ...]:
-    return (state.poll_open, state.question, state.rounds_of_question, state.ended,
-            state.session_id, state.correct, state.remaining_s is None)
+    return (
+        state.poll_open,
+        state.question,
+        state.rounds_of_question,
+        state.ended,
+        state.session_id,
+        state.correct,
+        state.remaining_s is None,
+    )

@@ -23,7 +23,8 @@ def next_step(state: LiveState, hidden: bool, percent_correct: float | None) -> 
     if state.rounds_of_question >= 2:
         return "next: v compares vote 1 and the revote, n opens the next question"
     if state.rounds_of_question == 1:
-        advice = "" if hidden or percent_correct is None else \
-            f"{discussion_hint(percent_correct)}. "
+        advice = (
+            "" if hidden or percent_correct is None else f"{discussion_hint(percent_correct)}. "
+        )
         return f"{advice}next: r revote after discussion, v vote 1, n next question"
     return "next: s starts the poll"

@@ -103,8 +103,9 @@ class PollViewApp(App[None]):
         main.hint_panel.display = self.NEXT_STEPS
         if self.NEXT_STEPS:
             hint = next_step(state, hidden, vote_share_correct(state) if show_key else None)
-            main.hint_panel.set_text(Text(f"{hint_prefix} · {hint}" if hint_prefix else hint,
-                                          style="italic"))
+            main.hint_panel.set_text(
+                Text(f"{hint_prefix} · {hint}" if hint_prefix else hint, style="italic")
+            )
         main.bars.display = not hidden
         main.projector.display = hidden
         if hidden:

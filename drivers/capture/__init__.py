@@ -21,20 +21,25 @@ from drivers.capture.records import (
     capture_bytes,
 )
 
-__all__ = ["CaptureError", "CaptureEvent", "CaptureSink", "CapturedPacket", "open_capture",
-           "read_capture"]
+__all__ = [
+    "CaptureError",
+    "CaptureEvent",
+    "CaptureSink",
+    "CapturedPacket",
+    "open_capture",
+    "read_capture",
+]
 
 
-def open_capture(path: Path, receiver: str, *, started_at: float | None = None
-                 ) -> CaptureSink:
+def open_capture(path: Path, receiver: str, *, started_at: float | None = None) -> CaptureSink:
     """A binary capture for a ``.bcap`` path, JSON lines (``.gz``: compressed) otherwise."""
-    from drivers.capture.binary import SUFFIX, BinaryCaptureWriter
+    from drivers.capture.binary import SUFFIX
+    from drivers.capture.binary_writer import BinaryCaptureWriter
     from drivers.capture.json_lines import CaptureWriter
 
     if path.suffix == SUFFIX:
         return BinaryCaptureWriter(path, receiver, started_at=started_at)
     return CaptureWriter(path, receiver, started_at=started_at)
-
 
 
 def read_capture(path: Path) -> tuple[dict[str, Any], list[CapturedPacket | CaptureEvent]]:
@@ -49,5 +54,3 @@ def read_capture(path: Path) -> tuple[dict[str, Any], list[CapturedPacket | Capt
         header, blocks = read_binary_blocks(path, data)
         return header, entries_of_blocks(blocks)
     return read_json_capture(path, data)
-
-

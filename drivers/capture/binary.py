@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import struct
-import time
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import accumulate, repeat
@@ -42,17 +41,16 @@ from drivers.capture.records import (
     CaptureError,
     CaptureEvent,
     collector_paused,
-    create_owner_only,
 )
 from drivers.packets import PacketKind, RawPacket
 
 MAGIC = b"BSCAP\x00\x01\n"
 SUFFIX = ".bcap"
-_EVENT = struct.Struct("<cdB")
-_PACKETS = struct.Struct("<cIB")
-_STRING = struct.Struct("<cH")
-_LENGTH = struct.Struct("<I")
-_ABSENT, _PRESENT, _MIXED = 0, 1, 2
+EVENT_RECORD = struct.Struct("<cdB")
+PACKETS_RECORD = struct.Struct("<cIB")
+STRING_RECORD = struct.Struct("<cH")
+LENGTH = struct.Struct("<I")
+ABSENT, PRESENT, MIXED = 0, 1, 2
 _KIND_OF = {kind.value: kind for kind in PacketKind}
 _new = tuple.__new__
 _OPTIONAL = ("q", "i", "q")
@@ -76,99 +74,7 @@ class PacketBlock(NamedTuple):
         return list(map(tuple.__new__, repeat(RawPacket), zip(*self, strict=True)))
 
 
-WRITE_WITHIN_S = 0.02
-"""Packets are written at most this long after they were handed on (a block gathers the
-reads of that window, as the store's commit window gathers votes)."""
-WRITE_AT_PACKETS = 4096
-
-
-class BinaryCaptureWriter:
-    """Appends blocks; writes and flushes each at once so a crash keeps what was heard,
-    but for the last :data:`WRITE_WITHIN_S` of it."""
-
-    def __init__(self, path: Path, receiver: str, *, started_at: float | None = None) -> None:
-        self.path = path
-        self.started_at = time.time() if started_at is None else started_at
-        create_owner_only(path)
-        self._file = path.open("wb")
-        self._strings: dict[str, int] = {}
-        self._pending: list[RawPacket] = []
-        self._pending_since = 0.0
-        header = json.dumps({"capture": FORMAT_NAME, "version": FORMAT_VERSION,
-                             "receiver": receiver, "started_at": self.started_at}).encode()
-        self._write(MAGIC + _LENGTH.pack(len(header)) + header)
-
-    def packets(self, packets: Sequence[RawPacket]) -> None:
-        """Called after every read (also an empty one), so the window is kept."""
-        if packets:
-            if not self._pending:
-                self._pending_since = time.monotonic()
-            self._pending += packets
-        if self._pending and (len(self._pending) >= WRITE_AT_PACKETS or
-                              time.monotonic() - self._pending_since >= WRITE_WITHIN_S):
-            self.flush()
-
-    def flush(self) -> None:
-        """Writes the packets waiting for their window."""
-        rows, self._pending = _collapsed(self._pending), []
-        if not rows:
-            return
-        n, start = len(rows), self.started_at
-        known = self._strings
-        new = sorted(({p.kind.value for p in rows} | {p.receiver for p in rows}) - known.keys())
-        strings = {**known, **{text: len(known) + index for index, text in enumerate(new)}}
-        parts = [_STRING.pack(b"S", len(text.encode())) + text.encode() for text in new]
-        optional = ([p.receiver_time_us for p in rows], [p.rssi for p in rows],
-                    [p.base_seq for p in rows])
-        flags, columns = 0, []
-        for bit, values in zip((0, 2, 4), optional, strict=True):
-            present = [value is not None for value in values]
-            if all(present):
-                flags |= _PRESENT << bit
-                columns += values
-            elif any(present):
-                flags |= _MIXED << bit
-                columns += [*present, *(0 if value is None else value for value in values)]
-        layout = _layout(n, flags).struct
-        parts += [_PACKETS.pack(b"P", n, flags), layout.pack(
-            *(round(p.host_time - start, 6) for p in rows),
-            *(strings[p.kind.value] for p in rows), *(strings[p.receiver] for p in rows),
-            *columns, *(p.copies for p in rows), *(len(p.payload) for p in rows)),
-            *(p.payload for p in rows)]
-        self._write(b"".join(parts))
-        self._strings = strings  # known once written
-
-    def event(self, name: str, at: float | None = None) -> None:
-        if name not in EVENTS:
-            raise ValueError(f"unknown capture event {name!r}")
-        moment = time.time() if at is None else at
-        self.flush()
-        self._write(_EVENT.pack(b"E", round(moment - self.started_at, 6), EVENTS.index(name)))
-
-    def _write(self, block: bytes) -> None:
-        self._file.write(block)
-        self._file.flush()
-
-    def close(self) -> None:
-        try:
-            self.flush()
-        finally:
-            self._file.close()
-
-
-def _collapsed(packets: Sequence[RawPacket]) -> list[RawPacket]:
-    """Packets the same as the one before in every field (copies, as the JSON lines
-    would be identical lines) as one."""
-    rows: list[RawPacket] = []
-    for packet in packets:
-        if rows and rows[-1][:7] == packet[:7]:
-            rows[-1] = rows[-1]._replace(copies=rows[-1].copies + packet.copies)
-        else:
-            rows.append(packet)
-    return rows
-
-
-class _Layout(NamedTuple):
+class BlockLayout(NamedTuple):
     """The columns of a packet block of n packets with these flags, as one layout."""
 
     struct: struct.Struct
@@ -179,51 +85,65 @@ class _Layout(NamedTuple):
 
 
 @lru_cache(maxsize=1024)
-def _layout(n: int, flags: int) -> _Layout:
+def block_layout(n: int, flags: int) -> BlockLayout:
     codes, at, optional = [f"{n}d{n}H{n}H"], 3 * n, []
     for bit, code in zip((0, 2, 4), _OPTIONAL, strict=True):
         flag = (flags >> bit) & 3
-        if flag == _ABSENT:
+        if flag == ABSENT:
             optional.append((flag, slice(0), slice(0)))
-        elif flag == _PRESENT:
+        elif flag == PRESENT:
             codes.append(f"{n}{code}")
             optional.append((flag, slice(0), slice(at, at + n)))
             at += n
-        elif flag == _MIXED:
+        elif flag == MIXED:
             codes.append(f"{n}B{n}{code}")
             optional.append((flag, slice(at, at + n), slice(at + n, at + 2 * n)))
             at += 2 * n
         else:
             raise ValueError(f"unknown column flags {flags:#x}")
     codes.append(f"{n}I{n}H")
-    return _Layout(struct.Struct("<" + "".join(codes)), tuple(optional),
-                   slice(at, at + n), slice(at + n, at + 2 * n))
+    return BlockLayout(
+        struct.Struct("<" + "".join(codes)),
+        tuple(optional),
+        slice(at, at + n),
+        slice(at + n, at + 2 * n),
+    )
 
 
 def is_binary_capture(data: bytes) -> bool:
     return data.startswith(MAGIC)
 
 
-def read_binary_blocks(path: Path, data: bytes
-                       ) -> tuple[dict[str, Any], list[PacketBlock | CaptureEvent]]:
+def read_binary_blocks(
+    path: Path, data: bytes
+) -> tuple[dict[str, Any], list[PacketBlock | CaptureEvent]]:
     """The header and every packet block and event, in file order; a damaged block is
     named by its byte."""
     reader = _Reader(data)
     try:
         header = reader.header()
     except (ValueError, struct.error, UnicodeDecodeError) as error:
-        raise CaptureError(f"{path}: not a version {FORMAT_VERSION} binary capture ({error})"
-                           ) from None
+        raise CaptureError(
+            f"{path}: not a version {FORMAT_VERSION} binary capture ({error})"
+        ) from None
     blocks: list[PacketBlock | CaptureEvent] = []
     with collector_paused():
         while not reader.done:
             at = reader.offset
             try:
                 block = reader.block()
-            except (ValueError, IndexError, KeyError, TypeError, struct.error,
-                    UnicodeDecodeError) as error:
-                raise CaptureError(f"{path}: the block at byte {at} is damaged or cut short "
-                                   f"({error}): nothing was replayed") from None
+            except (
+                ValueError,
+                IndexError,
+                KeyError,
+                TypeError,
+                struct.error,
+                UnicodeDecodeError,
+            ) as error:
+                raise CaptureError(
+                    f"{path}: the block at byte {at} is damaged or cut short "
+                    f"({error}): nothing was replayed"
+                ) from None
             if block is not None:
                 blocks.append(block)
     return header, blocks
@@ -242,7 +162,7 @@ class _Reader:
         return self.offset >= len(self.data)
 
     def take(self, size: int) -> bytes:
-        chunk = self.data[self.offset:self.offset + size]
+        chunk = self.data[self.offset : self.offset + size]
         if len(chunk) != size:
             raise ValueError(f"{size - len(chunk)} bytes missing")
         self.offset += size
@@ -251,19 +171,19 @@ class _Reader:
     def header(self) -> dict[str, Any]:
         if self.take(len(MAGIC)) != MAGIC:
             raise ValueError("no binary capture magic")
-        (length,) = _LENGTH.unpack(self.take(_LENGTH.size))
+        (length,) = LENGTH.unpack(self.take(LENGTH.size))
         header = json.loads(self.take(length))
         if not isinstance(header, dict) or header.get("capture") != FORMAT_NAME:
             raise ValueError("no base station header")
         return header
 
     def block(self) -> PacketBlock | CaptureEvent | None:
-        tag = self.data[self.offset:self.offset + 1]
+        tag = self.data[self.offset : self.offset + 1]
         if tag == b"E":
-            _, t, event = _EVENT.unpack(self.take(_EVENT.size))
+            _, t, event = EVENT_RECORD.unpack(self.take(EVENT_RECORD.size))
             return CaptureEvent(t, EVENTS[event])
         if tag == b"S":
-            _, length = _STRING.unpack(self.take(_STRING.size))
+            _, length = STRING_RECORD.unpack(self.take(STRING_RECORD.size))
             text = self.take(length).decode()
             if text in _KIND_OF:
                 self.kinds[len(self.strings)] = _KIND_OF[text]
@@ -276,35 +196,49 @@ class _Reader:
     def packet_block(self) -> PacketBlock:
         """Kept lean: a live capture has a block per read, often of one or two packets."""
         data = self.data
-        _, n, flags = _PACKETS.unpack_from(data, self.offset)
-        layout = _layout(n, flags)
-        values = layout.struct.unpack_from(data, self.offset + _PACKETS.size)
-        ends = list(accumulate(values[layout.lengths],
-                               initial=self.offset + _PACKETS.size + layout.struct.size))
+        _, n, flags = PACKETS_RECORD.unpack_from(data, self.offset)
+        layout = block_layout(n, flags)
+        values = layout.struct.unpack_from(data, self.offset + PACKETS_RECORD.size)
+        ends = list(
+            accumulate(
+                values[layout.lengths],
+                initial=self.offset + PACKETS_RECORD.size + layout.struct.size,
+            )
+        )
         if ends[-1] > len(data):
             raise ValueError(f"{ends[-1] - len(data)} bytes missing")
         self.offset = ends[-1]
         rx, rssi, seq = layout.optional
-        return _new(PacketBlock, (
-            list(map(self.kinds.__getitem__, values[n:2 * n])),
-            list(map(data.__getitem__, map(slice, ends, ends[1:]))),
-            list(map(self.strings.__getitem__, values[2 * n:3 * n])), values[:n],
-            _optional(values, n, *rx), _optional(values, n, *rssi), _optional(values, n, *seq),
-            values[layout.copies]))
+        return _new(
+            PacketBlock,
+            (
+                list(map(self.kinds.__getitem__, values[n : 2 * n])),
+                list(map(data.__getitem__, map(slice, ends, ends[1:]))),
+                list(map(self.strings.__getitem__, values[2 * n : 3 * n])),
+                values[:n],
+                _optional(values, n, *rx),
+                _optional(values, n, *rssi),
+                _optional(values, n, *seq),
+                values[layout.copies],
+            ),
+        )
 
 
-def _optional(values: tuple[Any, ...], n: int, flag: int, present: slice, at: slice
-              ) -> Sequence[int | None]:
-    if flag == _ABSENT:
+def _optional(
+    values: tuple[Any, ...], n: int, flag: int, present: slice, at: slice
+) -> Sequence[int | None]:
+    if flag == ABSENT:
         return [None] * n
-    if flag == _PRESENT:
+    if flag == PRESENT:
         return values[at]
-    return [value if there else None
-            for value, there in zip(values[at], values[present], strict=True)]
+    return [
+        value if there else None for value, there in zip(values[at], values[present], strict=True)
+    ]
 
 
-def entries_of_blocks(blocks: list[PacketBlock | CaptureEvent]
-                      ) -> list[CapturedPacket | CaptureEvent]:
+def entries_of_blocks(
+    blocks: list[PacketBlock | CaptureEvent],
+) -> list[CapturedPacket | CaptureEvent]:
     """The blocks as the entries :func:`drivers.capture.read_capture` gives."""
     entries: list[CapturedPacket | CaptureEvent] = []
     for block in blocks:

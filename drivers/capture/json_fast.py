@@ -54,8 +54,11 @@ def read_fast(text: str) -> tuple[dict[str, Any], list[CapturedPacket | CaptureE
 def _entries(text: str) -> tuple[dict[str, Any], list[CapturedPacket | CaptureEvent]]:
     first, _, rest = text.partition("\n")
     header = json.loads(first)
-    if not isinstance(header, dict) or header.get("capture") != FORMAT_NAME or header.get(
-            "version") != FORMAT_VERSION:
+    if (
+        not isinstance(header, dict)
+        or header.get("capture") != FORMAT_NAME
+        or header.get("version") != FORMAT_VERSION
+    ):
         raise ValueError("not a capture header")
     texts = list(filter(None, rest.split("\n")))
     # a line the same as the one before is a copy of that packet (the writer writes one
@@ -81,6 +84,16 @@ def _entries(text: str) -> tuple[dict[str, Any], list[CapturedPacket | CaptureEv
             seq = None
         else:
             seq = line.seq
-        entries.append(new_tuple(CapturedPacket, (line.t, new_tuple(RawPacket, (
-            kind, payload, line.receiver, line.t, line.rx_us, line.rssi, seq, run)))))
+        entries.append(
+            new_tuple(
+                CapturedPacket,
+                (
+                    line.t,
+                    new_tuple(
+                        RawPacket,
+                        (kind, payload, line.receiver, line.t, line.rx_us, line.rssi, seq, run),
+                    ),
+                ),
+            )
+        )
     return header, entries

@@ -56,8 +56,14 @@ class CaptureWriter:
         self.path = path
         self.started_at = time.time() if started_at is None else started_at
         self._file = _open_for_writing(path)
-        self._write({"capture": FORMAT_NAME, "version": FORMAT_VERSION, "receiver": receiver,
-                     "started_at": self.started_at})
+        self._write(
+            {
+                "capture": FORMAT_NAME,
+                "version": FORMAT_VERSION,
+                "receiver": receiver,
+                "started_at": self.started_at,
+            }
+        )
 
     def packets(self, packets: Sequence[RawPacket]) -> None:
         if not packets:
@@ -65,10 +71,19 @@ class CaptureWriter:
         start = self.started_at
         lines: list[str] = []
         for p in packets:  # copies as lines of their own, with the first copy's clock
-            lines += [json.dumps({"t": round(p.host_time - start, 6), "kind": p.kind.value,
-                                  "payload": p.payload.hex(), "receiver": p.receiver,
-                                  "rx_us": p.receiver_time_us, "rssi": p.rssi,
-                                  "seq": p.base_seq})] * p.copies
+            lines += [
+                json.dumps(
+                    {
+                        "t": round(p.host_time - start, 6),
+                        "kind": p.kind.value,
+                        "payload": p.payload.hex(),
+                        "receiver": p.receiver,
+                        "rx_us": p.receiver_time_us,
+                        "rssi": p.rssi,
+                        "seq": p.base_seq,
+                    }
+                )
+            ] * p.copies
         self._file.write("\n".join(lines) + "\n")
         self._file.flush()
 
@@ -86,24 +101,28 @@ class CaptureWriter:
         self._file.close()
 
 
-def read_json_capture(path: Path, data: bytes
-                      ) -> tuple[dict[str, Any], list[CapturedPacket | CaptureEvent]]:
+def read_json_capture(
+    path: Path, data: bytes
+) -> tuple[dict[str, Any], list[CapturedPacket | CaptureEvent]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise CaptureError(f"{path} is damaged or cut short ({error}): nothing was replayed"
-                           ) from None
+        raise CaptureError(
+            f"{path} is damaged or cut short ({error}): nothing was replayed"
+        ) from None
     import msgspec  # only a replay reads a capture: imported then, not by every recorder
 
     from drivers.capture.json_fast import read_fast
+
     try:
         return read_fast(text)
     except (msgspec.MsgspecError, ValueError, TypeError, KeyError):
         return _read_line_by_line(path, text)  # says which line is wrong, and why
 
 
-def _read_line_by_line(path: Path, text: str
-                       ) -> tuple[dict[str, Any], list[CapturedPacket | CaptureEvent]]:
+def _read_line_by_line(
+    path: Path, text: str
+) -> tuple[dict[str, Any], list[CapturedPacket | CaptureEvent]]:
     lines = _numbered(text.splitlines())
     try:
         _, first = next(lines)
@@ -137,13 +156,20 @@ def _entry(path: Path, number: int, record: dict[str, Any]) -> CapturedPacket | 
                 raise ValueError(f"unknown event {record['event']!r}")
             return CaptureEvent(t, record["event"])
         if record["kind"] in LEGACY_BASE_KINDS or (
-                record["kind"] == PacketKind.BASE_RECORD
-                and len(record["payload"]) == LEGACY_BASE_RECORD_HEX
-                and "seq" not in record):
+            record["kind"] == PacketKind.BASE_RECORD
+            and len(record["payload"]) == LEGACY_BASE_RECORD_HEX
+            and "seq" not in record
+        ):
             return CapturedPacket(t, _legacy_base_record(record, t))
-        packet = RawPacket(PacketKind(record["kind"]), bytes.fromhex(record["payload"]),
-                           str(record["receiver"]), t, record.get("rx_us"), record.get("rssi"),
-                           record.get("seq"))
+        packet = RawPacket(
+            PacketKind(record["kind"]),
+            bytes.fromhex(record["payload"]),
+            str(record["receiver"]),
+            t,
+            record.get("rx_us"),
+            record.get("rssi"),
+            record.get("seq"),
+        )
         return CapturedPacket(t, packet)
     except (KeyError, ValueError, TypeError) as error:
         raise CaptureError(f"{path}:{number}: {error}") from None
@@ -160,5 +186,12 @@ def _legacy_base_record(record: dict[str, Any], t: float) -> RawPacket:
     if len(payload) != 4 or payload[0] not in LEGACY_PUSHED_BUTTON:
         raise ValueError(f"not a base record: {record['payload']}")
     as_polled = bytes((payload[0] - POLLED_BUTTON_OFFSET, *payload[1:]))
-    return RawPacket(PacketKind.BASE_RECORD, as_polled, str(record["receiver"]), t, None,
-                     record.get("rssi"), record.get("rx_us"))
+    return RawPacket(
+        PacketKind.BASE_RECORD,
+        as_polled,
+        str(record["receiver"]),
+        t,
+        None,
+        record.get("rssi"),
+        record.get("rx_us"),
+    )

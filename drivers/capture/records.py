@@ -75,8 +75,9 @@ def capture_bytes(path: Path) -> bytes:
     try:
         return gzip.decompress(data) if path.suffix == ".gz" else data
     except (EOFError, OSError, zlib.error) as error:
-        raise CaptureError(f"{path} is damaged or cut short ({error}): nothing was replayed"
-                           ) from None
+        raise CaptureError(
+            f"{path} is damaged or cut short ({error}): nothing was replayed"
+        ) from None
 
 
 LEGACY_BASE_RECORD_HEX = 8

@@ -30,8 +30,10 @@ def _percent(value: float | None) -> str:
 
 
 def round_panel(title: str, figures: RoundFigures, correct: str | None) -> Text:
-    text = Text(f"{title}: {figures.voters} voters, {_percent(figures.percent_correct)} "
-                "correct\n", style="bold")
+    text = Text(
+        f"{title}: {figures.voters} voters, {_percent(figures.percent_correct)} correct\n",
+        style="bold",
+    )
     text.append_text(render_bars(figures.counts, figures.voters, correct, 38, 1))
     return text
 
@@ -45,26 +47,37 @@ def matrix_table(comparison: Comparison, correct: str | None) -> Table:
         table.add_column(answer + ("✓" if answer == correct else ""), justify="right")
     for before in answers:
         row = comparison.matrix[before]
-        table.add_row(before + ("✓" if before == correct else ""),
-                      *[str(row[after]) if row[after] else "·" for after in answers])
+        table.add_row(
+            before + ("✓" if before == correct else ""),
+            *[str(row[after]) if row[after] else "·" for after in answers],
+        )
     return table
 
 
 def summary_text(comparison: Comparison) -> Text:
     text = Text()
-    text.append(f"Of the {comparison.paired} handsets that voted in both rounds "
-                f"(the figures below), {comparison.changed} changed their answer.\n")
+    text.append(
+        f"Of the {comparison.paired} handsets that voted in both rounds "
+        f"(the figures below), {comparison.changed} changed their answer.\n"
+    )
     switches = comparison.switches
     if switches is None:
         text.append("No correct answer is set: press c to set one.", style="italic")
         return text
-    text.append(f"right→right {switches['RR']}   wrong→right {switches['WR']}   "
-                f"right→wrong {switches['RW']}\n", style="bold")
-    text.append(f"wrong→wrong {switches['WW_same'] + switches['WW_diff']} "
-                f"(same wrong {switches['WW_same']}, different wrong {switches['WW_diff']})\n")
-    text.append(f"voted twice, correct: {_percent(comparison.paired_correct_first)} → "
-                f"{_percent(comparison.paired_correct_second)}   normalized gain "
-                f"{gain_text(comparison.gain, comparison.paired)}\n")
+    text.append(
+        f"right→right {switches['RR']}   wrong→right {switches['WR']}   "
+        f"right→wrong {switches['RW']}\n",
+        style="bold",
+    )
+    text.append(
+        f"wrong→wrong {switches['WW_same'] + switches['WW_diff']} "
+        f"(same wrong {switches['WW_same']}, different wrong {switches['WW_diff']})\n"
+    )
+    text.append(
+        f"voted twice, correct: {_percent(comparison.paired_correct_first)} → "
+        f"{_percent(comparison.paired_correct_second)}   normalized gain "
+        f"{gain_text(comparison.gain, comparison.paired)}\n"
+    )
     advice = revote_hint(comparison.first.percent_correct, comparison.second.percent_correct)
     text.append(f"Advice: {advice}", style="dim")
     return text
@@ -79,8 +92,7 @@ class ComparisonScreen(Screen[None]):
         Binding("c", "set_key", "Set key"),
     ]
 
-    def __init__(self, rounds: RoundAnswers, *,
-                 set_key: Callable[[], None] | None = None) -> None:
+    def __init__(self, rounds: RoundAnswers, *, set_key: Callable[[], None] | None = None) -> None:
         super().__init__()
         self.rounds = rounds
         self.set_key = set_key
@@ -93,8 +105,7 @@ class ComparisonScreen(Screen[None]):
         """Figures for a new key (the instructor set or changed it)."""
         rounds = self.rounds
         self.correct = correct
-        self.comparison = compare_rounds(rounds.first, rounds.second or {}, correct,
-                                         rounds.answers)
+        self.comparison = compare_rounds(rounds.first, rounds.second or {}, correct, rounds.answers)
         if recompose:
             self.refresh(recompose=True)
 
@@ -109,19 +120,27 @@ class ComparisonScreen(Screen[None]):
         comparison = self.comparison
         title = "vote 1" if self.single_round else "vote 1 and revote"
         with VerticalScroll():
-            yield Static(Text(f"Question {self.question}: {title}", style="bold"),
-                         id="comparison-title")
+            yield Static(
+                Text(f"Question {self.question}: {title}", style="bold"), id="comparison-title"
+            )
             with Horizontal(id="rounds"):
-                yield Static(round_panel("Vote 1, all voters", comparison.first,
-                                         self.correct), classes="round")
+                yield Static(
+                    round_panel("Vote 1, all voters", comparison.first, self.correct),
+                    classes="round",
+                )
                 if not self.single_round:
-                    yield Static(round_panel("Revote, all voters", comparison.second,
-                                             self.correct), classes="round")
+                    yield Static(
+                        round_panel("Revote, all voters", comparison.second, self.correct),
+                        classes="round",
+                    )
             if not self.single_round:
                 yield Static(matrix_table(comparison, self.correct), id="matrix")
                 yield Static(summary_text(comparison), id="summary")
             else:
-                yield Static(Text(f"Advice: "
-                                  f"{discussion_hint(comparison.first.percent_correct)}",
-                                  style="dim"), id="summary")
+                yield Static(
+                    Text(
+                        f"Advice: {discussion_hint(comparison.first.percent_correct)}", style="dim"
+                    ),
+                    id="summary",
+                )
         yield Footer(show_command_palette=False)

@@ -15,7 +15,8 @@ from textual.widgets import Static
 class HelpScreen(ModalScreen[None]):
     AUTO_FOCUS = "#help"  # the arrow keys scroll it
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "app.pop_screen", "Close")]
+        Binding("escape,question_mark,q", "app.pop_screen", "Close")
+    ]
 
     def __init__(self, keys: list[tuple[str, str]], remote: dict[str, str]) -> None:
         super().__init__()
@@ -23,14 +24,19 @@ class HelpScreen(ModalScreen[None]):
         self.remote = remote
 
     def compose(self) -> ComposeResult:
-        table = Table(title="Keys (also in the command palette, Ctrl+P)", box=None,
-                      title_justify="left", title_style="bold")
+        table = Table(
+            title="Keys (also in the command palette, Ctrl+P)",
+            box=None,
+            title_justify="left",
+            title_style="bold",
+        )
         table.add_column("key", style="bold cyan")
         table.add_column("does")
         for key, description in self.keys:
             table.add_row(key, description)
-        remote = Table(title="Instructor remote", box=None, title_justify="left",
-                       title_style="bold")
+        remote = Table(
+            title="Instructor remote", box=None, title_justify="left", title_style="bold"
+        )
         remote.add_column("button", style="bold cyan")
         remote.add_column("does")
         for button, description in self.remote.items():

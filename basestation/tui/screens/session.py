@@ -25,13 +25,22 @@ def poll_row(poll: dict[str, Any]) -> tuple[object, ...]:
     """A poll as the list shows it: local times, percent correct, how long it ran."""
     right = poll.get("voters_correct")
     keys = correct_answers(poll["correct"])
-    share = "-" if not keys or right is None or not poll["voters"] else \
-        f"{right / poll['voters']:.0%}"
-    duration = "open" if poll["closed_at"] is None else \
-        clock_text(poll["closed_at"] - poll["opened_at"])
-    return (str(poll["question"]), str(poll["round"]), str(poll["voters"]), share,
-            poll["correct"] or "-", local_clock(poll["opened_at"]), duration,
-            Text(shown(poll["text"])))  # Text: a question's words are never markup
+    share = (
+        "-" if not keys or right is None or not poll["voters"] else f"{right / poll['voters']:.0%}"
+    )
+    duration = (
+        "open" if poll["closed_at"] is None else clock_text(poll["closed_at"] - poll["opened_at"])
+    )
+    return (
+        str(poll["question"]),
+        str(poll["round"]),
+        str(poll["voters"]),
+        share,
+        poll["correct"] or "-",
+        local_clock(poll["opened_at"]),
+        duration,
+        Text(shown(poll["text"])),
+    )  # Text: a question's words are never markup
 
 
 class SessionScreen(Screen[None]):

@@ -29,8 +29,14 @@ Piece = tuple[str, str]
 """Some text and its style."""
 
 
-def bar_lines(counts: dict[str, int], voters: int, correct: str | None, width: int,
-              rows_per_bar: int, gap: int = 0) -> list[list[Piece]]:
+def bar_lines(
+    counts: dict[str, int],
+    voters: int,
+    correct: str | None,
+    width: int,
+    rows_per_bar: int,
+    gap: int = 0,
+) -> list[list[Piece]]:
     """Bars of ``rows_per_bar`` lines each, line by line; the correct answers are marked
     with ✓."""
     lines: list[list[Piece]] = []
@@ -47,8 +53,11 @@ def bar_lines(counts: dict[str, int], voters: int, correct: str | None, width: i
         mark = "✓" if right else " "
         for row in range(rows_per_bar):
             middle = row == rows_per_bar // 2
-            line = [(f"{answer}{mark} " if middle else " " * LABEL_WIDTH, "bold"),
-                    (BAR_GLYPH * length, style), (" " * (bar_room - length + 1), "")]
+            line = [
+                (f"{answer}{mark} " if middle else " " * LABEL_WIDTH, "bold"),
+                (BAR_GLYPH * length, style),
+                (" " * (bar_room - length + 1), ""),
+            ]
             if middle:
                 line.append((f"{count:>5} {share:>6.1%}".rjust(FIGURES_WIDTH), "bold"))
             lines.append(line)
@@ -66,8 +75,14 @@ def text_of(lines: list[list[Piece]]) -> Text:
     return text
 
 
-def render_bars(counts: dict[str, int], voters: int, correct: str | None, width: int,
-                rows_per_bar: int, gap: int = 0) -> Text:
+def render_bars(
+    counts: dict[str, int],
+    voters: int,
+    correct: str | None,
+    width: int,
+    rows_per_bar: int,
+    gap: int = 0,
+) -> Text:
     """Bars of ``rows_per_bar`` lines each; the correct answers are marked with ✓."""
     return text_of(bar_lines(counts, voters, correct, width, rows_per_bar, gap))
 
@@ -97,8 +112,12 @@ class AnswerBars(TextPanel):
             self.set_strips(self._strips_of(lines, width))
 
     def _strips_of(self, lines: list[list[Piece]], width: int) -> list[Strip]:
-        return [Strip([Segment(piece, _STYLES[style]) for piece, style in line if piece]
-                      ).extend_cell_length(width).crop(0, width) for line in lines]
+        return [
+            Strip([Segment(piece, _STYLES[style]) for piece, style in line if piece])
+            .extend_cell_length(width)
+            .crop(0, width)
+            for line in lines
+        ]
 
     def _build(self) -> list[Strip]:
         width = self.size.width

@@ -42,8 +42,11 @@ def big_text(text: str, scale: int, style: str = "bold") -> Text:
     lines = []
     for row in range(GLYPH_ROWS):
         line = (" " * scale).join(
-            "".join(BLOCK * scale if pixel == "#" else " " * scale
-                    for pixel in FONT.get(character, FONT[" "])[row])
-            for character in text)
+            "".join(
+                BLOCK * scale if pixel == "#" else " " * scale
+                for pixel in FONT.get(character, FONT[" "])[row]
+            )
+            for character in text
+        )
         lines.extend([line] * scale)
     return Text("\n".join(lines), style=style)

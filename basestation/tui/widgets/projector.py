@@ -20,11 +20,14 @@ def clock_text(seconds: float) -> str:
 def count_text(state: LiveState) -> tuple[str, str]:
     """The big figure and what it counts: of the roster once one is loaded."""
     if state.roster_size:
-        return (f"{state.voters}/{state.roster_size}",
-                f"{state.voters} responses of {state.roster_size} on the roster")
+        return (
+            f"{state.voters}/{state.roster_size}",
+            f"{state.voters} responses of {state.roster_size} on the roster",
+        )
     if state.handsets_seen:
-        return str(state.voters), (f"{state.voters} responses ({state.handsets_seen} "
-                                   "handsets seen today)")
+        return str(state.voters), (
+            f"{state.voters} responses ({state.handsets_seen} handsets seen today)"
+        )
     return str(state.voters), f"{state.voters} responses"
 
 

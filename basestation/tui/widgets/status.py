@@ -8,8 +8,15 @@ from basestation.poll_source import LiveState
 from basestation.textsafe import shown
 from basestation.tui.widgets.projector import clock_text
 
-RECEIVER_STYLES = {"connected": "green", "reconnecting": "bold yellow", "gone": "bold red",
-                   "silent": "bold red", "checking": "yellow", "ended": "dim", "closed": "dim"}
+RECEIVER_STYLES = {
+    "connected": "green",
+    "reconnecting": "bold yellow",
+    "gone": "bold red",
+    "silent": "bold red",
+    "checking": "yellow",
+    "ended": "dim",
+    "closed": "dim",
+}
 
 
 def poll_title(state: LiveState) -> Text:
@@ -43,13 +50,16 @@ def poll_figures(state: LiveState, show_key: bool) -> Text:
     if state.roster_size:
         count = f"{state.voters} of {state.roster_size} on the roster"
     else:
-        count = f"{state.voters} voters" + (f" of {state.handsets_seen} seen"
-                                            if state.handsets_seen else "")
+        count = f"{state.voters} voters" + (
+            f" of {state.handsets_seen} seen" if state.handsets_seen else ""
+        )
     text = Text(count, style="bold")
     text.append(f"   {clock_text(state.elapsed_s)} elapsed")
     if state.remaining_s is not None:
-        text.append(f"   {clock_text(state.remaining_s)} left",
-                    style="bold red" if state.remaining_s <= 10 else "bold")
+        text.append(
+            f"   {clock_text(state.remaining_s)} left",
+            style="bold red" if state.remaining_s <= 10 else "bold",
+        )
     if state.question is not None:
         if not state.correct:
             text.append("   no key", style="dim")
@@ -78,8 +88,10 @@ def receiver_line(state: LiveState) -> Text:
         text.append("receiver ")
         text.append(state.receiver_state, style=RECEIVER_STYLES.get(state.receiver_state, ""))
         text.append(f"  {shown(state.receiver_name)}", style="dim")
-    text.append(f"   {state.packets_per_s:,.0f} pkt/s   dup {state.duplicates}"
-                f"   invalid {state.invalid}   late {state.late}")
+    text.append(
+        f"   {state.packets_per_s:,.0f} pkt/s   dup {state.duplicates}"
+        f"   invalid {state.invalid}   late {state.late}"
+    )
     return text
 
 
@@ -88,26 +100,44 @@ def troubles(state: LiveState) -> list[tuple[str, str]]:
     found = []
     if state.store_error:
         waiting = f", {state.pending_votes} waiting" if state.pending_votes else ""
-        found.append(("store", f"STORE FAILING: votes kept in memory and in a rescue file"
-                               f"{waiting}. {state.store_error}"))
-    away = [(name, member) for name, member, _ in state.receivers
-            if member in ("gone", "reconnecting")]
+        found.append(
+            (
+                "store",
+                f"STORE FAILING: votes kept in memory and in a rescue file"
+                f"{waiting}. {state.store_error}",
+            )
+        )
+    away = [
+        (name, member) for name, member, _ in state.receivers if member in ("gone", "reconnecting")
+    ]
     if state.receiver_down_s is not None and not away:
         away = [(state.receiver_name, state.receiver_state)]
     for name, member in away:
-        since = f" for {clock_text(state.receiver_down_s)}" \
-            if state.receiver_down_s is not None else ""
-        found.append(("lost", f"RECEIVER LOST{since}: {shown(name)} is {member}; plug it "
-                              "back in, its votes count once it answers"))
+        since = (
+            f" for {clock_text(state.receiver_down_s)}" if state.receiver_down_s is not None else ""
+        )
+        found.append(
+            (
+                "lost",
+                f"RECEIVER LOST{since}: {shown(name)} is {member}; plug it "
+                "back in, its votes count once it answers",
+            )
+        )
     silent = [name for name, member, _ in state.receivers if member == "silent"]
     if state.receiver_state == "silent" and not silent:
         silent = [state.receiver_name]
     for name in silent:
-        found.append(("silent", f"RECEIVER SILENT: nothing recognisable from {shown(name)} "
-                                "(wrong protocol, channel or device?)"))
+        found.append(
+            (
+                "silent",
+                f"RECEIVER SILENT: nothing recognisable from {shown(name)} "
+                "(wrong protocol, channel or device?)",
+            )
+        )
     return found
 
 
 def trouble_line(state: LiveState) -> Text:
-    return Text("\n".join(message for _, message in troubles(state)),
-                style="bold white on dark_red")
+    return Text(
+        "\n".join(message for _, message in troubles(state)), style="bold white on dark_red"
+    )

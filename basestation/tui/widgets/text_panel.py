@@ -18,8 +18,14 @@ from textual.widget import Widget
 
 
 class TextPanel(Widget):
-    def __init__(self, *, id: str | None = None, classes: str | None = None,
-                 center: bool = False, grows: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+        center: bool = False,
+        grows: bool = False,
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self._text = Text()
         self._strips: list[Strip] | None = None
@@ -39,8 +45,11 @@ class TextPanel(Widget):
         self.set_strips(self._build())
 
     def _built_now(self) -> bool:
-        return (self._strips is not None and self.is_mounted
-                and self._built_for == (self.size.width, self.size.height))
+        return (
+            self._strips is not None
+            and self.is_mounted
+            and self._built_for == (self.size.width, self.size.height)
+        )
 
     def set_strips(self, new: list[Strip]) -> None:
         """Show these lines, painting again only the ones that changed."""
@@ -54,8 +63,11 @@ class TextPanel(Widget):
         if len(new) != len(old):
             self.refresh()
             return
-        changed = [Region(0, y, size[0], 1)
-                   for y, (was, now) in enumerate(zip(old, new, strict=True)) if was != now]
+        changed = [
+            Region(0, y, size[0], 1)
+            for y, (was, now) in enumerate(zip(old, new, strict=True))
+            if was != now
+        ]
         if changed:
             self.refresh(*changed)
 
@@ -65,10 +77,11 @@ class TextPanel(Widget):
     def _build(self) -> list[Strip]:
         width, height = self.size.width, self.size.height
         console = self.app.console
-        lines = self._text.wrap(console, max(width, 1),
-                                justify="center" if self.center else "left")
-        strips = [Strip(list(line.render(console))).extend_cell_length(
-            width).crop(0, width) for line in lines]
+        lines = self._text.wrap(console, max(width, 1), justify="center" if self.center else "left")
+        strips = [
+            Strip(list(line.render(console))).extend_cell_length(width).crop(0, width)
+            for line in lines
+        ]
         if self.center and len(strips) < height:
             top = (height - len(strips)) // 2
             strips = [Strip.blank(width)] * top + strips
