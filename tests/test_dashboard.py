@@ -97,3 +97,22 @@ async def test_layout_survives_a_large_terminal(db_path: Path) -> None:
         bars = app.query_one(AnswerBars)
         assert bars.size.width > 150 and bars.size.height > 30
         assert str(bars.render()).count("█") > 500
+
+
+async def test_the_refresh_timer_stops_with_the_live_screen(db_path: Path) -> None:
+    """At shutdown Textual empties the screen stack before the app's own timers stop: a
+    refresh then would raise ScreenStackError. The refresh timer is the live screen's,
+    and does nothing once the app has stopped running."""
+    import pytest
+    from textual.app import ScreenStackError
+
+    async with dashboard(db_path) as (app, pilot, _receiver):
+        await until(pilot, lambda: app.redraws > 2)
+        timers = list(app.main._timers)
+        assert timers, "the live screen owns the refresh timer"
+    with pytest.raises(ScreenStackError):
+        app.refresh_view()  # what an app-wide timer would have called after shutdown
+    redraws = app.redraws
+    app._refresh_while_running()
+    assert app.redraws == redraws
+    assert all(timer._task is None or timer._task.done() for timer in timers)

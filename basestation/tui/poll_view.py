@@ -80,10 +80,16 @@ class PollViewApp(App[None]):
         return self.main
 
     def _live_view_ready(self) -> None:
-        """The live view is composed: start, and paint on a timer."""
+        """The live view is composed: start, and paint on a timer. The timer belongs to
+        the live screen, so it stops when that screen closes at shutdown, before the
+        screen stack is emptied (an app-wide timer would fire on an empty stack)."""
         self.starting()
-        self.set_interval(1 / self.REFRESH_HZ, self.refresh_view)
+        self.main.set_interval(1 / self.REFRESH_HZ, self._refresh_while_running)
         self.refresh_view()
+
+    def _refresh_while_running(self) -> None:
+        if self.is_running and self.screen_stack:
+            self.refresh_view()
 
     def starting(self) -> None:
         """Work to do once mounted, before the first paint."""

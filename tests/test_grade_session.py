@@ -1,0 +1,101 @@
+"""``grade_session`` on a small class whose grades are worked out by hand: a revote
+decides, a student who missed a question loses the participation point, a student with
+no handset gets nothing, an unregistered handset is listed by its ID, course rules apply."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from basestation.afterclass.grading import GradingRules, grade_session
+from basestation.db import Reader, Store
+from basestation.db import roster as roster_sql
+from basestation.formats.roster import RosterEntry
+from basestation.formats.roster_store import import_roster
+from basestation.live.polls import PollController
+from basestation.live.votes import VoteBuffer
+from simulators.classroom import ClassroomModel
+
+H0, H1, H2 = ClassroomModel(3, seed=3).handsets  # valid iClicker IDs
+
+
+def record_class(db: Path, rules: dict[str, float] | None = None) -> int:
+    with Store(db) as store:
+        import_roster(
+            store,
+            [
+                RosterEntry(2, "s1", "Ada", "ada@u.edu", [H0]),
+                RosterEntry(3, "s2", "Ben", "ben@u.edu", [H1]),
+                RosterEntry(4, "s3", "Cy", "cy@u.edu", []),
+            ],
+            course="C",
+        )
+        if rules is not None:
+            store.call(roster_sql.set_grading_rules, "C", rules)
+        polls = PollController(store, VoteBuffer(on_accept=store.add_vote))
+        session = polls.start_session(course="C")
+
+        def vote(handset: str, answer: str, after_s: float) -> None:
+            assert polls.poll is not None
+            polls.buffer.offer(handset, answer, "r", polls.poll.opened_at + after_s)
+
+        polls.add_question("Q1", correct="B")
+        polls.open_poll()
+        vote(H0, "A", 4.0)
+        vote(H1, "B", 6.0)
+        vote(H2, "B", 7.0)
+        polls.close_poll()
+        polls.revote()
+        vote(H0, "B", 3.0)  # Ada changes her mind after discussion; Ben does not revote
+        polls.close_poll()
+        polls.add_question("Q2", correct="C")
+        polls.open_poll()
+        vote(H0, "C", 5.0)
+        polls.finish()
+        store.flush()
+        return session
+
+
+def test_grades_worked_out_by_hand(tmp_path: Path) -> None:
+    db = tmp_path / "class.db"
+    session = record_class(db)
+    with Reader(db) as reader:
+        grades = grade_session(reader, session)
+    assert grades.questions == [(1, "B"), (2, "C")]
+    assert grades.rules == GradingRules()
+    by_id = {s.student_id or s.handsets[0]: s for s in grades.students}
+    assert set(by_id) == {"s1", "s2", "s3", H2}
+
+    ada = by_id["s1"]
+    assert ada.handsets == [H0]
+    assert (ada.questions[1].first_answer, ada.questions[1].final_answer) == ("A", "B")
+    assert ada.questions[1].attempts == 2 and ada.questions[1].time_s == 4.0
+    assert ada.questions[2].final_answer == "C"
+    assert (ada.participation, ada.performance, ada.total) == (1.0, 2.0, 3.0)
+
+    ben = by_id["s2"]  # answered 1 of 2 (50 % < 75 %): no participation point
+    assert ben.questions[1].final_answer == "B" and 2 not in ben.questions
+    assert (ben.participation, ben.performance, ben.total) == (0.0, 1.0, 1.0)
+
+    cy = by_id["s3"]
+    assert (cy.questions, cy.total) == ({}, 0.0)
+
+    stranger = by_id[H2]
+    assert stranger.student_id == "" and stranger.questions[1].final_answer == "B"
+
+
+def test_a_courses_own_rules_are_applied(tmp_path: Path) -> None:
+    db = tmp_path / "class.db"
+    rules = {
+        "participation_percent": 50.0,
+        "participation_points": 2.0,
+        "answer_points": 0.5,
+        "correct_points": 3.0,
+    }
+    session = record_class(db, rules)
+    with Reader(db) as reader:
+        grades = grade_session(reader, session)
+    assert grades.rules == GradingRules(**rules)
+    by_id = {s.student_id: s for s in grades.students if s.student_id}
+    assert by_id["s1"].total == 2.0 + 2 * (0.5 + 3.0)
+    assert by_id["s2"].total == 2.0 + (0.5 + 3.0)  # 50 % now earns participation
+    assert by_id["s3"].total == 0.0
