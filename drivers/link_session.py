@@ -35,6 +35,8 @@ class LinkSession:
         self.label = label
         self.decoder = LinkDecoder()
         self.hello: Hello | None = None
+        self.hellos = 0
+        """HELLOs received: one after each start of the device, and one per GET_INFO."""
         self.status: Status | None = None
         self.replies: list[Reply] = []
         self.bad_bodies = 0
@@ -133,6 +135,7 @@ class LinkSession:
         try:
             if frame_type == FrameType.HELLO:
                 self.hello = Hello.parse(body)
+                self.hellos += 1
                 log.info("receiver %s: %s", self.receiver, asdict(self.hello))
             elif frame_type == FrameType.STATUS:
                 self.status = Status.parse(body)

@@ -58,6 +58,8 @@ class SerialReceiver(Receiver):
             raise ReceiverUrlError(f"{url.text}: no port given, e.g. serial:///dev/ttyACM0")
         self._serial: Any = None
         self._session: Session = self._new_session()
+        self._channel: str | None = None
+        self._hellos_seen = 0
 
     def _new_session(self) -> Session:
         label = f"serial:{self.url.target}"
@@ -88,6 +90,7 @@ class SerialReceiver(Receiver):
             raise ReceiverError(f"cannot open {self.port}: {error}") from error
         self._serial = port
         self._session = self._new_session()
+        self._hellos_seen = 0
         if isinstance(self._session, LinkSession):
             self._write(self._session.command(FrameType.GET_INFO))
 
@@ -107,6 +110,9 @@ class SerialReceiver(Receiver):
         if not data:
             return []
         packets = self._session.on_bytes(data, time.time())
+        if isinstance(self._session, LinkSession) and self._session.hellos != self._hellos_seen:
+            self._hellos_seen = self._session.hellos
+            self._restore_after_hello(self._session)
         if isinstance(self._session, IskipperSession):
             self._write(self._session.take_outgoing())
         return packets
@@ -117,7 +123,19 @@ class SerialReceiver(Receiver):
     def _close_poll(self) -> None:
         self._link_command(FrameType.CLOSE_POLL)
 
+    def _restore_after_hello(self, session: LinkSession) -> None:
+        """A HELLO may come from a receiver that just started again (opening an Arduino's
+        port resets it; so do a watchdog and a power glitch) and forgot what it was told:
+        its channel, and that a poll is open. Telling it again changes nothing if it had
+        not forgotten."""
+        hello = session.hello
+        if self._channel is not None and hello is not None and hello.channel != self._channel:
+            self._link_command(FrameType.SET_CHANNEL, encode_channel(self._channel))
+        if self.poll_open:
+            self._link_command(FrameType.OPEN_POLL)
+
     def _set_channel(self, channel: str) -> None:
+        self._channel = channel
         if isinstance(self._session, IskipperSession):
             self._session.set_channel(channel)
             self._write(self._session.take_outgoing())

@@ -29,7 +29,10 @@ def resolve_db(db_path: Path | None) -> Path:
 
 
 def stop_on_signals() -> threading.Event:
-    """An event set by SIGINT or SIGTERM, so a poll is closed cleanly on either."""
+    """An event set by SIGINT or SIGTERM, so a poll is closed cleanly on either.
+
+    The handler runs on the main thread: the main thread may test it (``is_set``) but must
+    never block in its ``wait``, whose lock the handler would then wait for forever."""
     stop = threading.Event()
 
     def handler(signum: int, frame: object) -> None:

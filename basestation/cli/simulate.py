@@ -11,11 +11,13 @@ import click
 
 from basestation.cli.options import stop_on_signals
 
+CHANNELS = [a + b for a in "ABCD" for b in "ABCD"]
 FIRMWARES = {
     "link": None,
     "iskipper-capture": "iclicker",
     "iskipper-in-one-package": "iclicker",
     "turning-clicker": "turningpoint",
+    "link-avr": "iclicker",
 }
 """Receiver firmwares ``simulate --pty`` can behave like (simulators/firmwares.py), and
 the one radio each hears (None: either)."""
@@ -68,6 +70,18 @@ the one radio each hears (None: either)."""
     help="With --pty: an instructor remote with this handset ID; "
     "type a-e and Enter on this terminal to press its buttons.",
 )
+@click.option(
+    "--channel",
+    type=click.Choice(CHANNELS),
+    default="AA",
+    show_default=True,
+    help="With --firmware link-avr: the handsets' channel.",
+)
+@click.option(
+    "--events",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="With --firmware link-avr: the board's report (acknowledgements, rounds) as JSON lines.",
+)
 def simulate(
     use_pty: bool,
     capture: Path | None,
@@ -83,6 +97,8 @@ def simulate(
     firmware: str,
     radio: str | None,
     instructor: str | None,
+    channel: str,
+    events: Path | None,
 ) -> None:
     """Play a class on a pseudo-terminal (a round each time a poll opens), or write it
     to a capture file."""
@@ -114,6 +130,13 @@ def simulate(
         written = write_scenario_capture(capture, scenario, _parse_unplug(unplug))
         click.echo(f"wrote {written} packets in {len(scenario.rounds())} polls to {capture}")
         return
+    if firmware == "link-avr":
+        if instructor is not None:
+            raise click.UsageError("--instructor works with --firmware link, not link-avr")
+        _serve_avr_board(scenario, speed, channel, events)
+        return
+    if channel != "AA" or events is not None:
+        raise click.UsageError("--channel and --events go with --firmware link-avr")
     from simulators.firmwares import firmware_emulator
 
     rounds = scenario.rounds()
@@ -134,6 +157,38 @@ def simulate(
         receiver.run(until=stop)
     finally:
         receiver.close()
+
+
+def _serve_avr_board(scenario: Any, speed: float, channel: str, events: Path | None) -> None:
+    """Our firmware on the emulated chip (simulators/avr_board.py), until a signal."""
+    import shutil
+    import tempfile
+    import time
+
+    from simulators.avr_board import AvrBoard, BoardError
+
+    folder = Path(tempfile.mkdtemp(prefix="basestation-board-"))
+    stop = stop_on_signals()
+    try:
+        with AvrBoard(
+            scenario.rounds(), folder, speed=speed, channel=channel, events=events
+        ) as board:
+            click.echo(board.path)
+            sys.stdout.flush()
+            click.echo(
+                f"our link v1 firmware on an emulated ATmega328P + RFM69 at {board.path}, "
+                f"{scenario.students} handsets on channel {channel}; open "
+                f"serial://{board.path}?protocol=link and start a poll; Ctrl-C stops",
+                err=True,
+            )
+            while not stop.is_set() and board.process.poll() is None:
+                time.sleep(0.2)  # not stop.wait(): its handler sets it on this thread
+            if board.process.poll() not in (None, 0):
+                raise click.ClickException("the emulated board stopped: see its message above")
+    except BoardError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _instructor_keys(emulator: Any, instructor: str, radio: str, firmware: str) -> None:
