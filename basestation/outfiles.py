@@ -14,7 +14,7 @@ from typing import IO, Any
 
 import platformdirs
 
-from basestation.paths import APP_NAME, OWNER_ONLY_FILE
+from basestation.paths import APP_NAME, OWNER_ONLY_DIR, OWNER_ONLY_FILE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -62,10 +62,8 @@ def _remember(path: Path) -> None:
     known = _written()
     info = path.stat()
     known[str(path.resolve())] = [info.st_size, info.st_mtime_ns]
-    registry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    temporary = registry.with_suffix(".tmp")
-    temporary.write_text(json.dumps(known), encoding="utf-8")
-    temporary.replace(registry)
+    make_folder(registry.parent, OWNER_ONLY_DIR)
+    write_atomically(registry, json.dumps(known).encode("utf-8"), OWNER_ONLY_FILE)
 
 
 def _ours(path: Path) -> bool:
@@ -97,12 +95,51 @@ def private_output(
 ) -> Iterator[IO[str]]:
     """Write ``path`` (mode 0600, an existing file's mode narrowed too)."""
     check_target(path, database, force)
+    temporary = partial_name(path)
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, OWNER_ONLY_FILE)
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, OWNER_ONLY_FILE)
         os.fchmod(descriptor, OWNER_ONLY_FILE)
         stream = os.fdopen(descriptor, "w", encoding="utf-8", newline="")
     except OSError as error:
         raise OutputError(f"cannot write {path}: {error.strerror}") from error
-    with stream:
-        yield stream
+    try:
+        with stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)  # whole or not at all: a killed export leaves no half file
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     _remember(path)
+
+
+def partial_name(path: Path) -> Path:
+    """Where ``path`` is written before it is renamed into place: hidden, beside it, with
+    the same last suffix (writers choose their format by it)."""
+    return path.with_name(f".{path.stem}.partial{path.suffix}")
+
+
+def write_atomically(path: Path, data: bytes, mode: int) -> None:
+    """``path`` holds ``data`` with exactly ``mode`` (whatever the umask), or is left as it
+    was: written beside it, synced, then renamed into place."""
+    temporary = partial_name(path)
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def make_folder(path: Path, mode: int) -> None:
+    """``path`` and its missing parents as folders; the ones made get exactly ``mode``."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    path.mkdir(parents=True, exist_ok=True)
+    for folder in missing:
+        os.chmod(folder, mode)

@@ -239,10 +239,11 @@ def test_a_broken_question_file_is_one_line(tmp_path: Path) -> None:
     gift.write_text("::Q1:: How many? {#3}\n")
     result = run_cli("bank", "import", "--db", str(tmp_path / "x.db"), str(gift))
     assert result.returncode == 1
-    assert result.stderr.strip() == (
-        f"Error: {gift}:1: only multiple-choice questions (~ and "
-        "=) and true/false ({T}, {F}) can be polled"
-    )
+    assert result.stderr.splitlines() == [
+        f"{gift}:1: a numerical question 'Q1': skipped (only multiple-choice "
+        "and true/false questions can be polled)",
+        f"Error: {gift}: no question in the file can be polled",
+    ]
 
 
 async def test_the_dashboard_steps_through_a_prepared_set_with_its_key_hidden(

@@ -8,7 +8,14 @@ from typing import Any
 
 from basestation.db import Reader
 from basestation.domain import PreparedQuestion, QuestionSpec, choices_of
-from basestation.formats.bank import BankEntry, RoundRecord, Use, read_use, record_text
+from basestation.formats.bank import (
+    BankEntry,
+    BankSchemaError,
+    RoundRecord,
+    Use,
+    read_use,
+    record_text,
+)
 from basestation.peer_instruction import PollRound, compare_rounds, response_times, round_figures
 from basestation.timefmt import local_date
 
@@ -83,7 +90,11 @@ def known_uses(
             uses.setdefault(bank_id_of(row), {})[use.use_id] = use
     for bank_id, records in reader.imported_uses().items():
         for raw in records:
-            uses.setdefault(bank_id, {}).setdefault(raw["use"], read_use(raw))
+            try:
+                use = read_use(raw)
+            except BankSchemaError:
+                continue  # kept by an older release that checked less: left out, never a crash
+            uses.setdefault(bank_id, {}).setdefault(use.use_id, use)
     return uses
 
 

@@ -64,10 +64,11 @@ def export(
     with the history of its uses: counts only, never a student or a handset."""
     from basestation import db
     from basestation.afterclass.bank_history import bank_entries
-    from basestation.formats.bank import write_bank, write_images
+    from basestation.formats.bank import SHARED_FILE, SHARED_FOLDER, write_bank, write_images
     from basestation.formats.question_errors import QuestionFileError
     from basestation.formats.quiz_gift import write_gift
     from basestation.formats.quiz_text2qti import write_text2qti
+    from basestation.outfiles import make_folder, write_atomically
 
     try:
         with db.Reader(resolve_db(db_path)) as reader:
@@ -91,10 +92,11 @@ def export(
         if output_format == "bank":
             write_bank(output, entries)
         elif output_format == "gift":
-            output.write_text(write_gift(questions), encoding="utf-8")
+            write_atomically(output, write_gift(questions).encode("utf-8"), SHARED_FILE)
         else:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(write_text2qti(questions, output.stem), encoding="utf-8")
+            make_folder(output.parent, SHARED_FOLDER)
+            quiz = write_text2qti(questions, output.stem).encode("utf-8")
+            write_atomically(output, quiz, SHARED_FILE)
             write_images(output.parent, questions)  # the quiz's images go beside it
     except (OSError, QuestionFileError) as error:
         raise click.ClickException(f"cannot write {output}: {error}") from error
@@ -109,27 +111,30 @@ def import_bank(db_path: Path | None, source: Path) -> None:
     """Merge a colleague's bank (a folder), or a question file (text2qti, GIFT), into the
     database: each use keeps its origin; a use already here is not added again."""
     from basestation import db
-    from basestation.db.bank import add_uses
+    from basestation.db.bank import add_bank
     from basestation.formats.bank import BankEntry, read_bank, use_json
     from basestation.formats.question_errors import QuestionFileError
     from basestation.formats.question_file import read_questions
+    from basestation.textsafe import shown
 
+    notes: list[str] = []
     try:
         entries = (
-            read_bank(source)
+            read_bank(source, notes)
             if source.is_dir()
-            else [BankEntry(question, ()) for question in read_questions(source)]
+            else [BankEntry(question, ()) for question in read_questions(source, notes)]
         )
     except QuestionFileError as error:
-        raise click.ClickException(str(error)) from error
-    added = 0
+        _tell(notes)
+        raise click.ClickException(shown(str(error))) from error
+    _tell(notes)
+    batch = [(entry.question, [use_json(use) for use in entry.uses]) for entry in entries]
     try:
         with db.Store(resolve_db(db_path)) as store:
-            for entry in entries:
-                added += store.call(add_uses, entry.question, [use_json(use) for use in entry.uses])
+            added = store.call(add_bank, batch)  # one transaction: the whole bank or nothing
     except StoreError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"imported {len(entries)} question(s), {added} new use(s) from {source}")
+    click.echo(f"imported {len(entries)} question(s), {added} new use(s) from {shown(str(source))}")
 
 
 @bank.command("show")
@@ -172,3 +177,11 @@ def show(db_path: Path | None, source: Path | None, as_json: bool) -> None:
         tags = f"  [{', '.join(question.tags)}]" if question.tags else ""
         click.echo(f"{question.bank_id}  {shown(question.text)[:70]}{tags}")
         click.echo(f"    {record_text(entry.uses)}")
+
+
+def _tell(notes: list[str]) -> None:
+    """What was left out of a file from elsewhere, a line each, on stderr."""
+    from basestation.textsafe import shown
+
+    for note in notes:
+        click.echo(shown(note), err=True)

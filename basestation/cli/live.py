@@ -181,14 +181,10 @@ def run(
 ) -> None:
     """Open the live dashboard on a receiver."""
     from basestation.assembly import run_dashboard
-    from basestation.formats.question_file import QuestionFileError, read_questions
     from drivers.discovery import NOTHING_FOUND, find_receiver
     from firmware_protocol.handset_id import HandsetIdError, parse_handset_id
 
-    try:
-        prepared = read_questions(questions_file) if questions_file else []
-    except QuestionFileError as error:
-        raise click.ClickException(str(error)) from error
+    prepared = load_prepared(questions_file) if questions_file else []
 
     if not receiver_urls:
         from basestation.devices.doctor import usb_bases
@@ -230,23 +226,41 @@ def _prepared_question(
     questions_file: Path | None, number: int | None, question: str | None
 ) -> Any:
     """Question ``number`` of a prepared set, or None when none is asked for."""
-    from basestation.formats.question_file import QuestionFileError, read_questions
-
     if (questions_file is None) != (number is None):
         raise click.UsageError("--questions FILE and --number N go together")
     if questions_file is None or number is None:
         return None
     if question is not None:
         raise click.UsageError("choose one of --question and --questions")
-    try:
-        questions = read_questions(questions_file)
-    except QuestionFileError as error:
-        raise click.ClickException(str(error)) from error
+    questions = load_prepared(questions_file)
     if number > len(questions):
         raise click.ClickException(
             f"{questions_file} has {len(questions)} question(s), not {number}"
         )
     return questions[number - 1]
+
+
+def load_prepared(path: Path) -> list[Any]:
+    """A prepared set, read and checked whole before anything starts: what was left out
+    is said on stderr, a question that cannot be shown stops here, not in front of the
+    class."""
+    from basestation.formats.question_file import (
+        QuestionFileError,
+        check_prepared,
+        read_questions,
+    )
+    from basestation.textsafe import shown
+
+    notes: list[str] = []
+    try:
+        questions = read_questions(path, notes)
+        check_prepared(path, questions)
+    except QuestionFileError as error:
+        raise click.ClickException(shown(str(error))) from error
+    finally:
+        for note in notes:
+            click.echo(shown(note), err=True)
+    return questions
 
 
 def tell_what_was_saved(done: Any) -> None:

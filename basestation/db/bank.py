@@ -92,3 +92,10 @@ def asked_questions(db: sqlite_utils.Database) -> list[dict[str, Any]]:
         FROM questions q JOIN sessions s ON s.id = q.session_id
         WHERE q.text IS NOT NULL AND q.text != '' ORDER BY s.id, q.number""")
     )
+
+
+def add_bank(
+    db: sqlite_utils.Database, batch: list[tuple[PreparedQuestion, list[dict[str, Any]]]]
+) -> int:
+    """A whole bank's questions and uses, in the caller's one transaction; the uses new."""
+    return sum(add_uses(db, question, uses) for question, uses in batch)

@@ -21,10 +21,25 @@ from pathlib import Path
 from typing import Any
 
 from basestation.domain import ChoiceError, PreparedQuestion, QuestionImage, QuestionSpec
+from basestation.formats.bank_schema import (
+    FORMAT,
+    BankSchemaError,
+    RoundDocument,
+    UseDocument,
+    convert_use,
+    decode_bank_file,
+)
 from basestation.formats.question_errors import QuestionFileError
+from basestation.formats.untrusted import (
+    MAX_BANK_FILE_BYTES,
+    UntrustedFileError,
+    read_file,
+    read_image,
+)
+from basestation.outfiles import make_folder, write_atomically
 from basestation.peer_instruction import DISCUSSION_PAYS_HIGH, DISCUSSION_PAYS_LOW
 
-FORMAT = "basestation question bank 1"
+__all__ = ["FORMAT", "BankEntry", "BankSchemaError", "RoundRecord", "Use"]
 
 
 @dataclass(frozen=True)
@@ -101,13 +116,19 @@ def _round_json(record: RoundRecord) -> dict[str, Any]:
     }
 
 
+SHARED_FILE = 0o644
+SHARED_FOLDER = 0o755
+"""A bank holds no student data: others may read it, nobody else may change it."""
+
+
 def write_bank(folder: Path, entries: list[BankEntry]) -> list[Path]:
-    """Write every entry (and its images) into ``folder``; the files written."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write every entry (and its images) into ``folder``, each file whole (written beside
+    it, then renamed); the files written."""
+    make_folder(folder, SHARED_FOLDER)
     written = []
     for entry in sorted(entries, key=lambda e: e.question.bank_id):
         path = folder / f"{entry.question.bank_id}.json"
-        path.write_text(entry_json(entry), encoding="utf-8")
+        write_atomically(path, entry_json(entry).encode("utf-8"), SHARED_FILE)
         written.append(path)
     write_images(folder, [entry.question for entry in entries])
     return written
@@ -119,8 +140,8 @@ def write_images(folder: Path, questions: list[PreparedQuestion]) -> None:
     for question in questions:
         for image in question.images:
             target = _inside(folder, image.path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(image.data)
+            make_folder(target.parent, SHARED_FOLDER)
+            write_atomically(target, image.data, SHARED_FILE)
 
 
 def _inside(folder: Path, relative: str) -> Path:
@@ -130,63 +151,74 @@ def _inside(folder: Path, relative: str) -> Path:
     return target
 
 
-def read_bank(folder: Path) -> list[BankEntry]:
+def read_bank(folder: Path, notes: list[str] | None = None) -> list[BankEntry]:
+    """Every question of a bank's folder, each file checked whole before it is used
+    (:mod:`basestation.formats.bank_schema`); an image that cannot be taken is left out
+    and said in ``notes``."""
     if not folder.is_dir():
         raise QuestionFileError(f"{folder}: not a question bank's folder")
-    entries = [read_entry(folder, path) for path in sorted(folder.glob("*.json"))]
+    entries = [read_entry(folder, path, notes) for path in sorted(folder.glob("*.json"))]
     if not entries:
         raise QuestionFileError(f"{folder}: no question bank files (*.json) in it")
     return entries
 
 
-def read_entry(folder: Path, path: Path) -> BankEntry:
+def read_entry(folder: Path, path: Path, notes: list[str] | None = None) -> BankEntry:
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-        if document.get("format") != FORMAT:
-            raise QuestionFileError(f"{path}: not a question bank file ({FORMAT!r})")
-        choices = tuple(str(c) for c in document["choices"])
-        images = tuple(
-            QuestionImage(str(ref), _inside(folder, ref).read_bytes()) for ref in document["images"]
-        )
+        document = decode_bank_file(read_file(path, MAX_BANK_FILE_BYTES, follow_links=False))
+    except UntrustedFileError as error:
+        raise QuestionFileError(str(error)) from None
+    except BankSchemaError as error:
+        raise QuestionFileError(f"{path}: not a question bank file: {error}") from None
+    images = []
+    for written in document.images:
+        try:
+            images.append(QuestionImage(written, read_image(folder, written)))
+        except UntrustedFileError as error:
+            if notes is not None:
+                notes.append(f"{path.name}: image {error}; the question comes without it")
+    try:
         question = PreparedQuestion(
-            str(document["text"]),
-            QuestionSpec(choices=int(document["choice_count"])),
-            document["key"],
-            choices,
-            tuple(document["tags"]),
-            document["source"],
-            document["licence"],
-            images,
+            document.text,
+            QuestionSpec(choices=document.choice_count),
+            document.key,
+            tuple(document.choices),
+            tuple(document.tags),
+            document.source,
+            document.licence,
+            tuple(images),
         )
-        uses = tuple(read_use(raw) for raw in document["uses"])
-    except (OSError, ValueError, KeyError, TypeError, ChoiceError) as error:
-        if isinstance(error, QuestionFileError):
-            raise
-        raise QuestionFileError(f"{path}: not a readable question bank file ({error})") from None
-    if question.bank_id != document.get("id"):
+    except ChoiceError as error:
+        raise QuestionFileError(f"{path}: {error}") from None
+    if question.bank_id != document.id:
         raise QuestionFileError(f"{path}: its id does not match its text and choices")
-    return BankEntry(question, uses)
+    return BankEntry(question, tuple(_use(use) for use in document.uses))
 
 
-def read_use(raw: dict[str, Any]) -> Use:
+def read_use(raw: object) -> Use:
+    """A use kept in the database, checked by the bank's rules (BankSchemaError)."""
+    return _use(convert_use(raw))
+
+
+def _use(use: UseDocument) -> Use:
     return Use(
-        str(raw["use"]),
-        str(raw["origin"]),
-        str(raw["date"]),
-        str(raw["course"]),
-        _round(raw["vote1"]),
-        None if raw["revote"] is None else _round(raw["revote"]),
-        int(raw["paired"]),
-        raw["normalized_gain"],
+        use.use,
+        use.origin,
+        use.date,
+        use.course,
+        _round(use.vote1),
+        None if use.revote is None else _round(use.revote),
+        use.paired,
+        use.normalized_gain,
     )
 
 
-def _round(raw: dict[str, Any]) -> RoundRecord:
+def _round(record: RoundDocument) -> RoundRecord:
     return RoundRecord(
-        int(raw["n"]),
-        {str(k): int(v) for k, v in raw["counts"].items()},
-        raw["percent_correct"],
-        raw["median_response_s"],
+        record.n,
+        {str(letter): count for letter, count in record.counts.items()},
+        record.percent_correct,
+        record.median_response_s,
     )
 
 

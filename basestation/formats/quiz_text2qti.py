@@ -23,16 +23,20 @@ from pathlib import Path
 
 from basestation.domain import (
     ANSWER_LETTERS,
+    MAX_CHOICES,
+    MIN_CHOICES,
     ChoiceError,
     PreparedQuestion,
     QuestionImage,
     QuestionSpec,
 )
 from basestation.formats.question_errors import QuestionFileError
+from basestation.formats.untrusted import UntrustedFileError, read_image
 
 POLLABLE = ("multiple_choice_question", "true_false_question", "multiple_answers_question")
 METADATA = re.compile(r"^%\s*(tags|source|licence|license)\s*:\s*(.*?)\s*$", re.IGNORECASE)
 IMAGE = re.compile(r"!\[[^\]]*\]\(\s*([^)\s]+)")
+IMAGE_MARKUP = re.compile(r"!\[([^\]]*)\]\(\s*([^)\s]+)[^)]*\)")
 NUMBERED = re.compile(r"^\d+\.\s+\S")
 
 
@@ -47,11 +51,12 @@ def looks_like_text2qti(text: str) -> bool:
     return False
 
 
-def read_text2qti(path: Path, text: str) -> list[PreparedQuestion]:
+def read_text2qti(path: Path, text: str, notes: list[str] | None = None) -> list[PreparedQuestion]:
     from text2qti.config import Config
     from text2qti.err import Text2qtiError
     from text2qti.quiz import Question, Quiz
 
+    text, images = _checked_images(path, text, notes if notes is not None else [])
     try:
         with contextlib.chdir(path.parent):  # text2qti reads images beside the file
             quiz = Quiz(text, config=Config(), source_name=str(path))
@@ -67,6 +72,11 @@ def read_text2qti(path: Path, text: str) -> list[PreparedQuestion]:
             raise QuestionFileError(
                 f"{where}: only multiple-choice questions can be polled "
                 f"(this one is {question.type})"
+            )
+        if not MIN_CHOICES <= len(question.choices) <= MAX_CHOICES:
+            raise QuestionFileError(
+                f"{where}: {len(question.choices)} choices; "
+                f"a question has {MIN_CHOICES} to {MAX_CHOICES}"
             )
         choices = tuple(" ".join(choice.choice_raw.split()) for choice in question.choices)
         key = (
@@ -86,7 +96,7 @@ def read_text2qti(path: Path, text: str) -> list[PreparedQuestion]:
                     tags=metadata.get("tags", ()),
                     source=_one(metadata, "source"),
                     licence=_one(metadata, "licence"),
-                    images=_images(path.parent, question.question_raw),
+                    images=_images(images, question.question_raw),
                 )
             )
         except ChoiceError as error:
@@ -94,12 +104,32 @@ def read_text2qti(path: Path, text: str) -> list[PreparedQuestion]:
     return questions
 
 
-def _images(folder: Path, markdown: str) -> tuple[QuestionImage, ...]:
-    """The local images the text shows (text2qti has checked that they exist)."""
+def _checked_images(path: Path, text: str, notes: list[str]) -> tuple[str, dict[str, bytes]]:
+    """Every local image the quiz refers to, read through the checked door before text2qti
+    sees the file; one that is refused is taken out of the text (its alternative text
+    stays) and said in ``notes``."""
+    images: dict[str, bytes] = {}
+
+    def check(match: re.Match[str]) -> str:
+        reference = match[2]
+        if reference.startswith(("http://", "https://")) or reference in images:
+            return match[0]
+        try:
+            images[reference] = read_image(path.parent, reference)
+        except UntrustedFileError as error:
+            notes.append(f"{path}: image {error}; the question comes without it")
+            return match[1]
+        return match[0]
+
+    return IMAGE_MARKUP.sub(check, text), images
+
+
+def _images(images: dict[str, bytes], markdown: str) -> tuple[QuestionImage, ...]:
+    """The local images the text shows, as read through the checked door."""
     return tuple(
-        QuestionImage(ref, (folder / ref).read_bytes())
+        QuestionImage(ref, images[ref])
         for ref in dict.fromkeys(IMAGE.findall(markdown))
-        if not ref.startswith(("http://", "https://"))
+        if ref in images
     )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from basestation.formats.roster import RosterError
+from basestation.formats.untrusted import UntrustedFileError, read_file
 
 PREFERRED = "cp1252"
 BOMS = (
@@ -21,9 +22,9 @@ BOMS = (
 
 def read_roster_text(path: Path) -> str:
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise RosterError([f"cannot read {path}: {error.strerror}"]) from error
+        data = read_file(path)  # a regular file of a bounded size: never a FIFO or a device
+    except UntrustedFileError as error:
+        raise RosterError([str(error)]) from None
     for bom, encoding in BOMS:
         if data.startswith(bom):
             return _decoded(data, encoding)
