@@ -27,9 +27,18 @@ def handset_id_bytes(handset_id: str) -> tuple[int, int, int]:
     return (value >> 24) & 0xFF, (value >> 16) & 0xFF, (value >> 8) & 0xFF
 
 
+SAMPLE_ID = "11A4C277"
+"""The ID printed in the vendor's registration instructions: its check digits are right,
+and students copy it from the page (the vendor's own LMS plugin refuses it)."""
+
+
 def parse_handset_id(text: str) -> str:
-    """Normalise a typed ID to eight upper-case hex digits or raise :class:`HandsetIdError`."""
-    cleaned = text.strip().replace(" ", "").replace("-", "").replace(":", "")
+    """Normalise a typed ID to eight upper-case hex digits or raise :class:`HandsetIdError`.
+
+    The rules of the vendor's own LMS plugin: trimmed, upper-cased, hex digits only (no
+    separators), eight of them (callers pad shorter ones), the XOR of the four bytes 0,
+    and never the sample ID of the registration page."""
+    cleaned = text.strip()
     if cleaned[:1] in ("T", "t") and cleaned[1:3].isdigit():
         raise HandsetIdError(
             f"{text!r} looks like the model number printed on the handset (T…); the handset ID "
@@ -41,6 +50,11 @@ def parse_handset_id(text: str) -> str:
         )
     if not set(cleaned) <= _HEX:
         raise HandsetIdError(f"{text!r} is not hexadecimal; a handset ID uses only 0-9 and A-F")
+    if cleaned.upper() == SAMPLE_ID:
+        raise HandsetIdError(
+            f"{text!r} is the sample ID of the registration instructions, not a handset's: "
+            "the student's own ID is on the sticker on the back of the handset"
+        )
     value = int(cleaned, 16)
     id0, id1, id2, check = value.to_bytes(4, "big")
     expected = xor_check(id0, id1, id2)

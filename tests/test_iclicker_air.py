@@ -97,7 +97,7 @@ def test_the_decode_seam_memo_agrees_remembers_errors_and_stays_bounded() -> Non
 
 @pytest.mark.parametrize(
     ("typed", "canonical"),
-    [("a24653b7", "A24653B7"), (" 428071B3 ", "428071B3"), ("42-80-71-B3", "428071B3")],
+    [("a24653b7", "A24653B7"), (" 428071B3 ", "428071B3")],
 )
 def test_ids_are_normalised(typed: str, canonical: str) -> None:
     assert parse_handset_id(typed) == canonical
@@ -110,6 +110,8 @@ def test_ids_are_normalised(typed: str, canonical: str) -> None:
         ("A24653B8", "check digit"),
         ("A24653", "8 hex digits"),
         ("G24653B7", "not hexadecimal"),
+        ("42-80-71-B3", "characters"),  # the vendor's plugin takes no separators either
+        ("11a4c277", "sample ID"),
     ],
 )
 def test_bad_ids_say_what_is_wrong(typed: str, message: str) -> None:
@@ -121,3 +123,43 @@ def test_alternate_form_for_ids_starting_with_2_4_8() -> None:
     assert alternate_form("428071B3") == "028071F3"
     assert alternate_form("A24653B7") is None
     assert is_valid_handset_id("028071F3")
+
+
+def vendor_plugin_accepts(typed: str) -> str | None:
+    """The vendor's Moodle block (``validate_clicker_id``), restated from its rules in
+    shared/reference/files.md: the ID it stores, or None where it refuses."""
+    if not typed or len(typed) > 8:
+        return None
+    cleaned = typed.strip().upper()
+    if not cleaned or any(c not in "0123456789ABCDEF" for c in cleaned):
+        return None
+    cleaned = cleaned.rjust(8, "0")
+    if cleaned == "11A4C277":
+        return None
+    check = 0
+    for i in range(0, 8, 2):
+        check ^= int(cleaned[i : i + 2], 16)
+    return cleaned if check == 0 else None
+
+
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789abcdefABCDEFg-: ", min_size=1, max_size=9),
+        st.builds(
+            handset_id_from_bytes, st.integers(0, 255), st.integers(0, 255), st.integers(0, 255)
+        ),
+        st.just("11A4C277"),
+    ).filter(lambda t: t == t.strip())
+)
+def test_ids_are_refused_exactly_where_the_vendors_plugin_refuses_them(typed: str) -> None:
+    """A roster column pads short IDs as the plugin does (``normalise_typed_id`` treats
+    six bare digits as a TurningPoint ID first, so those are padded here, as the
+    plugin's page would have stored them)."""
+    expected = vendor_plugin_accepts(typed)
+    try:
+        ours: str | None = parse_handset_id(typed.rjust(8, "0") if len(typed) < 8 else typed)
+    except HandsetIdError:
+        ours = None
+    if len(typed) < 8 and any(c not in "0123456789abcdefABCDEF" for c in typed):
+        ours = None  # padding something that is not hex cannot make it an ID
+    assert ours == expected

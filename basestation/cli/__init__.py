@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from basestation.cli import (
@@ -15,9 +17,30 @@ from basestation.cli import (
     simulate,
     term_command,
 )
+from basestation.textsafe import shown
 
 
-@click.group()
+class SafeGroup(click.Group):
+    """Every error a command gives passes through the text-safety module on its way to
+    the terminal: a message may quote a file's text, a typed ID, a name."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as error:
+            told = error.format_message()
+            safe = "\n".join(shown(line) for line in told.split("\n"))
+            if safe == told:
+                raise
+            replaced = (
+                click.UsageError(safe, error.ctx)
+                if isinstance(error, click.UsageError)
+                else click.ClickException(safe)
+            )
+            raise replaced from None
+
+
+@click.group(cls=SafeGroup)
 @click.version_option(package_name="basestation")
 def main() -> None:
     """An open, offline classroom clicker base station."""

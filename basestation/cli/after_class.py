@@ -114,7 +114,13 @@ def export(
         with db.Reader(database) as reader:
             text = run_export(reader, list(session_ids), course, output_format, lms, column)
         if output is None:
-            click.echo(text, nl=False)
+            # on a terminal, a name's control characters are shown, never obeyed; into a
+            # pipe or a file the export goes as it is
+            terminal = sys.stdout.isatty()
+            click.echo(
+                "".join(f"{shown(line)}\n" for line in text.splitlines()) if terminal else text,
+                nl=False,
+            )
             return
         from basestation.outfiles import private_output
 
@@ -197,9 +203,13 @@ def import_classic_command(
             except (ClassicImportError, StoreError) as error:
                 problems.append(str(error))
     for line in said:
-        click.echo(line)
+        click.echo(shown(line))
+    for problem in problems:
+        click.echo(f"skipped: {shown(problem)}", err=True)
     if problems:
-        raise click.ClickException(" | ".join(problems))
+        raise click.ClickException(
+            f"{len(problems)} of {len(files)} file(s) skipped (above); the others were imported"
+        )
 
 
 @click.command()

@@ -174,9 +174,9 @@ def show(db_path: Path | None, source: Path | None, as_json: bool) -> None:
         return
     for entry in entries:
         question = entry.question
-        tags = f"  [{', '.join(question.tags)}]" if question.tags else ""
+        tags = f"  [{shown(', '.join(question.tags))}]" if question.tags else ""
         click.echo(f"{question.bank_id}  {shown(question.text)[:70]}{tags}")
-        click.echo(f"    {record_text(entry.uses)}")
+        click.echo(f"    {shown(record_text(entry.uses))}")
 
 
 def _tell(notes: list[str]) -> None:

@@ -33,6 +33,7 @@ from basestation.db.imports import (
     insert_imported_session,
 )
 from basestation.domain import DEFAULT_ANSWERS
+from basestation.formats.untrusted import UntrustedFileError, read_file
 from basestation.pseudonyms import Pseudonyms
 from firmware_protocol.handset_id import HandsetIdError, parse_handset_id
 
@@ -62,8 +63,18 @@ def session_start(path: Path) -> float:
     match = FILE_NAME_DATE.search(path.stem)
     if match:
         year, month, day, hour, minute = (int(part) for part in match.groups())
-        return dt.datetime(2000 + year, month, day, hour, minute).timestamp()
+        try:
+            return dt.datetime(2000 + year, month, day, hour, minute).timestamp()
+        except ValueError:
+            raise ClassicImportError(
+                f"{path}: its name gives an impossible date and time ({error_date(match)})"
+            ) from None
     return path.stat().st_mtime
+
+
+def error_date(match: re.Match[str]) -> str:
+    year, month, day, hour, minute = match.groups()
+    return f"20{year}-{month}-{day} {hour}:{minute}"
 
 
 @dataclass
@@ -87,14 +98,15 @@ class _Reader(ContentHandler):
 
 def read_classic_session(path: Path) -> ClassicSession:
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ClassicImportError(f"{path}: cannot read it ({error.strerror})") from error
+        data = read_file(path)
+    except UntrustedFileError as error:
+        raise ClassicImportError(str(error)) from None
     reader = _Reader()
     try:
         parseString(data, reader, forbid_dtd=True)
-    except (SAXException, DefusedXmlException, ValueError) as error:
-        raise ClassicImportError(f"{path}: not readable XML ({error})") from error
+    except (SAXException, DefusedXmlException, ValueError, LookupError) as error:
+        # LookupError: an encoding Python does not know, named in the XML declaration
+        raise ClassicImportError(f"{path}: not readable XML ({error})") from None
     if not reader.polls:
         raise ClassicImportError(f"{path}: no <p> polls: not an iClicker Classic session file")
     started = session_start(path)
