@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+import time
+from collections.abc import Callable
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
+from pathlib import Path
 from typing import Any
 
 import sqlite_utils
@@ -165,3 +169,27 @@ def give_up(journal: RescueJournal, batch: list[Item], error: str) -> str:
         if isinstance(item, Call) and not item.future.done():
             item.future.set_exception(StoreError(message))
     return message
+
+
+FAILING_WAIT_S = 0.5
+"""How long a caller still waits once the database has begun failing (the caller may be
+the worker that also reads the receiver)."""
+WAKE_S = 0.05
+
+
+def wait_for(call: Call, timeout: float, error: Callable[[], str | None], path: Path) -> Any:
+    """The call's result once committed; StoreError after ``timeout``, or sooner, within
+    :data:`FAILING_WAIT_S`, when ``error`` says the database began failing meanwhile."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return call.future.result(min(WAKE_S, max(0.0, deadline - time.monotonic())))
+        except FutureTimeout:
+            now = time.monotonic()
+            if error():
+                deadline = min(deadline, now + FAILING_WAIT_S)
+            if now >= deadline:
+                call.future.cancel()
+                raise StoreError(
+                    error() or f"the database {path} did not answer in {timeout:g} s"
+                ) from None

@@ -24,14 +24,23 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlite_utils
 
 from basestation.db import takeover
-from basestation.db.batch import Call, Deferred, Item, VoteRow, commit_batch, give_up, keep
+from basestation.db.batch import (
+    FAILING_WAIT_S,
+    Call,
+    Deferred,
+    Item,
+    VoteRow,
+    commit_batch,
+    give_up,
+    keep,
+    wait_for,
+)
 from basestation.db.connection import (
     StoreError,
     ignore_file_size_signal,
@@ -49,7 +58,6 @@ T = TypeVar("T")
 CALL_TIMEOUT_S = 10.0
 GROUP_COMMIT_S = 0.010
 CLOSE_TIMEOUT_S = 1.0
-FAILING_CALL_TIMEOUT_S = 0.5  # while failing: the caller also reads the receiver
 FILE_CHECK_EVERY_S = 0.5
 
 
@@ -142,20 +150,14 @@ class Store:
         StoreError if the database does not answer within ``timeout`` (shorter while it
         fails)."""
         if self.error:
-            timeout = min(timeout, FAILING_CALL_TIMEOUT_S)
+            timeout = min(timeout, FAILING_WAIT_S)
         work = Call((lambda db: step(db, *args, **kwargs)) if args or kwargs else step)
         with self._lock:
             if self._closing:
                 raise StoreError("the store is closed")
             self._pending.append(work)
             self._lock.notify()
-        try:
-            result: T = work.future.result(timeout)
-        except FutureTimeout:
-            work.future.cancel()
-            raise StoreError(
-                self.error or f"the database {self.path} did not answer in {timeout:g} s"
-            ) from None
+        result: T = wait_for(work, timeout, lambda: self.error, self.path)
         return result
 
     def flush(self, timeout: float = CALL_TIMEOUT_S) -> bool:
