@@ -28,7 +28,6 @@ from firmware_protocol.link_messages import Hello, Reply
 from simulators import avr_board
 from simulators.avr_board import AvrBoard
 from simulators.scenario import ClassScenario
-from tests.conftest import cli_command, cli_env
 from tests.helpers import finish, latest_of_poll, one_json, simulated_pty, start_record, wait_for
 
 MOST_FLASH = 8 * 1024  # of 32 KB
@@ -56,21 +55,8 @@ def board_on_the_cli(*args: str) -> Iterator[tuple[str, Path]]:
     """``basestation simulate --pty --firmware link-avr ARGS``: the device, and the
     board's report."""
     events = Path(args[args.index("--events") + 1])
-    process = subprocess.Popen(
-        cli_command("simulate", "--pty", "--firmware", "link-avr", *args),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=cli_env(),
-    )
-    try:
-        assert process.stdout is not None
-        device = process.stdout.readline().strip()
-        assert device.startswith("/dev/"), process.stderr.read() if process.stderr else device
+    with simulated_pty("--firmware", "link-avr", *args) as device:
         yield device, events
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.communicate(timeout=20)
 
 
 def record_until(db: Path, device: str, expected: dict[str, str], *extra: str) -> dict[str, Any]:

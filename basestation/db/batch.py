@@ -17,18 +17,8 @@ import sqlite_utils
 
 from basestation.db.commands import DEFERRED
 from basestation.db.connection import StoreError
-from basestation.db.rescue import RescueJournal
+from basestation.db.rescue import VOTE_COLUMNS, RescueJournal
 
-VOTE_COLUMNS = (
-    "poll_id",
-    "handset",
-    "answer",
-    "receiver",
-    "t_receiver_us",
-    "t_host",
-    "seq",
-    "base_seq",
-)
 VoteRow = (
     tuple[int, str, str, str, int | None, float, int | None]
     | tuple[int, str, str, str, int | None, float, int | None, int | None]

@@ -33,6 +33,17 @@ FORMAT = "basestation-rescue"
 VERSION = 1
 SUFFIX = ".unsaved-"
 RECOVERED_SUFFIX = ".recovered"
+VOTE_COLUMNS = (
+    "poll_id",
+    "handset",
+    "answer",
+    "receiver",
+    "t_receiver_us",
+    "t_host",
+    "seq",
+    "base_seq",
+)
+"""A vote row's columns, in the order the store writes them and a journal keeps them."""
 
 
 def locations(db_path: Path) -> list[Path]:
@@ -168,19 +179,7 @@ def put_back(db: sqlite_utils.Database, path: Path) -> Recovered:
                     cursor = db.execute(
                         "INSERT OR IGNORE INTO votes (poll_id, handset, answer, receiver, "
                         "t_receiver_us, t_host, seq, base_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        [
-                            vote.get(k)
-                            for k in (
-                                "poll_id",
-                                "handset",
-                                "answer",
-                                "receiver",
-                                "t_receiver_us",
-                                "t_host",
-                                "seq",
-                                "base_seq",
-                            )
-                        ],
+                        [vote.get(column) for column in VOTE_COLUMNS],
                     )
                 except sqlite3.IntegrityError:
                     unreadable += 1  # a poll this database does not have
