@@ -58,6 +58,14 @@ class Receiver(ABC):
     scheme: ClassVar[str] = ""
     reconnect_interval_s: ClassVar[float] = 0.25
     answer_timeout_s: ClassVar[float] = 3.0
+    parameters: ClassVar[frozenset[str]] = frozenset()
+    """The URL parameters this driver understands; any other is refused by name."""
+
+    @classmethod
+    def accepted_parameters(cls, url: ReceiverUrl) -> frozenset[str]:
+        """:attr:`parameters`, or more where the URL itself says so (a pyserial URL's
+        own options, a USB backend's)."""
+        return cls.parameters
 
     def __init__(self, url: ReceiverUrl, *, auto_reconnect: bool = True) -> None:
         self.url = url

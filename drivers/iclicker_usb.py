@@ -27,7 +27,7 @@ from drivers.errors import (
 )
 from drivers.packets import PacketKind, RawPacket
 from drivers.url import ReceiverUrl
-from drivers.usb_backends import backend_for_url, usb_error
+from drivers.usb_backends import backend_for_url, backend_parameters, usb_error
 from firmware_protocol.iclicker_base import (
     STOP_POLL_COMMANDS,
     BaseReportParser,
@@ -60,6 +60,11 @@ LIBUSB_HINT = (
 
 class IClickerReceiver(Receiver):
     scheme = "iclicker"
+    parameters = frozenset({"channel", "backend", "bus", "address", "serial"})
+
+    @classmethod
+    def accepted_parameters(cls, url: ReceiverUrl) -> frozenset[str]:
+        return cls.parameters | backend_parameters(url)
 
     def __init__(
         self, url: ReceiverUrl, *, auto_reconnect: bool = True, backend: Any = None

@@ -74,7 +74,9 @@ def receiver_class_for(scheme: str) -> type[Receiver]:
 def receiver_for_url(text: str) -> Receiver:
     """An unopened receiver for ``text``; use it as a context manager to open it."""
     url = parse_receiver_url(text)
-    return receiver_class_for(url.scheme)(url)
+    receiver_class = receiver_class_for(url.scheme)
+    url.check_parameters(receiver_class.accepted_parameters(url))
+    return receiver_class(url)
 
 
 def receiver_for_urls(texts: Sequence[str]) -> Receiver:

@@ -24,6 +24,7 @@ from drivers.url import ReceiverUrl
 
 class ReplayReceiver(Receiver):
     scheme = "replay"
+    parameters = frozenset({"speed"})
 
     def __init__(self, url: ReceiverUrl, *, auto_reconnect: bool = True) -> None:
         super().__init__(url, auto_reconnect=auto_reconnect)

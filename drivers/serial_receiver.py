@@ -42,8 +42,25 @@ PORT_TIMEOUT_S = 0.02
 """How long one read of the port blocks; the base class loops to the caller's deadline."""
 
 
+PYSERIAL_OPTIONS = {
+    "loop": frozenset({"logging"}),
+    "socket": frozenset({"logging"}),
+    "rfc2217": frozenset({"logging", "ign_set_control", "poll_modem", "timeout"}),
+    "spy": frozenset({"file", "color", "raw", "all"}),
+    "alt": frozenset({"class"}),
+    "hwgrep": frozenset({"n", "skip_busy"}),
+}
+"""The options pyserial's own URL handlers take (pyserial's URL handlers documentation)."""
+
+
 class SerialReceiver(Receiver):
     scheme = "serial"
+    parameters = frozenset({"baud", "protocol"})
+
+    @classmethod
+    def accepted_parameters(cls, url: ReceiverUrl) -> frozenset[str]:
+        handler = url.target.partition("://")[0].lower() if "://" in url.target else ""
+        return cls.parameters | PYSERIAL_OPTIONS.get(handler, frozenset())
 
     def __init__(self, url: ReceiverUrl, *, auto_reconnect: bool = True) -> None:
         super().__init__(url, auto_reconnect=auto_reconnect)
@@ -86,8 +103,8 @@ class SerialReceiver(Receiver):
             port.open()
         except serial.SerialException as error:
             raise _translate_open_error(self.port, error) from error
-        except (OSError, ValueError) as error:
-            raise ReceiverError(f"cannot open {self.port}: {error}") from error
+        except (OSError, ValueError, KeyError) as error:  # pyserial's URL handlers raise all three
+            raise ReceiverError(f"cannot open {self.port}: {error}") from None
         self._serial = port
         self._session = self._new_session()
         self._hellos_seen = 0

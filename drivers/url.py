@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from urllib.parse import parse_qsl, urlencode
 
 from drivers.errors import ReceiverUrlError
@@ -36,6 +37,20 @@ class ReceiverUrl:
             raise ReceiverUrlError(
                 f"{self.text}: parameter {name}={raw!r} is not a {kind.__name__}"
             ) from None
+
+    def check_parameters(self, known: frozenset[str]) -> None:
+        """Refuse a parameter the driver does not know, with the nearest it does: a typo
+        (``sped=4``) must not pass silently and leave a class with no votes."""
+        for name in self.params:
+            if name in known:
+                continue
+            guess = get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+            hint = (
+                f"; did you mean {guess[0]}?"
+                if guess
+                else f"; {self.scheme}:// takes {', '.join(sorted(known)) or 'no parameters'}"
+            )
+            raise ReceiverUrlError(f"{self.text}: unknown parameter {name!r}{hint}")
 
     def query_without(self, *names: str) -> str:
         rest = {k: v for k, v in self.params.items() if k not in names}

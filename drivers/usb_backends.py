@@ -19,6 +19,16 @@ ENTRY_POINT_GROUP = "basestation.usb_backends"
 GONE_ERRNOS = {errno.ENODEV, errno.ENOENT, errno.EIO, errno.EPIPE}
 
 
+def backend_parameters(url: ReceiverUrl) -> frozenset[str]:
+    """The URL parameters a backend takes besides the driver's (its entry point's
+    ``parameters`` attribute; libusb takes none)."""
+    name = url.param("backend", "libusb")
+    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+        if entry_point.name == name:
+            return frozenset(getattr(entry_point.load(), "parameters", ()))
+    return frozenset()
+
+
 def backend_for_url(url: ReceiverUrl) -> Any:
     """None means pyusb's default (libusb)."""
     name = url.param("backend", "libusb")

@@ -30,6 +30,11 @@ from simulators.link_receiver import RADIO_CODES, LinkReceiverEmulator
 from simulators.radio import ICLICKER, RADIOS, payload_for
 from simulators.scenario import ClassScenario
 
+SCENARIO_PARAMETERS = frozenset(
+    {"seed", "questions", "revote", "loss", "corrupt", "rogue", "radio", "speed", "instructor"}
+)
+"""What describes a simulated class in a URL (``sim://`` and the emulated USB base)."""
+
 
 def scenario_from_url(url: ReceiverUrl, students: int) -> ClassScenario:
     """The simulated class a URL's parameters describe (``sim://`` and emulated bases)."""
@@ -71,6 +76,7 @@ def speed_from_url(url: ReceiverUrl) -> float:
 
 class SimReceiver(Receiver):
     scheme = "sim"
+    parameters = SCENARIO_PARAMETERS | {"end", "remote", "remote_every"}
 
     def __init__(self, url: ReceiverUrl, *, auto_reconnect: bool = True) -> None:
         super().__init__(url, auto_reconnect=auto_reconnect)

@@ -15,6 +15,7 @@ import usb.backend
 import usb.core
 
 from simulators.iclicker_base_emulator import EmulatedBase
+from simulators.sim_receiver import SCENARIO_PARAMETERS
 
 VENDOR_ID = 0x1881
 PRODUCT_ID = 0x0150
@@ -236,3 +237,10 @@ def emulated_backend_for_url(url: Any) -> EmulatedBaseBackend:
         scenario.rounds(), variant=variant, speed=speed_from_url(url), seed=scenario.seed
     )
     return EmulatedBaseBackend(base)
+
+
+emulated_backend_for_url.parameters = SCENARIO_PARAMETERS | {  # type: ignore[attr-defined]
+    "students",
+    "variant",
+}
+"""The URL parameters it reads, which the driver's check of a URL asks for."""

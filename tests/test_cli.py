@@ -7,12 +7,14 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from basestation.cli import main
 from firmware_protocol.iclicker_air import encode_air_payload
 from firmware_protocol.link import FrameType, encode_frame
 from firmware_protocol.link_messages import RadioPacket, Reply
+from tests.helpers import run_cli
 
 
 def run(*args: str, stdin: str | None = None) -> tuple[int, str]:
@@ -207,3 +209,25 @@ def test_a_recorder_loads_no_array_library_and_a_report_still_can(tmp_path: Path
     )
     assert report.returncode == 0, report.stderr
     assert "<svg" in page.read_text()
+
+
+@pytest.mark.parametrize(
+    ("command", "url", "guess"),
+    [
+        ("record", "sim://300?sped=4", "did you mean speed?"),
+        ("run", "sim://300?sedd=3", "did you mean seed?"),
+        ("record", "loop://?protcol=link", "did you mean protocol?"),
+        ("record", "serial:///dev/ttyUSB9?protcol=link", "did you mean protocol?"),
+        ("record", "replay://class.cap?sped=2", "did you mean speed?"),
+        ("record", "sim://300?speed=fast", "is not a float"),
+    ],
+)
+def test_a_typo_in_a_receiver_url_is_one_line_and_writes_nothing(
+    tmp_path: Path, command: str, url: str, guess: str
+) -> None:
+    db = tmp_path / "class.db"
+    result = run_cli(command, "--receiver", url, "--db", str(db))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and guess in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no database, no session

@@ -76,7 +76,7 @@ def test_a_bad_instructor_id_in_a_sim_url_is_one_line(tmp_path: Path) -> None:
         "--duration",
         "1",
     )
-    assert result.returncode == 1
-    error = result.stderr.splitlines()[-1]  # after the line that says what it records
+    assert result.returncode == 2  # a bad value in a receiver URL: a usage error
+    (error,) = result.stderr.splitlines()  # said before anything else
     assert error.startswith("Error: sim://5?instructor=T24: instructor:") and "sticker" in error
     assert "Traceback" not in result.stderr

@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 
 from basestation.cli.live import tell_what_was_saved
-from basestation.cli.options import db_option, stop_on_signals
+from basestation.cli.options import ReceiverUrlProblem, db_option, stop_on_signals
 from basestation.db import StoreError
-from drivers.errors import ReceiverError
+from drivers.errors import ReceiverError, ReceiverUrlError
 
 
 @click.command()
@@ -65,6 +65,8 @@ def demo(
             prepared=prepared,
             hint=DEMO_HINT,
         )
+    except ReceiverUrlError as error:
+        raise ReceiverUrlProblem(str(error)) from None
     except (ReceiverError, StoreError) as error:
         raise click.ClickException(str(error)) from error
     finally:

@@ -9,9 +9,15 @@ from typing import Any
 
 import click
 
-from basestation.cli.options import db_option, resolve_db, stop_on_signals
+from basestation.cli.options import (
+    ReceiverUrlProblem,
+    check_receiver_urls,
+    db_option,
+    resolve_db,
+    stop_on_signals,
+)
 from basestation.db import StoreError
-from drivers.errors import ReceiverError
+from drivers.errors import ReceiverError, ReceiverUrlError
 
 
 @click.command()
@@ -68,6 +74,7 @@ def record(
 
     if revote and session is None:
         raise click.UsageError("--revote needs --session ID")
+    check_receiver_urls(receiver_urls)
     prepared = _prepared_question(questions_file, number, question)
     if anonymous and capture is not None:
         raise click.UsageError(
@@ -104,6 +111,8 @@ def record(
         )
         if live is not None:
             live.done()
+    except ReceiverUrlError as error:
+        raise ReceiverUrlProblem(str(error)) from None
     except (ReceiverError, StoreError, PollStateError) as error:
         raise click.ClickException(str(error)) from error
     if as_json:
@@ -184,6 +193,7 @@ def run(
     from drivers.discovery import NOTHING_FOUND, find_receiver
     from firmware_protocol.handset_id import HandsetIdError, parse_handset_id
 
+    check_receiver_urls(receiver_urls)
     prepared = load_prepared(questions_file) if questions_file else []
 
     if not receiver_urls:
@@ -217,6 +227,8 @@ def run(
             capture=capture,
             prepared=prepared,
         )
+    except ReceiverUrlError as error:
+        raise ReceiverUrlProblem(str(error)) from None
     except (ReceiverError, StoreError) as error:
         raise click.ClickException(str(error)) from error
     tell_what_was_saved(done)

@@ -41,3 +41,24 @@ def stop_on_signals() -> threading.Event:
     signal.signal(signal.SIGINT, handler)
     signal.signal(signal.SIGTERM, handler)
     return stop
+
+
+class ReceiverUrlProblem(click.ClickException):
+    """A receiver URL that cannot be right (a typo'd parameter, a bad value): a usage
+    error, exit status 2, before anything is opened or written."""
+
+    exit_code = 2
+
+
+def check_receiver_urls(urls: tuple[str, ...] | list[str]) -> None:
+    """Every receiver URL understood (scheme, parameters, values) before anything is
+    said, opened or written; ReceiverUrlProblem (exit 2) otherwise."""
+    if not urls:
+        return
+    from drivers.errors import ReceiverUrlError
+    from drivers.registry import receiver_for_urls
+
+    try:
+        receiver_for_urls(list(urls))  # builds, never opens
+    except ReceiverUrlError as error:
+        raise ReceiverUrlProblem(str(error)) from None
