@@ -231,3 +231,41 @@ def test_a_typo_in_a_receiver_url_is_one_line_and_writes_nothing(
     assert result.stderr.count("\n") == 1 and guess in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []  # no database, no session
+
+
+@pytest.mark.parametrize("ignored", [False, True])
+@pytest.mark.parametrize("moment_s", [0.1, 0.5])
+def test_ctrl_c_at_any_moment_of_record_ends_the_poll_with_its_summary(
+    tmp_path: Path, moment_s: float, ignored: bool
+) -> None:
+    """SIGINT as a terminal's Ctrl-C sends it, from the first moment: never a traceback
+    or a bare "Aborted!", always the closed poll's summary (also when started from a
+    script that runs it with SIGINT ignored: the program takes SIGINT over itself)."""
+    import signal
+    import subprocess
+    import time
+
+    from tests.conftest import cli_command, cli_env
+
+    process = subprocess.Popen(
+        cli_command(
+            "record",
+            "--receiver",
+            "sim://50?speed=20&end=0",
+            "--db",
+            str(tmp_path / "c.db"),
+            "--json",
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=cli_env(),
+        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignored else None,
+    )
+    time.sleep(moment_s)  # the moment of the keypress is the scenario, not a wait for it
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "Traceback" not in err and "Aborted" not in err
+    summary = json.loads(out)
+    assert summary["stopped_by"] == "stopped" and summary["poll"] == 1

@@ -116,3 +116,16 @@ async def test_the_refresh_timer_stops_with_the_live_screen(db_path: Path) -> No
     app._refresh_while_running()
     assert app.redraws == redraws
     assert all(timer._task is None or timer._task.done() for timer in timers)
+
+
+async def test_ctrl_c_asks_to_quit_as_q_does(db_path: Path) -> None:
+    async with dashboard(db_path) as (app, pilot, _receiver):
+        await pilot.press("ctrl+c")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("n")  # No is the answer: the class goes on
+        await until(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
+        assert app.is_running
+        await pilot.press("ctrl+c")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await until(pilot, lambda: not app.is_running)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from basestation.cli import interrupts
+
+interrupts.install()  # before the rest is imported: a Ctrl-C at start-up is noted, not lost
+
 from typing import Any
 
 import click
@@ -19,10 +23,24 @@ from basestation.cli import (
 )
 from basestation.textsafe import shown
 
+RECORDING = {"record", "demo", "run"}
+"""Commands that take Ctrl-C over themselves: it ends their poll cleanly (record, demo)
+or asks to quit (run)."""
+
 
 class SafeGroup(click.Group):
     """Every error a command gives passes through the text-safety module on its way to
     the terminal: a message may quote a file's text, a typed ID, a name."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if name not in RECORDING:
+            interrupts.give_back()
+            if interrupts.interrupted_early():
+                raise click.exceptions.Abort()
+        return name, command, rest
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

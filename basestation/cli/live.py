@@ -193,6 +193,10 @@ def run(
     from drivers.discovery import NOTHING_FOUND, find_receiver
     from firmware_protocol.handset_id import HandsetIdError, parse_handset_id
 
+    from basestation.cli.interrupts import interrupted_early
+
+    if interrupted_early():  # Ctrl-C while it started: no dashboard, nothing recorded
+        raise click.exceptions.Abort()
     check_receiver_urls(receiver_urls)
     prepared = load_prepared(questions_file) if questions_file else []
 

@@ -33,7 +33,11 @@ def stop_on_signals() -> threading.Event:
 
     The handler runs on the main thread: the main thread may test it (``is_set``) but must
     never block in its ``wait``, whose lock the handler would then wait for forever."""
+    from basestation.cli.interrupts import interrupted_early
+
     stop = threading.Event()
+    if interrupted_early():
+        stop.set()  # Ctrl-C came while the program started: the poll ends at once
 
     def handler(signum: int, frame: object) -> None:
         stop.set()

@@ -36,6 +36,7 @@ INSTRUCTOR_BUTTONS = {
 class DashboardScreen(PollScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "app.quit_dashboard", "Quit"),
+        Binding("ctrl+c", "app.quit_dashboard", "Quit", show=False, priority=True),
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("s", "app.start_poll", "Start"),
         Binding("x", "app.stop_poll", "Stop"),
@@ -71,7 +72,7 @@ HELP = [
     ("i", "learn the instructor remote: press any of its buttons"),
     ("l", "the session so far; enter opens a question"),
     ("? / Ctrl+P", "this help / the command palette"),
-    ("q, Ctrl+Q", "quit (asks first)"),
+    ("q, Ctrl+C, Ctrl+Q", "quit (asks first)"),
 ]
 
 
