@@ -185,3 +185,16 @@ def test_doctor_names_the_protocol_that_answers_and_says_when_none_does() -> Non
         )
         for line in lines
     )
+
+
+def test_doctor_port_checks_that_port_only() -> None:
+    from tests.helpers import run_cli
+
+    with served("link", ClassScenario(students=5, seed=1)) as (path, _):
+        result = run_cli("doctor", path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"✓ {path} answers as protocol=link: serial://{path}?protocol=link"
+    ]  # no USB bases, no other ports
+    missing = run_cli("doctor", "/dev/ttyUSB97")
+    assert missing.returncode == 1 and "no such port" in missing.stdout

@@ -39,8 +39,13 @@ def devices() -> None:
 
 
 @click.command()
-def doctor() -> None:
-    """Find and explain what stands in the way of using a receiver."""
-    from basestation.devices.doctor import diagnose
+@click.argument("port", required=False)
+def doctor(port: str | None) -> None:
+    """Find and explain what stands in the way of using a receiver (every one this
+    machine sees, or PORT alone, e.g. /dev/ttyUSB0)."""
+    from basestation.devices.doctor import diagnose, diagnose_port
 
-    diagnose(click.echo)
+    if port is None:
+        diagnose(click.echo)
+    elif not diagnose_port(click.echo, port):
+        raise SystemExit(1)

@@ -190,10 +190,9 @@ def run(
 ) -> None:
     """Open the live dashboard on a receiver."""
     from basestation.assembly import run_dashboard
+    from basestation.cli.interrupts import interrupted_early
     from drivers.discovery import NOTHING_FOUND, find_receiver
     from firmware_protocol.handset_id import HandsetIdError, parse_handset_id
-
-    from basestation.cli.interrupts import interrupted_early
 
     if interrupted_early():  # Ctrl-C while it started: no dashboard, nothing recorded
         raise click.exceptions.Abort()

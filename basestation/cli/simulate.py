@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -152,11 +153,23 @@ def simulate(
         "Ctrl-C stops",
         err=True,
     )
+    click.echo(_duration_hint(rounds, speed, receiver.path, protocol), err=True)
     stop = stop_on_signals()
     try:
         receiver.run(until=stop)
     finally:
         receiver.close()
+
+
+def _duration_hint(rounds: Any, speed: float, path: str, protocol: str) -> str:
+    """A serial receiver does not say when a class has finished voting: ``record`` ends
+    by ``--duration``, long enough for a round here."""
+    longest = max((max((t.time for t in r.transmissions), default=0.0) for r in rounds), default=0)
+    seconds = math.ceil(longest / speed) + 2
+    return (
+        f"a round lasts about {seconds} s: basestation record --receiver "
+        f"'serial://{path}?protocol={protocol}' --duration {seconds}"
+    )
 
 
 def _serve_avr_board(scenario: Any, speed: float, channel: str, events: Path | None) -> None:
@@ -181,6 +194,7 @@ def _serve_avr_board(scenario: Any, speed: float, channel: str, events: Path | N
                 f"serial://{board.path}?protocol=link and start a poll; Ctrl-C stops",
                 err=True,
             )
+            click.echo(_duration_hint(scenario.rounds(), speed, board.path, "link"), err=True)
             while not stop.is_set() and board.process.poll() is None:
                 time.sleep(0.2)  # not stop.wait(): its handler sets it on this thread
             if board.process.poll() not in (None, 0):

@@ -77,6 +77,25 @@ def list_devices(say: Callable[[str], None], backend: Any = None) -> None:
         say("No receivers found: no iClicker USB base and no USB serial receiver is plugged in.")
 
 
+def diagnose_port(say: Callable[[str], None], port: str, probe_s: float = 3.0) -> bool:
+    """``basestation doctor PORT``: that port only, asked which firmware answers on it."""
+    from basestation.devices.probe import probe_line
+
+    path = port.removeprefix("serial://")
+    if not os.path.exists(path):
+        say(f"✗ serial://{path}: no such port; `basestation devices` lists what is plugged in")
+        return False
+    if not os.access(path, os.R_OK | os.W_OK):
+        say(
+            f"✗ serial://{path}: permission denied; add yourself to its group "
+            "(usually `sudo usermod -aG dialout $USER`, then log in again)"
+        )
+        return False
+    line = probe_line(path, probe_s)
+    say(line)
+    return line.startswith("✓")
+
+
 def diagnose(
     say: Callable[[str], None],
     backend: Any = None,
