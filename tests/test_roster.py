@@ -161,3 +161,27 @@ def test_a_handset_of_another_student_is_refused_naming_both(tmp_path: Path) -> 
     assert code == 1 and "belongs to s2 (Bo Chen), not s3" in output
     code, output = roster_cli(db, "assign", "A24653B7", "s3", "--session", "99")
     assert code == 1 and "there is no session 99" in output and "Traceback" not in output
+
+
+def test_a_roster_import_counts_students_and_handsets_apart_and_roster_show_lists_them(
+    tmp_path: Path,
+) -> None:
+    from simulators.classroom import ClassroomModel
+    from tests.helpers import run_cli
+
+    ids = ClassroomModel(50, seed=4).handsets
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "Student ID,Name,Clicker ID\n"
+        + "".join(f"s{i:02d},Student {i},{h}\n" for i, h in enumerate(ids))
+    )
+    with_forms = [h for h in ids if h[0] in "248"]  # the LMS tools' 0… form exists for these
+    db = tmp_path / "x.db"
+    out = run_cli("roster", "import", "--db", str(db), str(roster)).stdout
+    assert out.startswith("imported 50 students and 50 handsets")
+    assert (f"({len(with_forms)} more ID" in out) == bool(with_forms)
+    listing = run_cli("roster", "show", "--db", str(db)).stdout.splitlines()
+    assert len(listing) == 51 and listing[-1] == (
+        f"50 students, 50 handsets, {len(with_forms)} other ID forms"
+    )
+    assert all(h in "\n".join(listing) for h in ids)

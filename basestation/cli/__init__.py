@@ -18,6 +18,7 @@ from basestation.cli import (
     devices,
     live,
     reports,
+    roster_command,
     simulate,
     term_command,
 )
@@ -78,7 +79,7 @@ for command in (
     reports.analyze,
     after_class.key,
     reports.report,
-    after_class.roster,
+    roster_command.roster,
     after_class.grading,
     after_class.import_classic_command,
     after_class.recover,

@@ -131,54 +131,6 @@ def export(
     click.echo(f"wrote {output}", err=True)
 
 
-@click.group()
-def roster() -> None:
-    """The class roster: students and their handsets."""
-
-
-@roster.command("import")
-@db_option
-@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--move", is_flag=True, help="Move handsets another student registered.")
-@click.option(
-    "--course", help="The course this roster is of (its grades then list only these students)."
-)
-def roster_import(db_path: Path | None, source: Path, move: bool, course: str | None) -> None:
-    """Import a roster CSV (all or nothing; each problem is named with its line)."""
-    from basestation.formats.roster import RosterError, parse_roster
-    from basestation.formats.roster_file import read_roster_text
-    from basestation.formats.roster_store import import_roster
-
-    try:
-        entries = parse_roster(read_roster_text(source))
-        with db.Store(resolve_db(db_path)) as store:
-            counts = import_roster(store, entries, move, course)
-    except (RosterError, StoreError) as error:
-        raise click.ClickException(str(error)) from error
-    click.echo(f"imported {counts['students']} students with {counts['handsets']} handset IDs")
-
-
-@roster.command("assign")
-@db_option
-@click.argument("handset")
-@click.argument("student_id")
-@click.option("--session", "session_id", type=int, help="A loaner for this session only.")
-@click.option("--move", is_flag=True, help="Take the handset from the student it belongs to.")
-def roster_assign(
-    db_path: Path | None, handset: str, student_id: str, session_id: int | None, move: bool
-) -> None:
-    """Give HANDSET to STUDENT_ID (its earlier votes count for them too)."""
-    from basestation.formats.roster_store import assign_handset
-
-    try:
-        db.Reader(resolve_db(db_path)).close()  # an existing database, never a new one
-        with db.Store(resolve_db(db_path)) as store:
-            handset = assign_handset(store, handset, student_id, session_id, move)
-    except StoreError as error:
-        raise click.ClickException(str(error)) from error
-    click.echo(f"{handset} -> {student_id}" + (f" in session {session_id}" if session_id else ""))
-
-
 @click.command("import-classic")
 @db_option
 @click.option("--course", help="Course name of the imported sessions.")

@@ -182,6 +182,16 @@ class Reader:
             )
         return self._rows("SELECT * FROM students ORDER BY student_id")
 
+    def handsets_of_students(self) -> dict[int, list[Row]]:
+        """Student row id -> their handsets (``handset``, ``form``), registered first."""
+        owned: dict[int, list[Row]] = {}
+        for row in self._rows(
+            "SELECT student, handset, form FROM handsets "
+            "ORDER BY student, form != 'registered', handset"
+        ):
+            owned.setdefault(row["student"], []).append(row)
+        return owned
+
     def graded_votes(self, session_id: int) -> list[Row]:
         """Every vote of a session with its question and round, in order."""
         return self._rows(

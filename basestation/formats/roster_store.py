@@ -16,7 +16,8 @@ def import_roster(
     handsets = with_alternate_forms(entries)
     students = [{"student_id": e.student_id, "name": e.name, "email": e.email} for e in entries]
     store.call(sql.import_students, students, handsets, move, course)
-    return {"students": len(entries), "handsets": len(handsets)}
+    registered = sum(len(entry.handsets) for entry in entries)
+    return {"students": len(entries), "registered": registered, "forms": len(handsets) - registered}
 
 
 def assign_handset(

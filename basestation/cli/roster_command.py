@@ -1,0 +1,104 @@
+"""``basestation roster``: the class roster, its students and their handsets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from basestation import db
+from basestation.cli.options import db_option, resolve_db
+from basestation.db.errors import StoreError
+from basestation.textsafe import shown
+
+
+@click.group()
+def roster() -> None:
+    """The class roster: students and their handsets."""
+
+
+@roster.command("import")
+@db_option
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--move", is_flag=True, help="Move handsets another student registered.")
+@click.option(
+    "--course", help="The course this roster is of (its grades then list only these students)."
+)
+def roster_import(db_path: Path | None, source: Path, move: bool, course: str | None) -> None:
+    """Import a roster CSV (all or nothing; each problem is named with its line)."""
+    from basestation.formats.roster import RosterError, parse_roster
+    from basestation.formats.roster_file import read_roster_text
+    from basestation.formats.roster_store import import_roster
+
+    try:
+        entries = parse_roster(read_roster_text(source))
+        with db.Store(resolve_db(db_path)) as store:
+            counts = import_roster(store, entries, move, course)
+    except (RosterError, StoreError) as error:
+        raise click.ClickException(str(error)) from error
+    also = counts["forms"]
+    click.echo(
+        f"imported {counts['students']} students and {counts['registered']} handsets"
+        + (f" ({also} more ID{'s' * (also != 1)}: forms LMS tools also register)" if also else "")
+    )
+
+
+@roster.command("assign")
+@db_option
+@click.argument("handset")
+@click.argument("student_id")
+@click.option("--session", "session_id", type=int, help="A loaner for this session only.")
+@click.option("--move", is_flag=True, help="Take the handset from the student it belongs to.")
+def roster_assign(
+    db_path: Path | None, handset: str, student_id: str, session_id: int | None, move: bool
+) -> None:
+    """Give HANDSET to STUDENT_ID (its earlier votes count for them too)."""
+    from basestation.formats.roster_store import assign_handset
+
+    try:
+        db.Reader(resolve_db(db_path)).close()  # an existing database, never a new one
+        with db.Store(resolve_db(db_path)) as store:
+            handset = assign_handset(store, handset, student_id, session_id, move)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{handset} -> {student_id}" + (f" in session {session_id}" if session_id else ""))
+
+
+@roster.command("show")
+@db_option
+@click.option("--course", help="This course's students only.")
+@click.option("--json", "as_json", is_flag=True)
+def roster_show(db_path: Path | None, course: str | None, as_json: bool) -> None:
+    """The students as stored, each with their handsets and the other forms of their IDs."""
+    import json
+
+    try:
+        with db.Reader(resolve_db(db_path)) as reader:
+            students = reader.students(course)
+            handsets = reader.handsets_of_students()
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        rows = [
+            {
+                "student_id": s["student_id"],
+                "name": s["name"],
+                "email": s["email"],
+                "handsets": handsets.get(s["id"], []),
+            }
+            for s in students
+        ]
+        click.echo(json.dumps(rows))
+        return
+    registered = forms = 0
+    for student in students:
+        owned = handsets.get(student["id"], [])
+        mine = [h["handset"] for h in owned if h["form"] == "registered"]
+        other = [f"{h['handset']} ({h['form']})" for h in owned if h["form"] != "registered"]
+        registered, forms = registered + len(mine), forms + len(other)
+        click.echo(
+            f"{shown(student['student_id'])}  {shown(student['name'] or '')}  "
+            + (", ".join(mine) or "no handset")
+            + (f"  also: {', '.join(other)}" if other else "")
+        )
+    click.echo(f"{len(students)} students, {registered} handsets, {forms} other ID forms")
