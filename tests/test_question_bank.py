@@ -315,3 +315,16 @@ def test_record_polls_question_n_of_a_prepared_set(tmp_path: Path) -> None:
     )
     assert too_far.returncode == 1
     assert too_far.stderr.strip().endswith(f"{lecture} has 5 question(s), not 9")
+
+
+def test_a_bank_export_is_in_lecture_order(taught: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    db, lecture, _ = taught
+    gift = tmp_path / "out.gift"
+    assert (
+        run_cli(
+            "bank", "export", "--db", str(db), "--out", str(gift), "--format", "gift"
+        ).returncode
+        == 0
+    )
+    exported = [q.text for q in read_questions(gift)]
+    assert exported == [q.text for q in read_questions(lecture)]  # as asked, not by hash

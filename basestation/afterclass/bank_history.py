@@ -106,7 +106,8 @@ def bank_entries(
     course_label: str | None = None,
 ) -> list[BankEntry]:
     """The questions of ``sessions`` (None: every question known here), each with every
-    use known here."""
+    use known here, in the order they were first asked (session, then question number;
+    questions only imported come last, by id): the same bank gives the same bytes."""
     kept = reader.kept_questions()
     asked = reader.asked_questions()
     questions = {**{bank_id_of(row): asked_as(row, kept) for row in asked}, **kept}
@@ -116,7 +117,11 @@ def bank_entries(
         if sessions is None
         else {bank_id_of(row) for row in asked if row["session"] in sessions}
     )
-    return [BankEntry(questions[i], tuple(uses.get(i, {}).values())) for i in sorted(chosen)]
+    first_asked: dict[str, int] = {}
+    for index, row in enumerate(asked):  # in lecture order: session, then question number
+        first_asked.setdefault(bank_id_of(row), index)
+    order = sorted(chosen, key=lambda i: (first_asked.get(i, len(asked)), i))
+    return [BankEntry(questions[i], tuple(uses.get(i, {}).values())) for i in order]
 
 
 def history_text(reader: Reader, question: PreparedQuestion) -> str:

@@ -133,3 +133,17 @@ def insert_imported_session(
             for v in poll.votes
         )
     return session_id
+
+
+def stored_votes(db: sqlite_utils.Database, session_id: int) -> int:
+    """The vote rows a session holds (an imported handset that pressed again has two)."""
+    row = next(
+        iter(
+            db.query(
+                "SELECT COUNT(*) AS n FROM votes v JOIN polls p ON p.id = v.poll_id "
+                "JOIN questions q ON q.id = p.question_id WHERE q.session_id = ?",
+                [session_id],
+            )
+        )
+    )
+    return int(row["n"])

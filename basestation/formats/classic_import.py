@@ -31,6 +31,7 @@ from basestation.db.imports import (
     delete_session,
     imported_session,
     insert_imported_session,
+    stored_votes,
 )
 from basestation.domain import DEFAULT_ANSWERS
 from basestation.formats.untrusted import UntrustedFileError, read_file
@@ -241,5 +242,9 @@ def import_classic(
         session.digest,
         source,
     )
-    votes = sum(len(p.votes) for p in session.polls)
-    return session_id, f"{path} -> session {session_id} ({len(session.polls)} polls, {votes} votes)"
+    answered = sum(len(p.votes) for p in session.polls)
+    stored = store.call(stored_votes, session_id)
+    return session_id, (
+        f"{path} -> session {session_id}: {len(session.polls)} poll(s), {answered} answer(s) "
+        f"from handsets, {stored} vote(s) stored (a first and a final answer are two)"
+    )
