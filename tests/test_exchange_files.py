@@ -46,9 +46,10 @@ def blackboard_accepts(text: str) -> list[str]:
 
 
 def moodle_accepts(data: bytes) -> list[str]:
-    """UTF-8, and a column the teacher can map to useridnumber or useremail."""
+    """UTF-8 (Moodle's csv_import_reader removes a BOM first), and a column the teacher
+    can map to useridnumber or useremail."""
     try:
-        header = next(csv.reader(io.StringIO(data.decode("utf-8"))))
+        header = next(csv.reader(io.StringIO(data.decode("utf-8").removeprefix("\ufeff"))))
     except UnicodeDecodeError:
         return ["not UTF-8"]
     return [] if {"ID number", "Email address"} & set(header) else ["nothing to map"]
@@ -92,19 +93,24 @@ def test_term_gradebooks_are_what_each_importer_reads(term: Path, lms: str) -> N
         str(out),
     )
     assert result.returncode == 0, result.stderr
-    text = out.read_text(encoding="utf-8")
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") == (lms != "blackboard")  # Excel reads UTF-8
+    text = data.decode("utf-8-sig")
     problems = {
         "canvas": canvas_accepts,
         "blackboard": blackboard_accepts,
-        "moodle": lambda t: moodle_accepts(t.encode()),
+        "moodle": lambda t: moodle_accepts(data),
         "generic": lambda t: [],
     }[lms](text)
     assert problems == []
     rows = list(csv.reader(io.StringIO(text)))
     header = rows[0]
-    assert (
-        header[-3:-1] == [h for h in header if h.startswith("clicker ")] and header[-1] == "Total"
-    )  # a column per session, then the term's total
+    sessions = [h for h in header if h.startswith("clicker ")]
+    if lms == "canvas":  # no column Canvas would take for a new assignment; its points row
+        assert header[-2:] == sessions and rows[1][0].strip() == "Points Possible"
+        assert len(rows) == 2 + 25
+        return
+    assert header[-3:-1] == sessions and header[-1] == "Total"  # then the term's total
     assert len(rows) == 1 + 25
     for row in rows[1:]:
         assert float(row[-1]) == pytest.approx(float(row[-3]) + float(row[-2]))
@@ -191,3 +197,15 @@ def test_two_courses_in_one_database_keep_their_rosters_and_terms(tmp_path: Path
     assert {row[0] for row in rows[1:]} == {f"c{i}" for i in range(15)}
     assert all(row[-1] in ("0", "1") for row in rows[1:])
     assert sum(row[-1] == "1" for row in rows[1:]) >= 10  # most of them voted
+
+
+def test_a_term_total_alone_is_one_column_with_its_points_possible(term: Path) -> None:
+    out = term.with_name("total.csv")
+    args = ["export", "--db", str(term), "--course", "PHYS 101", "--format", "gradebook"]
+    each = run_cli(*args, "--lms", "generic").stdout
+    assert run_cli(*args, "--lms", "canvas", "--total", "Clickers", "-o", str(out)).returncode == 0
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert rows[0][5:] == ["Clickers"] and rows[1][0].strip() == "Points Possible"
+    totals = {row[2]: float(row[5]) for row in rows[2:]}
+    by_session = {row[0]: float(row[-1]) for row in list(csv.reader(io.StringIO(each)))[1:]}
+    assert totals == pytest.approx(by_session)

@@ -38,6 +38,7 @@ def run_export(
     output_format: str,
     lms: str,
     column: str | None,
+    total_only: str | None = None,
 ) -> str:
     sessions = chosen_sessions(reader, session_ids, course)
     stream = io.StringIO()
@@ -54,7 +55,7 @@ def run_export(
             ]
         )
         if output_format == "gradebook":
-            write_gradebook_csv(grades, stream, lms, columns)
+            write_gradebook_csv(grades, stream, lms, columns, total_only)
         else:
             write_attendance_csv(grades, stream, columns)
         return stream.getvalue()

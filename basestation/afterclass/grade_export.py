@@ -73,33 +73,55 @@ LAYOUTS: dict[str, tuple[list[str], Callable[[str, str, str], list[object]]]] = 
 
 
 def write_gradebook_csv(
-    sessions: list[SessionGrades], stream: TextIO, lms: str, columns: list[str]
+    sessions: list[SessionGrades],
+    stream: TextIO,
+    lms: str,
+    columns: list[str],
+    total_only: str | None = None,
 ) -> int:
-    """Points per registered student, one column per session (and a total when there
-    are several), in the layout the LMS's grade import reads:
+    """Points per registered student, one column per session, in the layout the LMS's
+    grade import reads (or, with ``total_only``, one column of that name: the sum):
 
-    - Canvas: ``Student, ID, SIS User ID, SIS Login ID, Section`` then the columns; the
-      Canvas user ID is left empty, so Canvas matches the SIS User ID;
+    - Canvas: ``Student, ID, SIS User ID, SIS Login ID, Section``, the columns, and the
+      ``Points Possible`` row of Canvas's own export; no column Canvas would take for a
+      new assignment (no total beside the sessions); the Canvas user ID is left empty,
+      so Canvas matches the SIS User ID;
     - Blackboard: a ``Username`` column, every field quoted;
     - Moodle: ``ID number`` and ``Email address`` to map one of, UTF-8.
+
+    Other layouts add a ``Total`` column when there are several sessions.
     """
     for grades in sessions:
         _refuse_anonymous(grades)
     names, points = _term_table(sessions)
-    scores = columns + (["Total"] if len(sessions) > 1 else [])
+    possible = [_points_possible(grades) for grades in sessions]
+    if total_only is not None:
+        columns, possible = [total_only], [round(sum(possible), 3)]
+        points = {sid: [round(sum(row), 3)] for sid, row in points.items()}
+    with_total = total_only is None and len(sessions) > 1 and lms != "canvas"
     student_columns, student_cells = LAYOUTS[lms]
     writer = (
         SafeCsvWriter(stream, quoting=csv.QUOTE_ALL)
         if lms == "blackboard"
         else SafeCsvWriter(stream)
     )
-    writer.writerow([*student_columns, *scores])
+    writer.writerow([*student_columns, *columns, *(["Total"] if with_total else [])])
+    if lms == "canvas":
+        writer.writerow(["    Points Possible", "", "", "", "", *possible])
     for student_id, (name, email) in sorted(names.items()):
-        row = points[student_id] + (
-            [round(sum(points[student_id]), 3)] if len(sessions) > 1 else []
-        )
+        row = points[student_id] + ([round(sum(points[student_id]), 3)] if with_total else [])
         writer.writerow([*student_cells(student_id, name, email), *row])
     return len(names)
+
+
+def _points_possible(grades: SessionGrades) -> float:
+    """The most a student can earn in the session under its course's rules."""
+    rules = grades.rules
+    per_question = [
+        rules.answer_points + (rules.correct_points if correct else 0.0)
+        for _, correct in grades.questions
+    ]
+    return round(rules.participation_points + sum(per_question), 3)
 
 
 def _term_table(

@@ -60,6 +60,12 @@ def sessions(db_path: Path | None, as_json: bool, course: str | None) -> None:
         )
 
 
+SPREADSHEET_FORMATS = ("csv", "students", "gradebook", "attendance")
+"""CSV files that people open in a spreadsheet. Written to a file they start with a
+UTF-8 BOM, which Excel needs to read UTF-8 (and Canvas's and Moodle's importers and
+Python's ``utf-8-sig`` take); Blackboard's file is left as its guide shows it."""
+
+
 @click.command()
 @db_option
 @click.option(
@@ -89,6 +95,12 @@ def sessions(db_path: Path | None, as_json: bool, course: str | None) -> None:
 )
 @click.option("--column", help="Gradebook column name of a single session.")
 @click.option(
+    "--total",
+    "total_only",
+    metavar="NAME",
+    help="Gradebook: one column of this name, the sum of the sessions, instead of one each.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -102,6 +114,7 @@ def export(
     output_format: str,
     lms: str,
     column: str | None,
+    total_only: str | None,
     output: Path | None,
     force: bool,
 ) -> None:
@@ -112,7 +125,9 @@ def export(
     database = resolve_db(db_path)
     try:
         with db.Reader(database) as reader:
-            text = run_export(reader, list(session_ids), course, output_format, lms, column)
+            text = run_export(
+                reader, list(session_ids), course, output_format, lms, column, total_only
+            )
         if output is None:
             # on a terminal, a name's control characters are shown, never obeyed; into a
             # pipe or a file the export goes as it is
@@ -124,6 +139,8 @@ def export(
             return
         from basestation.outfiles import private_output
 
+        if output_format in SPREADSHEET_FORMATS and lms != "blackboard":
+            text = "\ufeff" + text  # UTF-8 with a BOM: Excel then shows every name intact
         with private_output(output, database=database, force=force) as stream:
             stream.write(text)
     except (StoreError, OutputError, ValueError) as error:
