@@ -19,6 +19,13 @@ def local_clock(epoch: float | None) -> str:
     return dt.datetime.fromtimestamp(epoch).astimezone().strftime("%H:%M:%S")
 
 
+def local_datetime(epoch: float | None) -> str:
+    """``2026-12-01 09:10`` in local time (two sessions of one day told apart)."""
+    if epoch is None:
+        return ""
+    return dt.datetime.fromtimestamp(epoch).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
 def local_date(epoch: float | None) -> str:
     """``2026-12-01`` in local time."""
     if epoch is None:

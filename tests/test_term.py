@@ -57,7 +57,11 @@ def test_term_figures_equal_an_independent_count(tmp_path: Path) -> None:
             summary["session"],
         )[0][0]
         assert summary["voters"] == voters
-        assert summary["response_rate"] == round(voters / roster_size, 3)
+        if summary["anonymous"]:  # nobody named: the rate cannot be told
+            assert summary["response_rate"] is None
+        else:  # every handset of these classes is on the roster of 41
+            assert summary["response_rate"] == round(voters / roster_size, 3)
+            assert summary["unregistered"] == 0
         for question in summary["questions"]:
             first = query(
                 db,
@@ -129,3 +133,34 @@ def test_term_text_and_private_page(tmp_path: Path) -> None:
     assert report.read_text() == html  # the same page, as a page of the report
     missing = run_cli("term", "--db", str(db), "--course", "NOPE")
     assert missing.returncode == 1 and "no session of the course 'NOPE'" in missing.stderr
+
+
+def test_rates_on_a_roster_smaller_than_the_class_never_pass_100_percent(tmp_path: Path) -> None:
+    db = tmp_path / "term.db"
+    handsets = ClassroomModel(40, seed=12).handsets
+    registered = handsets[:20]
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "Student ID,Name,Clicker ID\n"
+        + "".join(f"s{i},N {i},{h}\n" for i, h in enumerate(registered))
+    )
+    run_cli("roster", "import", "--db", str(db), "--course", COURSE, str(roster))
+    play_class(db, course=COURSE)
+    picture = json.loads(run_cli("term", "--db", str(db), "--course", COURSE, "--json").stdout)
+    (summary,) = picture["sessions"]
+    voted = {
+        h
+        for (h,) in query(
+            db,
+            "SELECT DISTINCT v.handset FROM votes v JOIN polls p ON p.id = v.poll_id "
+            "JOIN questions q ON q.id = p.question_id WHERE q.session_id = 1",
+        )
+    }
+    assert summary["voters"] == len(voted) > len(registered)  # more voters than the roster
+    assert summary["response_rate"] == round(len(voted & set(registered)) / 20, 3) <= 1
+    assert summary["unregistered"] == len(voted - set(registered))
+    page = tmp_path / "term.html"
+    args = ["term", "--db", str(db), "--course", COURSE, "--html", str(page)]
+    assert run_cli(*args).returncode == 0
+    text = page.read_text()
+    assert summary["label"] in text and f"{summary['response_rate']:.0%}" in text

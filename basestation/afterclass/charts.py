@@ -91,8 +91,9 @@ def line_chart(
         title=title,
         y_title=y_title,
         range=y_range,
-        x_label_rotation=30 if len(labels) > 8 else 0,
+        x_label_rotation=30 if len(labels) > 4 else 0,
         truncate_label=-1,
+        margin_bottom=60,
         disable_xml_declaration=True,
         show_legend=False,
     )

@@ -1,9 +1,12 @@
 """The term's picture of one course: who takes part, how fast, and what discussion did.
 
-Per session: how many handsets voted and what share of the roster that is (of the
-handsets heard over the term when the course has no roster), the same per question
-(vote 1), and the spread of response times (median and 90th percentile of the time
-from a poll's opening to each handset's first vote, over the session's first rounds).
+Per session: how many handsets voted, and the response rate: the roster students who
+voted over the roster (handsets of nobody on the roster are counted on their own line,
+never in the rate, which therefore never passes 100 %; an anonymous session names nobody,
+so its rate cannot be told); without a roster, the handsets that voted over those heard
+over the term. The same per question (vote 1), and the spread of response times
+(median and 90th percentile of the time from a poll's opening to each handset's first
+vote, over the session's first rounds).
 Over the term: the share of the roster that voted at least once, the students who
 have not answered in the last N sessions (by name; an anonymous session only counts,
 it names nobody), and the normalized gain of every question that had a revote.
@@ -17,7 +20,7 @@ from typing import Any
 from basestation.db import Reader
 from basestation.domain import choices_of
 from basestation.peer_instruction import PollRound, compare_rounds, response_times
-from basestation.timefmt import local_date
+from basestation.timefmt import local_date, local_datetime
 
 DEFAULT_ABSENT_SESSIONS = 3
 
@@ -30,6 +33,9 @@ class _Session:
     handsets: set[str]
     students: set[int] | None
     """Students who voted (None: an anonymous session, which names nobody)."""
+    owners: dict[str, int]
+    question_handsets: list[set[str]]
+    """The handsets that voted in each question's first round."""
 
 
 def term_picture(
@@ -39,9 +45,9 @@ def term_picture(
     roster = reader.students(course)  # the course's roster, else every student known
     sessions = [_session(reader, row) for row in rows]
     heard = set().union(*(s.handsets for s in sessions)) if sessions else set()
-    base = len(roster) or len(heard)
+    enrolled = {s["id"] for s in roster}
     for session in sessions:
-        _rates(session.summary, base)
+        _rates(session, enrolled, len(heard))
     named = [s for s in sessions if s.students is not None]
     took_part = set().union(*(s.students or set() for s in named)) if named else set()
     window = sessions[-absent_sessions:] if absent_sessions else []
@@ -65,13 +71,14 @@ def _session(reader: Reader, row: dict[str, Any]) -> _Session:
     anonymous = bool(info.get("anonymous"))
     owners = {} if anonymous else reader.session_owners(session_id)
     handsets: set[str] = set()
-    questions, firsts, gains = [], [], []
+    questions, firsts, gains, first_handsets = [], [], [], []
     for question in reader.questions(session_id):
         rounds = reader.question_rounds(question["id"])
         if not rounds:
             continue
         first = rounds[0]
         handsets |= first["latest"].keys() | {h for r in rounds for h in r["latest"]}
+        first_handsets.append(set(first["latest"]))
         firsts.append(
             PollRound(
                 first["id"], first["round"], first["opened_at"], first["latest"], first["first"]
@@ -117,19 +124,52 @@ def _session(reader: Reader, row: dict[str, Any]) -> _Session:
     summary = {
         "session": session_id,
         "date": local_date(row["started_at"]),
+        "label": session_label(row),
         "anonymous": anonymous,
         "voters": len(handsets),
         "questions": questions,
         "response_times": times,
     }
     students = None if anonymous else {owners[h] for h in handsets if h in owners}
-    return _Session(summary, gains, handsets, students)
+    return _Session(summary, gains, handsets, students, owners, first_handsets)
 
 
-def _rates(summary: dict[str, Any], base: int) -> None:
-    summary["response_rate"] = round(summary["voters"] / base, 3) if base else None
-    for question in summary["questions"]:
-        question["response_rate"] = round(question["voters"] / base, 3) if base else None
+def session_label(row: dict[str, Any]) -> str:
+    """``2026-10-02 10:00 Session 18``: two sessions of one day told apart."""
+    when = local_datetime(row["started_at"])
+    return f"{when} {row['title']}" if row.get("title") else when
+
+
+def _rates(session: _Session, enrolled: set[int], heard: int) -> None:
+    """One rule for every page: roster students who voted over the roster; handsets of
+    nobody on it on their own line. Without a roster: handsets over those heard."""
+    summary = session.summary
+    if not enrolled:
+
+        def rate(voters: set[str]) -> float | None:
+            return round(len(voters) / heard, 3) if heard else None
+
+        summary["response_rate"] = rate(session.handsets)
+        summary["unregistered"] = None
+        for question, voters in zip(summary["questions"], session.question_handsets, strict=True):
+            question["response_rate"] = rate(voters)
+        return
+    if session.students is None:  # anonymous: nobody is named, so nobody can be counted
+        summary["response_rate"] = summary["unregistered"] = None
+        for question in summary["questions"]:
+            question["response_rate"] = None
+        return
+    owners = session.owners
+
+    def roster_rate(voters: set[str]) -> float:
+        return round(
+            len({owners[h] for h in voters if owners.get(h) in enrolled}) / len(enrolled), 3
+        )
+
+    summary["response_rate"] = roster_rate(session.handsets)
+    summary["unregistered"] = sum(1 for h in session.handsets if owners.get(h) not in enrolled)
+    for question, voters in zip(summary["questions"], session.question_handsets, strict=True):
+        question["response_rate"] = roster_rate(voters)
 
 
 def _absent(roster: list[dict[str, Any]], window: list[_Session]) -> list[dict[str, str]] | None:

@@ -16,7 +16,7 @@ def _percent(value: float | None) -> str:
 
 def term_figures(picture: dict[str, Any]) -> str:
     sessions = picture["sessions"]
-    labels = [s["date"] for s in sessions]
+    labels = [s["label"] for s in sessions]
     charts = line_chart(
         "response rate per session",
         labels,
@@ -48,8 +48,10 @@ def term_figures(picture: dict[str, Any]) -> str:
 def render_term(picture: dict[str, Any]) -> str:
     escape = html.escape
     rows = "".join(
-        f"<tr><td>{s['session']}</td><td>{escape(s['date'])}</td><td>{s['voters']}</td>"
-        f"<td>{_percent(s['response_rate'])}</td><td>{s['response_times']['median_s']}</td>"
+        f"<tr><td>{s['session']}</td><td>{escape(s['label'])}</td><td>{s['voters']}</td>"
+        f"<td>{_percent(s['response_rate'])}</td>"
+        f"<td>{'' if s['unregistered'] is None else s['unregistered']}</td>"
+        f"<td>{s['response_times']['median_s']}</td>"
         f"<td>{s['response_times']['p90_s']}</td>"
         f"<td>{'yes' if s['anonymous'] else ''}</td></tr>"
         for s in picture["sessions"]
@@ -97,7 +99,8 @@ svg {{ max-width: 100%; height: auto; }}
 <h1>Term of {course}</h1>
 <p>{count} sessions; {share} of the roster voted at least once.</p>
 {charts}
-<table><thead><tr><th>session</th><th>date</th><th>voters</th><th>response rate</th>
+<table><thead><tr><th>session</th><th>when</th><th>voters</th><th>response rate</th>
+<th>handsets of nobody on the roster</th>
 <th>median s</th><th>90th percentile s</th><th>anonymous</th></tr></thead>
 <tbody>{rows}</tbody></table>
 <h2>Normalized gain per question</h2>

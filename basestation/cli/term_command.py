@@ -88,10 +88,15 @@ def _print(picture: dict[str, Any]) -> None:
     for session in picture["sessions"]:
         times = session["response_times"]
         click.echo(
-            f"  session {session['session']} {session['date']}: {session['voters']} "
+            f"  session {session['session']} {shown(session['label'])}: {session['voters']} "
             f"voters ({percent(session['response_rate'])}), first vote median "
             f"{times['median_s']} s, 90th percentile {times['p90_s']} s"
             + ("  [anonymous]" if session["anonymous"] else "")
+            + (
+                f"  ({session['unregistered']} handset(s) of nobody on the roster)"
+                if session["unregistered"]
+                else ""
+            )
         )
         for question in session["questions"]:
             click.echo(
