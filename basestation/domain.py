@@ -69,6 +69,17 @@ def correct_answers(text: str | None) -> tuple[str, ...]:
     return tuple(letter for letter in (text or "") if letter in ANSWER_LETTERS)
 
 
+def key_text(text: str | None) -> str:
+    """A key as people read it: ``B``, ``A or C``, ``A, B or D``; ``-`` for none."""
+    keys = correct_answers(text)
+    if not keys:
+        return "-"
+    return keys[0] if len(keys) == 1 else f"{', '.join(keys[:-1])} or {keys[-1]}"
+
+
+SEVERAL_KEYS_RULE = "with several correct answers, a vote for any one of them is correct"
+
+
 class Vote(NamedTuple):
     """One accepted vote: who, what, heard by which receiver, when.
 

@@ -141,3 +141,20 @@ def test_analyze_and_key_commands(tmp_path: Path) -> None:
     assert f"normalized gain {percent}% (n = {paired})" in text  # as on the dashboard
     bad = runner.invoke(main, ["key", "--db", db, "--session", "1", "--question", "9", "A"])
     assert bad.exit_code == 1 and "has no question 9" in bad.output
+
+
+def test_several_correct_answers_are_said_and_their_scoring_rule_stated(tmp_path: Path) -> None:
+    from tests.helpers import play_class, run_cli
+
+    db = tmp_path / "class.db"
+    play_class(db)
+    assert (
+        run_cli("key", "--db", str(db), "--session", "1", "--question", "1", "AC").returncode == 0
+    )
+    out = run_cli("analyze", "--db", str(db), "--session", "1").stdout
+    assert "Question 1 (correct A or C)" in out
+    assert "scored: with several correct answers, a vote for any one of them is correct" in out
+    page = tmp_path / "report.html"
+    assert run_cli("report", "--db", str(db), "--session", "1", "-o", str(page)).returncode == 0
+    html = page.read_text()
+    assert "<td>A or C</td>" in html and "a vote for any one of them is correct" in html

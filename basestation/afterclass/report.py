@@ -7,7 +7,7 @@ import html
 from typing import Any
 
 from basestation.afterclass.charts import CORRECT_EDGE, Value, bar_chart, switch_table
-from basestation.domain import DEFAULT_ANSWERS, correct_answers
+from basestation.domain import DEFAULT_ANSWERS, SEVERAL_KEYS_RULE, correct_answers, key_text
 from basestation.peer_instruction import gain_text
 
 
@@ -56,7 +56,7 @@ def render_report(analysis: dict[str, Any], title: str) -> str:
                 for cell in (
                     question["question"],
                     question.get("text") or "",
-                    question["correct"] or "-",
+                    key_text(question["correct"]),
                     first["voters"] if first else 0,
                     _percent(first["percent_correct"]) if first else "-",
                     _percent(last["percent_correct"])
@@ -78,9 +78,14 @@ def render_report(analysis: dict[str, Any], title: str) -> str:
         heading = f"Question {question['question']}"
         if question.get("text"):
             heading += f": {question['text']}"
+        rule = (
+            f"<p>Scored: {SEVERAL_KEYS_RULE}.</p>"
+            if len(correct_answers(question["correct"])) > 1
+            else ""
+        )
         sections.append(
             f"<section><h2>{html.escape(heading)}</h2>"
-            f"<figure>{question_figure(question)}</figure>{summary}"
+            f"<figure>{question_figure(question)}</figure>{rule}{summary}"
             f"<p class='hint'>{html.escape(question.get('hint', ''))}</p></section>"
         )
     return PAGE.format(

@@ -11,6 +11,7 @@ import click
 from basestation import db
 from basestation.cli.options import db_option, resolve_db
 from basestation.db import StoreError
+from basestation.domain import SEVERAL_KEYS_RULE, correct_answers, key_text
 
 
 @click.command()
@@ -33,7 +34,10 @@ def analyze(db_path: Path | None, session_id: int, as_json: bool) -> None:
         return
     for question in report["questions"]:
         text = f": {shown(question['text'])}" if question.get("text") else ""
-        click.echo(f"Question {question['question']} (correct {question['correct'] or '-'}){text}")
+        key = key_text(question["correct"])
+        click.echo(f"Question {question['question']} (correct {key}){text}")
+        if len(correct_answers(question["correct"])) > 1:
+            click.echo(f"  scored: {SEVERAL_KEYS_RULE}")
         for figures in question["rounds"]:
             counts = "  ".join(f"{a} {c}" for a, c in figures["counts"].items())
             right = figures["percent_correct"]

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from basestation.domain import correct_answers
+from basestation.domain import correct_answers, key_text
 from basestation.poll_source import LiveControl
 from basestation.textsafe import shown
 from basestation.timefmt import local_clock
@@ -36,7 +36,7 @@ def poll_row(poll: dict[str, Any]) -> tuple[object, ...]:
         str(poll["round"]),
         str(poll["voters"]),
         share,
-        poll["correct"] or "-",
+        key_text(poll["correct"]),
         local_clock(poll["opened_at"]),
         duration,
         Text(shown(poll["text"])),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from basestation.domain import key_text
 from basestation.poll_source import LiveState
 from basestation.textsafe import shown
 from basestation.tui.widgets.projector import clock_text
@@ -64,7 +65,7 @@ def poll_figures(state: LiveState, show_key: bool) -> Text:
         if not state.correct:
             text.append("   no key", style="dim")
         elif show_key:
-            text.append(f"   key {state.correct}", style="bold green")
+            text.append(f"   key {key_text(state.correct)}", style="bold green")
         else:
             text.append("   key hidden", style="dim")
     return text
