@@ -56,6 +56,16 @@ def normalized_gain(p1: float, p2: float) -> float | None:
     return None if p1 >= 1.0 else (p2 - p1) / (1.0 - p1)
 
 
+def room_advice(percent_correct: float | None) -> str:
+    """What the projector may say after vote 1: the next step for the room, with no
+    number and no letter (Mazur's band decides it; the figure stays with the lecturer)."""
+    if percent_correct is None or percent_correct > DISCUSSION_PAYS_HIGH:
+        return ""
+    if percent_correct < DISCUSSION_PAYS_LOW:
+        return "Let's work through it together"
+    return "Convince your neighbours, then we vote again"
+
+
 def discussion_hint(percent_correct: float | None) -> str:
     """Mazur's rule of thumb on whether to run peer discussion after vote 1."""
     if percent_correct is None:

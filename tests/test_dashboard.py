@@ -43,7 +43,8 @@ async def test_vote_stop_revote_compare_and_quit(db_path: Path) -> None:
         await pilot.press("x")
         await until(pilot, lambda: not app.state.poll_open and app.state.rounds_of_question == 2)
 
-        await pilot.press("v")
+        assert app.hide_results  # the revote opened hidden: the room never watched it form
+        await pilot.press("h", "v")
         await until(pilot, lambda: isinstance(app.screen, ComparisonScreen))
         screen = app.screen
         assert isinstance(screen, ComparisonScreen)

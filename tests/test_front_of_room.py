@@ -317,7 +317,7 @@ async def test_one_figure_one_meaning_on_the_comparison(db_path: Path) -> None:
                 await pilot.press(next_key)
                 await until(pilot, lambda: app.state.poll_open)
         await until(pilot, lambda: app.state.rounds_of_question == 2)
-        await pilot.press("v")
+        await pilot.press("h", "v")  # the revote opened hidden: show it, then compare
         await until(pilot, lambda: isinstance(app.screen, ComparisonScreen))
         text = " ".join((await painted(pilot)).split())
         screen = app.screen

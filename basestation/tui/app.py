@@ -22,6 +22,11 @@ REFRESH_HZ = 11
 """A little above 10 Hz, so that a redraw always comes within 100 ms of a vote."""
 TIME_STEP_S = 10.0
 FLASH_S = 0.6
+HIDDEN_NOTE = "results are hidden on the projector: h shows them first"
+"""The projector rule, in one place: while the results are hidden, no key, no percent
+correct and no distribution reaches the screen (the list shows no key or percent, the
+comparison and the remote's E are refused with this note, a revote opens hidden); the
+TA's view (``watch``) always shows everything."""
 
 INSTRUCTOR_BUTTONS = {
     "A": ("toggle_poll", "start or stop the poll"),
@@ -162,7 +167,8 @@ class DashboardApp(PollViewApp):
             "next_question": closed and (state.question is None or polled),
             "revote": closed and polled and not state.ended,
             "cycle_correct": state.question is not None,
-            "compare": state.rounds_of_question >= 2 or (polled and closed),
+            "compare": (state.rounds_of_question >= 2 or (polled and closed))
+            and not self.hide_results,
             "session": state.session_id is not None,
             "reveal_key": not self.hide_results and not self.show_key and bool(state.correct),
             "conceal_key": not self.hide_results and self.show_key and bool(state.correct),
@@ -203,7 +209,10 @@ class DashboardApp(PollViewApp):
         self.live.start_poll()
 
     def action_revote(self) -> None:
+        """The revote opens with its results hidden, whatever was shown of vote 1: the
+        room must not watch the majority form (the lecturer shows it with h)."""
         self.live.revote()
+        self.action_hide_results()
 
     def action_cycle_correct(self) -> None:
         self.live.cycle_correct()
@@ -250,6 +259,9 @@ class DashboardApp(PollViewApp):
         )
 
     def action_compare(self) -> None:
+        if self.hide_results:
+            self.notify(HIDDEN_NOTE)
+            return
         question = self.state.question
         rounds = None if question is None else self.live.live_rounds(question)
         if rounds is not None:
@@ -257,7 +269,9 @@ class DashboardApp(PollViewApp):
 
     def action_session(self) -> None:
         if self.state.session_id is not None:
-            self.push_screen(SessionScreen(self.live, self.state.session_id))
+            self.push_screen(
+                SessionScreen(self.live, self.state.session_id, room=self.hide_results)
+            )
 
     def action_quit_dashboard(self) -> None:
         if isinstance(self.screen, ConfirmScreen):

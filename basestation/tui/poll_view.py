@@ -108,7 +108,9 @@ class PollViewApp(App[None]):
         main.figures_panel.set_text(poll_figures(state, show_key))
         main.hint_panel.display = self.NEXT_STEPS
         if self.NEXT_STEPS:
-            hint = next_step(state, hidden, vote_share_correct(state) if show_key else None)
+            hint = next_step(
+                state, hidden, vote_share_correct(state) if show_key or hidden else None
+            )
             main.hint_panel.set_text(
                 Text(f"{hint_prefix} · {hint}" if hint_prefix else hint, style="italic")
             )

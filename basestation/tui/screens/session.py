@@ -19,6 +19,7 @@ from basestation.tui.widgets.projector import clock_text
 
 REFRESH_S = 2.0
 COLUMNS = ("question", "round", "voters", "correct", "key", "opened", "duration", "text")
+ROOM_COLUMNS = ("question", "round", "voters", "opened", "duration", "text")
 
 
 def poll_row(poll: dict[str, Any]) -> tuple[object, ...]:
@@ -46,10 +47,13 @@ def poll_row(poll: dict[str, Any]) -> tuple[object, ...]:
 class SessionScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,l", "app.pop_screen", "Back")]
 
-    def __init__(self, source: LiveControl, session_id: int) -> None:
+    def __init__(self, source: LiveControl, session_id: int, *, room: bool = False) -> None:
+        """``room``: the projector shows it while the results are hidden: no percent
+        correct, no key, and no question opens."""
         super().__init__()
         self.source = source
         self.session_id = session_id
+        self.room = room
         self._shown: list[tuple[object, ...]] = []
 
     def compose(self) -> ComposeResult:
@@ -58,7 +62,7 @@ class SessionScreen(Screen[None]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns(*COLUMNS)
+        self.query_one(DataTable).add_columns(*(ROOM_COLUMNS if self.room else COLUMNS))
         self.reload()
         self.set_interval(REFRESH_S, self.reload)
 
@@ -66,6 +70,11 @@ class SessionScreen(Screen[None]):
         """Read the session again; the cursor stays on its row."""
         polls = self.source.stored_polls()
         rows = [poll_row(poll) for poll in polls]
+        if self.room:
+            rows = [
+                tuple(c for c, name in zip(row, COLUMNS, strict=True) if name in ROOM_COLUMNS)
+                for row in rows
+            ]
         if rows == self._shown:
             return
         table = self.query_one(DataTable)
@@ -78,6 +87,9 @@ class SessionScreen(Screen[None]):
             table.move_cursor(row=min(max(cursor, 0), len(rows) - 1))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if self.room:
+            self.notify("results are hidden on the projector: h shows them first")
+            return
         question = int((event.row_key.value or "0").split(":")[0])
         rounds = self.source.stored_rounds(question)
         if rounds is not None:
