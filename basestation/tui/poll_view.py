@@ -40,7 +40,7 @@ class PollScreen(Screen[None]):
         self.title_panel = TextPanel(id="title")
         self.question_panel = TextPanel(id="question", grows=True)
         self.figures_panel = TextPanel(id="figures")
-        self.hint_panel = TextPanel(id="hint")
+        self.hint_panel = TextPanel(id="hint", grows=True)  # wraps, never cut at 80 columns
         self.bars = AnswerBars(id="bars")
         self.projector = ProjectorPanel(id="projector")
         self.trouble_panel = TextPanel(id="trouble", grows=True)
