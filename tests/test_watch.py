@@ -50,3 +50,30 @@ async def test_watch_follows_the_recording_and_ends_on_its_final_tallies(tmp_pat
     assert all(f"{count:>5}" in bars for count in summary["counts"].values())
     assert "RESULTS HIDDEN" in hidden and f"{summary['voters']} responses" in hidden
     assert "%" not in hidden
+
+
+def test_the_ta_view_counts_handsets_seen_as_the_dashboard_does(tmp_path: Path) -> None:
+    """One rule for both screens: the handsets that voted in this session, also for a
+    TA who starts watching half-way through it."""
+    from basestation.live.follower import DatabaseFollower
+    from tests.helpers import play_class, query
+
+    db = tmp_path / "class.db"
+    play_class(db)
+    (session,) = query(db, "SELECT MAX(id) FROM sessions")[0]
+    (expected,) = query(
+        db,
+        "SELECT COUNT(DISTINCT v.handset) FROM votes v JOIN polls p ON p.id = v.poll_id "
+        "JOIN questions q ON q.id = p.question_id WHERE q.session_id = ?",
+        session,
+    )[0]
+    (newest,) = query(
+        db, "SELECT COUNT(DISTINCT handset) FROM votes WHERE poll_id = (SELECT MAX(id) FROM polls)"
+    )[0]
+    follower = DatabaseFollower(db)
+    try:
+        state = follower.state()
+    finally:
+        follower.close()
+    assert expected > newest  # some handsets voted only in earlier polls
+    assert state.handsets_seen == expected

@@ -100,6 +100,17 @@ class Reader:
             )[0]["n"]
         )
 
+    def handsets_of_other_polls(self, session_id: int, poll_id: int) -> set[str]:
+        """The handsets that voted in the session's polls other than ``poll_id``."""
+        return {
+            row["handset"]
+            for row in self._rows(
+                "SELECT DISTINCT v.handset FROM votes v JOIN polls p ON p.id = v.poll_id "
+                "JOIN questions q ON q.id = p.question_id WHERE q.session_id = ? AND p.id != ?",
+                [session_id, poll_id],
+            )
+        }
+
     # -- polls and votes ------------------------------------------------------------
     def poll_votes(self, poll_id: int) -> list[Row]:
         """Every accepted vote of a poll, in the order it was accepted."""

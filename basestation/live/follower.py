@@ -42,9 +42,10 @@ class DatabaseFollower:
             return _empty(self.db_path)
         if poll["id"] != self._poll:
             self._poll, self._last_vote_id, self._latest, self._votes = poll["id"], 0, {}, 0
+            # the dashboard's rule: handsets seen are those that voted in this session
+            self._seen = self._reader.handsets_of_other_polls(poll["session_id"], poll["id"])
         for vote in self._reader.votes_after(poll["id"], self._last_vote_id):
             self._latest[vote["handset"]] = vote["answer"]
-            self._seen.add(vote["handset"])
             self._votes += 1
             self._last_vote_id = vote["id"]
         answers = choices_of(poll["choices"])
@@ -68,7 +69,7 @@ class DatabaseFollower:
             rounds_of_question=poll["closed_rounds"],
             counts=counts,
             voters=len(self._latest),
-            handsets_seen=len(self._seen),
+            handsets_seen=len(self._seen | self._latest.keys()),
             votes=self._votes,
             duplicates=poll["duplicates"],
             invalid=poll["invalid"],
