@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from basestation.db import Store
-from basestation.domain import PreparedQuestion
+from basestation.domain import DEFAULT_CHOICES, PreparedQuestion
 from basestation.live.session import LiveSession
 from basestation.live.station import Station, VoteListener
 from drivers.base import Receiver
@@ -82,8 +82,11 @@ def live_session(
     countdown_s: float | None = None,
     clock: Callable[[], float] = time.monotonic,
     prepared: Sequence[PreparedQuestion] = (),
+    choices: int = DEFAULT_CHOICES,
 ) -> LiveSession:
-    return LiveSession(station, countdown_s=countdown_s, clock=clock, prepared=prepared)
+    return LiveSession(
+        station, countdown_s=countdown_s, clock=clock, prepared=prepared, choices=choices
+    )
 
 
 def dashboard_app(
@@ -95,13 +98,16 @@ def dashboard_app(
     run_worker: bool = True,
     clock: Callable[[], float] = time.monotonic,
     prepared: Sequence[PreparedQuestion] = (),
+    choices: int = DEFAULT_CHOICES,
     hint: str | None = None,
     app_class: type[DashboardApp] | None = None,
 ) -> DashboardApp:
     """The dashboard on ``station`` (``app_class``: a subclass, e.g. a benchmark's)."""
     from basestation.tui.app import DashboardApp
 
-    live = live_session(station, countdown_s=countdown_s, clock=clock, prepared=prepared)
+    live = live_session(
+        station, countdown_s=countdown_s, clock=clock, prepared=prepared, choices=choices
+    )
     return (app_class or DashboardApp)(
         live, hide_results=hide_results, start_poll=start_poll, run_worker=run_worker, hint=hint
     )
@@ -141,6 +147,7 @@ def run_dashboard(
     anonymous: bool = False,
     capture: Path | None = None,
     prepared: Sequence[PreparedQuestion] = (),
+    choices: int = DEFAULT_CHOICES,
     hint: str | None = None,
 ) -> DashboardRun:
     """``basestation run`` and the demo: a new session on the dashboard until quit."""
@@ -152,6 +159,7 @@ def run_dashboard(
             hide_results=hide_results,
             start_poll=start_poll,
             prepared=prepared,
+            choices=choices,
             hint=hint,
         ).run()
         question = station.polls.question

@@ -54,6 +54,8 @@ class LiveState:
     """The words of each choice of a prepared question (A first)."""
     question_history: str | None = None
     """A prepared question's record from earlier uses (the question bank)."""
+    out_of_range: int = 0
+    """Of ``invalid``: presses beyond the question's choices (an F on an A-E question)."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,8 @@ class LiveControl(PollSource, Protocol):
     def revote(self) -> None: ...
 
     def cycle_correct(self) -> None: ...
+
+    def cycle_choices(self) -> int: ...
 
     def set_question_text(self, text: str) -> None: ...
 

@@ -130,3 +130,12 @@ async def test_ctrl_c_asks_to_quit_as_q_does(db_path: Path) -> None:
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
         await until(pilot, lambda: not app.is_running)
+
+
+async def test_o_sets_the_choices_of_the_next_ad_hoc_question(db_path: Path) -> None:
+    async with dashboard(db_path) as (app, pilot, receiver):
+        await pilot.press("o", "o", "o")  # 5 -> 6 -> 7 -> 8
+        await pilot.press("s")
+        await until(pilot, lambda: app.state.poll_open)
+        assert app.state.answers == tuple("ABCDEFGH")
+        await finish_round(app, pilot, receiver)

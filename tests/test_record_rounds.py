@@ -79,3 +79,36 @@ def test_record_shows_a_live_count_on_a_terminal(tmp_path: Path) -> None:
     shown = [int(part.split()[0]) for part in counts]
     final = int(out.split("voters ")[1].split(",")[0])  # the summary's "voters N, votes …"
     assert shown == sorted(shown) and shown[0] < final and shown[-1] <= final
+
+
+def test_choices_3_counts_a_d_or_e_as_out_of_range_never_as_a_vote(tmp_path: Path) -> None:
+    """An A-C question on handsets that have A-E: D and E are out of range (counted and
+    shown apart), never votes; each handset's latest A-C press counts."""
+    import json
+
+    from simulators.scenario import ClassScenario
+    from tests.helpers import run_cli
+
+    (round_one,) = ClassScenario(students=60, seed=3).rounds()
+    latest: dict[str, str] = {}
+    beyond = 0
+    for t in round_one.transmissions:
+        if t.answer in "ABC":
+            latest[t.handset] = t.answer
+        else:
+            beyond += 1
+    result = run_cli(
+        "record",
+        "--receiver",
+        "sim://60?seed=3&speed=50",
+        "--choices",
+        "3",
+        "--db",
+        str(tmp_path / "c.db"),
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["counts"] == {a: list(latest.values()).count(a) for a in "ABC"}
+    assert summary["out_of_range"] == beyond > 0
+    assert summary["invalid"] >= beyond

@@ -150,6 +150,7 @@ FATES = {
     Outcome.DUPLICATE: "duplicate",
     Outcome.LATE: "late",
     Outcome.INVALID: "invalid",
+    Outcome.OUT_OF_RANGE: "invalid",  # invalid, and counted apart too
 }
 packets = st.lists(
     st.tuples(
@@ -183,6 +184,11 @@ def test_the_buffer_follows_the_counting_rules(
     assert fates == expected_fates
     assert buffer.latest() == expected_latest
     assert buffer.snapshot().counts == {a: list(expected_latest.values()).count(a) for a in answers}
+    beyond = [
+        fate == "invalid" and answer in "ABCDEFGHIJ" and answer not in answers
+        for (_, answer, _, _, _), fate in zip(timed, fates, strict=True)
+    ]
+    assert buffer.snapshot().out_of_range == sum(beyond)  # a letter past the choices
     assert [vote.base_seq for vote in stored] == [
         seq for (_, _, _, seq, _), fate in zip(timed, fates, strict=True) if fate == "vote"
     ]

@@ -12,6 +12,7 @@ import click
 from basestation.cli.options import (
     ReceiverUrlProblem,
     check_receiver_urls,
+    choices_option,
     db_option,
     resolve_db,
     stop_on_signals,
@@ -52,6 +53,7 @@ from drivers.errors import ReceiverError, ReceiverUrlError
     "--anonymous", is_flag=True, help="A new session whose votes are never linked to students."
 )
 @click.option("--channel", help="Radio channel AA..DD (the handsets' setting).")
+@choices_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def record(
     receiver_urls: tuple[str, ...],
@@ -66,6 +68,7 @@ def record(
     capture: Path | None,
     anonymous: bool,
     channel: str | None,
+    choices: int,
     as_json: bool,
 ) -> None:
     """Record one poll until DURATION ends, the receiver ends, or Ctrl-C / SIGTERM."""
@@ -92,6 +95,7 @@ def record(
         anonymous,
         channel,
         prepared,
+        choices,
     )
     stop = stop_on_signals()
     if not as_json:
@@ -177,6 +181,7 @@ class LiveCount:
     help="Prepared questions (text2qti, GIFT, a bank's folder, or one per line): "
     "n opens the next one.",
 )
+@choices_option
 def run(
     receiver_urls: tuple[str, ...],
     db_path: Path | None,
@@ -187,6 +192,7 @@ def run(
     anonymous: bool,
     capture: Path | None,
     questions_file: Path | None,
+    choices: int,
 ) -> None:
     """Open the live dashboard on a receiver."""
     from basestation.assembly import run_dashboard
@@ -229,6 +235,7 @@ def run(
             anonymous=anonymous,
             capture=capture,
             prepared=prepared,
+            choices=choices,
         )
     except ReceiverUrlError as error:
         raise ReceiverUrlProblem(str(error)) from None

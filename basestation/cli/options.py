@@ -66,3 +66,13 @@ def check_receiver_urls(urls: tuple[str, ...] | list[str]) -> None:
         receiver_for_urls(list(urls))  # builds, never opens
     except ReceiverUrlError as error:
         raise ReceiverUrlProblem(str(error)) from None
+
+
+choices_option = click.option(
+    "--choices",
+    type=click.IntRange(2, 10),
+    default=5,
+    show_default=True,
+    help="Choices of an ad-hoc question, A to the Nth letter (a prepared one has its own); "
+    "a press beyond them is counted as out of range, never as a vote.",
+)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from basestation.assembly import open_station
-from basestation.domain import PreparedQuestion
+from basestation.domain import DEFAULT_CHOICES, PreparedQuestion, QuestionSpec
 from basestation.live.votes import BufferSnapshot
 
 FLUSH_WAIT_S = 0.5
@@ -32,6 +32,8 @@ class RecordRequest:
     channel: str | None = None
     prepared: PreparedQuestion | None = None
     """A question of a prepared set (``--questions FILE --number N``)."""
+    choices: int = DEFAULT_CHOICES
+    """Of an ad-hoc question (a prepared one has its own)."""
 
 
 def record_poll(
@@ -60,7 +62,7 @@ def record_poll(
             if request.prepared is not None:
                 polls.add_prepared(request.prepared)
             else:
-                polls.add_question(request.question)
+                polls.add_question(request.question, spec=QuestionSpec(choices=request.choices))
             poll_opener = station.open_poll
         poll_opener()
         deadline = None if request.duration is None else time.monotonic() + request.duration
@@ -112,6 +114,7 @@ def summary(
         "votes": snapshot.votes,
         "duplicates": snapshot.duplicates,
         "invalid": snapshot.invalid,
+        "out_of_range": snapshot.out_of_range,
         "late": snapshot.late,
         "heard": snapshot.heard,
         "stopped_by": reason,

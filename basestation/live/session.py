@@ -18,7 +18,13 @@ from typing import Any
 
 from basestation.afterclass.bank_history import history_text
 from basestation.db import Reader, StoreError
-from basestation.domain import PreparedQuestion
+from basestation.domain import (
+    DEFAULT_CHOICES,
+    MAX_CHOICES,
+    MIN_CHOICES,
+    PreparedQuestion,
+    QuestionSpec,
+)
 from basestation.live.poll_timer import PollTimer
 from basestation.live.polls import PollStateError
 from basestation.live.snapshot import SnapshotMaker, polls_with_correct, stored_rounds
@@ -41,11 +47,14 @@ class LiveSession:
         clock: Callable[[], float] = time.monotonic,
         countdown_s: float | None = None,
         prepared: Sequence[PreparedQuestion] = (),
+        choices: int = DEFAULT_CHOICES,
     ) -> None:
         self.station = station
         self.clock = clock
         self.timer = PollTimer(clock, countdown_s)
         self.prepared = list(prepared)
+        self.choices = choices
+        """How many choices the next ad-hoc question has (a prepared one has its own)."""
         self.messages: queue.SimpleQueue[str] = queue.SimpleQueue()
         self.instructor_presses: queue.SimpleQueue[str] = queue.SimpleQueue()
         self.round_answers: dict[tuple[int, int], dict[str, str]] = {}
@@ -176,7 +185,7 @@ class LiveSession:
 
     def _set_text(self, text: str | None) -> None:
         if self.station.polls.question is None:
-            self.station.polls.add_question(text)
+            self.station.polls.add_question(text, spec=QuestionSpec(choices=self.choices))
         else:
             self.station.polls.set_text(text)
 
@@ -228,7 +237,7 @@ class LiveSession:
                 self.history = history_text(reader, prepared)
             self.station.polls.add_prepared(prepared)
         else:
-            self.station.polls.add_question(text)
+            self.station.polls.add_question(text, spec=QuestionSpec(choices=self.choices))
 
     def _learn_remote(self) -> None:
         if self.station.polls.poll is not None:
@@ -251,6 +260,11 @@ class LiveSession:
     def state(self) -> LiveState:
         """The snapshot the worker published last (cheap; safe from any thread)."""
         return self._published
+
+    def cycle_choices(self) -> int:
+        """The next ad-hoc question gets one choice more (after 10, back to 2)."""
+        self.choices = MIN_CHOICES if self.choices >= MAX_CHOICES else self.choices + 1
+        return self.choices
 
     def take_messages(self) -> list[str]:
         return _drain(self.messages)

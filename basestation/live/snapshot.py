@@ -105,6 +105,7 @@ class SnapshotMaker:
             votes=snapshot.votes,
             duplicates=snapshot.duplicates,
             invalid=snapshot.invalid,
+            out_of_range=snapshot.out_of_range,
             late=snapshot.late,
             elapsed_s=live.timer.elapsed(),
             remaining_s=live.timer.remaining(),

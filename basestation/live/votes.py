@@ -9,7 +9,9 @@ The rules, in the order they are applied to each packet a receiver heard:
 2. No poll open: the packet is late (counted, never stored), unless the remote is
    being learned (:meth:`VoteBuffer.learn_instructor`): then its handset becomes
    the instructor's remote, as in rule 1.
-3. An answer that is not a choice of the open question is invalid (counted).
+3. An answer that is not a choice of the open question is invalid (counted); a letter
+   beyond the question's choices (an F for an A-E question) is also counted apart, as
+   out of range, and is never a vote for another letter.
 4. A USB base's record sent again (same handset, answer and base sequence number
    as one already heard in this poll) is a duplicate.
 5. The same answer as the handset's latest vote, heard within ``window_s`` of the
@@ -28,7 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 
-from basestation.domain import DEFAULT_ANSWERS, Vote
+from basestation.domain import ANSWER_LETTERS, DEFAULT_ANSWERS, Vote
 
 DEFAULT_WINDOW_S = 2.0
 
@@ -41,6 +43,8 @@ class Outcome(IntEnum):
     LATE = 2
     INVALID = 3
     INSTRUCTOR = 4
+    OUT_OF_RANGE = 5
+    """Invalid: a letter, but not one of this question's choices."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +60,8 @@ class BufferSnapshot:
     duplicates: int
     invalid: int
     late: int
+    out_of_range: int = 0
+    """Of ``invalid``: letters beyond the question's choices."""
 
     @property
     def accounted(self) -> int:
@@ -95,6 +101,7 @@ class VoteBuffer:
         self.heard = 0
         self.duplicates = 0
         self.invalid = 0
+        self.out_of_range = 0
         self.late = 0
 
     def open(self, poll_id: int, answers: Sequence[str] = DEFAULT_ANSWERS) -> None:
@@ -130,6 +137,9 @@ class VoteBuffer:
         index = self._index.get(answer)
         if index is None:
             self.invalid += 1
+            if answer in ANSWER_LETTERS:
+                self.out_of_range += 1
+                return Outcome.OUT_OF_RANGE
             return Outcome.INVALID
         if base_seq is not None:
             record = (handset, answer, base_seq)
@@ -179,6 +189,8 @@ class VoteBuffer:
             self.late += copies
         else:
             self.invalid += copies
+            if outcome is Outcome.OUT_OF_RANGE:
+                self.out_of_range += copies
 
     def _instructor_press(self, answer: str, host_time: float) -> Outcome:
         last_answer, last_time = self._instructor_last
@@ -225,4 +237,5 @@ class VoteBuffer:
             duplicates=self.duplicates,
             invalid=self.invalid,
             late=self.late,
+            out_of_range=self.out_of_range,
         )

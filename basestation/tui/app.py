@@ -59,6 +59,7 @@ class DashboardScreen(PollScreen):
         Binding("p", "app.toggle_history", "Past", show=False),
         Binding("i", "app.learn_remote", "Learn remote", show=False),
         Binding("l", "app.session", "List", show=False),
+        Binding("o", "app.cycle_choices", "Choices", show=False),
     ]
 
 
@@ -75,6 +76,7 @@ HELP = [
     ("t", "type or correct the question's text"),
     ("p", "show or hide a prepared question's record from earlier uses"),
     ("i", "learn the instructor remote: press any of its buttons"),
+    ("o", "choices of the next ad-hoc question: 2 … 10 (A-B … A-J)"),
     ("l", "the session so far; enter opens a question"),
     ("? / Ctrl+P", "this help / the command palette"),
     ("q, Ctrl+C, Ctrl+Q", "quit (asks first)"),
@@ -245,6 +247,12 @@ class DashboardApp(PollViewApp):
                 self.live.set_question_text(text)
 
         self.push_screen(QuestionTextScreen(self.state.question_text), typed)
+
+    def action_cycle_choices(self) -> None:
+        choices = self.live.cycle_choices()
+        self.notify(
+            f"the next ad-hoc question has {choices} choices (A-{'ABCDEFGHIJ'[choices - 1]})"
+        )
 
     def action_learn_remote(self) -> None:
         self.live.learn_remote()

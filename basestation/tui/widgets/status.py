@@ -92,6 +92,7 @@ def receiver_line(state: LiveState) -> Text:
     text.append(
         f"   {state.packets_per_s:,.0f} pkt/s   dup {state.duplicates}"
         f"   invalid {state.invalid}   late {state.late}"
+        + (f" ({state.out_of_range} beyond the choices)" if state.out_of_range else "")
     )
     return text
 
