@@ -177,6 +177,7 @@ class DashboardApp(PollViewApp):
             "more_time": state.poll_open,
             "less_time": state.poll_open and state.remaining_s is not None,
             "learn_remote": closed,
+            "cycle_choices": closed,
         }.get(action)
         if allowed is None:
             return super().check_action(action, parameters)
