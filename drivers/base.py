@@ -141,6 +141,11 @@ class Receiver(ABC):
             raise ReceiverError(f"channel {channel!r} is not one of AA..DD")
         self._command(lambda: self._set_channel(channel))
 
+    def question_opened(self, key: str | None) -> None:
+        """The poll about to open has this key (None: none set). A real receiver has no
+        use for it; a simulated class answers with it."""
+        return None
+
     def set_instructor(self, handset: str) -> None:
         """Tell the receiver which handset is the instructor's remote (bases that know
         about remotes treat its presses specially; others need not be told). Before

@@ -10,8 +10,9 @@ receiver.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from firmware_protocol.iclicker_air import ANSWERS
 from firmware_protocol.link import FrameType, LinkDecoder, encode_frame
 from firmware_protocol.link_messages import (
     PROTOCOL_VERSION,
@@ -22,7 +23,7 @@ from firmware_protocol.link_messages import (
     Reply,
     Status,
 )
-from simulators.radio import Transmission
+from simulators.radio import Transmission, payload_for
 
 FIRMWARE_VERSION = (1, 0, 0)
 STATUS_INTERVAL_S = 1.0
@@ -111,6 +112,30 @@ class LinkReceiverEmulator:
         while index < len(queue) and queue[index][0] <= now:  # in order with what is due
             index += 1
         queue.insert(index, (now, payload))
+
+    def answer_with(self, key: str | None, radio: str) -> None:
+        """The next round's presses as if its right answer were ``key``: the script's
+        right answer and ``key`` trade places (copies garbled on the air stay as they
+        were: they are no answer). Nothing changes without a key, or with the script's."""
+        if self._poll_open or self._next_round >= len(self.rounds):
+            return
+        scheduled = self.rounds[self._next_round]
+        scripted = scheduled.correct
+        if key is None or key == scripted or key not in ANSWERS:
+            return
+        swap = {scripted: key, key: scripted}
+        self.rounds[self._next_round] = replace(
+            scheduled,
+            correct=key,
+            transmissions=[
+                t
+                if not t.intact or t.answer not in swap
+                else replace(
+                    t, answer=swap[t.answer], payload=payload_for(radio, t.handset, swap[t.answer])
+                )
+                for t in scheduled.transmissions
+            ],
+        )
 
     def next_due(self) -> float | None:
         """When the next radio packet is due, if any is scheduled."""

@@ -134,6 +134,12 @@ class SimReceiver(Receiver):
         time.sleep(max(0.0, min(sleep, 0.05)))
         return []
 
+    def question_opened(self, key: str | None) -> None:
+        """The class answers with the question's key: its script's right answer and the
+        key trade places in the round about to play (a realistic share right on vote 1,
+        more after discussion, as the script has it)."""
+        self.emulator.answer_with(key[0] if key else None, self.scenario.radio)
+
     def _open_poll(self) -> None:
         if self._next_remote_at is None:
             self._next_remote_at = time.monotonic() + self.remote_every_s

@@ -138,6 +138,8 @@ class Station:
         if self.capture is not None:
             self.capture.event("poll-open")
         self._packets_at_open = {m.name: m.packets for m in self.receiver.members()}
+        question = self.polls.question
+        self.receiver.question_opened(question.correct if question is not None else None)
         self.receiver.open_poll()
 
     def close_poll(self) -> None:
