@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from basestation.domain import PreparedQuestion
 from basestation.tui.screens.comparison import ComparisonScreen
@@ -19,19 +20,24 @@ GIVEAWAYS = re.compile(r"\d+\s?%|\bkey [A-J]|\b[A-J] or [A-J]\b|\bcorrect\b")
 letters of the projector's count and timer are no giveaway)."""
 
 
-def gives_away(text: str) -> list[str]:
-    return GIVEAWAYS.findall(text)
-
-
-async def test_nothing_gives_the_answer_away_while_results_are_hidden(db_path: Path) -> None:
-    async with dashboard(
+def projected(db_path: Path) -> Any:
+    """The dashboard in projector mode, its prepared question's key B, the poll open."""
+    return dashboard(
         db_path,
         url=SMALL,
         start_poll=True,
         hide_results=True,
         size=(100, 40),
         prepared=[PreparedQuestion(QUESTION, correct="B")],
-    ) as (app, pilot, receiver):
+    )
+
+
+def gives_away(text: str) -> list[str]:
+    return GIVEAWAYS.findall(text)
+
+
+async def test_nothing_gives_the_answer_away_while_results_are_hidden(db_path: Path) -> None:
+    async with projected(db_path) as (app, pilot, receiver):
         await finish_round(app, pilot, receiver)
         assert app.state.correct == "B" and app.state.voters > 20
         assert gives_away(await painted(pilot)) == []  # the dashboard after vote 1
@@ -64,14 +70,7 @@ async def test_nothing_gives_the_answer_away_while_results_are_hidden(db_path: P
 
 
 async def test_the_advice_for_the_room_has_no_number_and_no_letter(db_path: Path) -> None:
-    async with dashboard(
-        db_path,
-        url=SMALL,
-        start_poll=True,
-        hide_results=True,
-        size=(100, 40),
-        prepared=[PreparedQuestion(QUESTION, correct="B")],
-    ) as (app, pilot, receiver):
+    async with projected(db_path) as (app, pilot, receiver):
         await finish_round(app, pilot, receiver)
         text = await painted(pilot)
         share = sum(app.state.counts.get(k, 0) for k in "B") / app.state.voters
