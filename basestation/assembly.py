@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from basestation.db import Store
-from basestation.domain import DEFAULT_CHOICES, PreparedQuestion
+from basestation.domain import DEFAULT_CHOICES, MAX_CHOICES, PreparedQuestion
 from basestation.live.session import LiveSession
 from basestation.live.station import Station, VoteListener
 from drivers.base import Receiver
@@ -74,6 +74,12 @@ def open_station(
             )
     finally:
         receiver.close()
+
+
+def default_choices(receiver: Receiver) -> int:
+    """An ad-hoc question's choices: A-J when every receiver hears TurningPoint
+    ResponseCards (ten keys), else A-E."""
+    return MAX_CHOICES if receiver.turningpoint_only() else DEFAULT_CHOICES
 
 
 def live_session(
@@ -147,7 +153,7 @@ def run_dashboard(
     anonymous: bool = False,
     capture: Path | None = None,
     prepared: Sequence[PreparedQuestion] = (),
-    choices: int = DEFAULT_CHOICES,
+    choices: int | None = None,
     hint: str | None = None,
 ) -> DashboardRun:
     """``basestation run`` and the demo: a new session on the dashboard until quit."""
@@ -159,7 +165,7 @@ def run_dashboard(
             hide_results=hide_results,
             start_poll=start_poll,
             prepared=prepared,
-            choices=choices,
+            choices=choices or default_choices(station.receiver),
             hint=hint,
         ).run()
         question = station.polls.question

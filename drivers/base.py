@@ -141,6 +141,10 @@ class Receiver(ABC):
             raise ReceiverError(f"channel {channel!r} is not one of AA..DD")
         self._command(lambda: self._set_channel(channel))
 
+    def turningpoint_only(self) -> bool:
+        """Every handset it hears is a TurningPoint ResponseCard (ten keys, A-J)."""
+        return False
+
     def question_opened(self, key: str | None) -> None:
         """The poll about to open has this key (None: none set). A real receiver has no
         use for it; a simulated class answers with it."""

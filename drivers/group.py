@@ -78,6 +78,9 @@ class ReceiverGroup(Receiver):
     def expected_answer(self) -> str:
         return "any of its receivers to answer"
 
+    def turningpoint_only(self) -> bool:
+        return all(receiver.turningpoint_only() for receiver in self.receivers)
+
     def members(self) -> list[MemberStatus]:
         ended = {id(m.receiver) for m in self._members if m.ended}
         return [

@@ -24,7 +24,7 @@ from drivers.errors import (
 )
 from drivers.iskipper_session import IskipperSession
 from drivers.link_session import LinkSession
-from drivers.packets import RawPacket
+from drivers.packets import PacketKind, RawPacket
 from drivers.turning_session import TurningSketchSession
 from drivers.url import ReceiverUrl
 from firmware_protocol.link import FrameType
@@ -139,6 +139,14 @@ class SerialReceiver(Receiver):
 
     def _close_poll(self) -> None:
         self._link_command(FrameType.CLOSE_POLL)
+
+    def turningpoint_only(self) -> bool:
+        if self.protocol == "turningpoint":
+            return True
+        session = self._session
+        return (
+            isinstance(session, LinkSession) and session.radio_kind is PacketKind.TURNINGPOINT_FRAME
+        )
 
     def _restore_after_hello(self, session: LinkSession) -> None:
         """A HELLO may come from a receiver that just started again (opening an Arduino's

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from firmware_protocol.handset_id import handset_id_from_bytes
 from firmware_protocol.iclicker_air import ANSWERS
 
+LETTERS = "ABCDEFGHIJ"
+"""The answers of ten keys (a ResponseCard's 1/A .. 0/J); iClicker handsets have five."""
+
 
 @dataclass(frozen=True, slots=True)
 class Press:
@@ -49,11 +52,18 @@ class ClassroomModel:
     round_length_s: float = 60.0
     radio: str = "iclicker"
     """``turningpoint``: ResponseCards, whose IDs have six hex digits."""
+    choices: int = len(ANSWERS)
+    """Answers A to the Nth letter: 2-5 on iClicker handsets, up to 10 on ResponseCards."""
     handsets: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
         if self.students < 0:
             raise ValueError("students must be zero or more")
+        most = len(LETTERS) if self.radio == "turningpoint" else len(ANSWERS)
+        if not 2 <= self.choices <= most:
+            raise ValueError(
+                f"{self.radio} handsets answer 2 to {most} choices, not {self.choices}"
+            )
         self._rng = random.Random(self.seed)
         self.handsets = make_handset_ids(self.students, self._rng)
         if self.radio == "turningpoint":
@@ -73,8 +83,9 @@ class ClassroomModel:
     def question(self, number: int) -> tuple[RoundScript, RoundScript]:
         """The first vote and the revote of one question."""
         rng = self._rng
-        correct = rng.choice(ANSWERS)
-        wrong = [a for a in ANSWERS if a != correct]
+        answers = LETTERS[: self.choices]
+        correct = rng.choice(answers)
+        wrong = [a for a in answers if a != correct]
         lure = rng.choice(wrong)
         difficulty = rng.uniform(-1.0, 1.2)
         first_choice: dict[str, str] = {}

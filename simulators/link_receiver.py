@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field, replace
 
-from firmware_protocol.iclicker_air import ANSWERS
 from firmware_protocol.link import FrameType, LinkDecoder, encode_frame
 from firmware_protocol.link_messages import (
     PROTOCOL_VERSION,
@@ -121,7 +120,7 @@ class LinkReceiverEmulator:
             return
         scheduled = self.rounds[self._next_round]
         scripted = scheduled.correct
-        if key is None or key == scripted or key not in ANSWERS:
+        if key is None or key == scripted or key not in {t.answer for t in scheduled.transmissions}:
             return
         swap = {scripted: key, key: scripted}
         self.rounds[self._next_round] = replace(

@@ -7,8 +7,8 @@ import random
 from dataclasses import dataclass
 
 from firmware_protocol import turningpoint
-from firmware_protocol.iclicker_air import ANSWERS, encode_air_payload
-from simulators.classroom import Press
+from firmware_protocol.iclicker_air import encode_air_payload
+from simulators.classroom import LETTERS, Press
 
 ICLICKER = "iclicker"
 TURNINGPOINT = "turningpoint"
@@ -19,7 +19,7 @@ def payload_for(radio: str, handset: str, answer: str) -> bytes:
     """What the handset sends for ``answer`` (A-E): an iClicker air payload, or a
     ResponseCard frame of key 1..5."""
     if radio == TURNINGPOINT:
-        return turningpoint.encode_frame(handset, turningpoint.KEY_LABELS[ANSWERS.index(answer)])
+        return turningpoint.encode_frame(handset, turningpoint.KEY_LABELS[LETTERS.index(answer)])
     return encode_air_payload(handset, answer)
 
 

@@ -6,8 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from firmware_protocol.iclicker_air import ANSWERS
-from simulators.classroom import ClassroomModel
+from simulators.classroom import LETTERS, ClassroomModel
 from simulators.link_receiver import ScheduledRound
 from simulators.radio import RadioModel, heard_final_answers
 
@@ -27,6 +26,8 @@ class ClassScenario:
     rogue: float = 0.0
     radio: str = "iclicker"
     """``iclicker`` or ``turningpoint`` (ResponseCards: six-digit IDs, keys 1-5)."""
+    choices: int = 5
+    """Answers A to the Nth letter (more than 5 on ResponseCards only)."""
 
     def rounds(self) -> list[ScheduledRound]:
         classroom = ClassroomModel(
@@ -34,6 +35,7 @@ class ClassScenario:
             seed=self.seed,
             median_reaction_s=self.median_reaction_s,
             radio=self.radio,
+            choices=self.choices,
         )
         radio = RadioModel(
             loss=self.loss,
@@ -61,8 +63,13 @@ def round_truth(scheduled: ScheduledRound) -> dict[str, Any]:
         "round": scheduled.round,
         "correct": scheduled.correct,
         "voters": len(final),
-        "counts": {answer: tally.get(answer, 0) for answer in ANSWERS},
+        "counts": {answer: tally.get(answer, 0) for answer in LETTERS[: max(5, _letters(final))]},
         "latest": final,
         "copies_heard": len(scheduled.transmissions),
         "copies_corrupted": sum(not t.intact for t in scheduled.transmissions),
     }
+
+
+def _letters(final: dict[str, str]) -> int:
+    """How many letters the answers heard reach (A-E at least, as a poll shows them)."""
+    return max((LETTERS.index(a) + 1 for a in final.values() if a in LETTERS), default=0)

@@ -31,7 +31,18 @@ from simulators.radio import ICLICKER, RADIOS, payload_for
 from simulators.scenario import ClassScenario
 
 SCENARIO_PARAMETERS = frozenset(
-    {"seed", "questions", "revote", "loss", "corrupt", "rogue", "radio", "speed", "instructor"}
+    {
+        "seed",
+        "questions",
+        "revote",
+        "loss",
+        "corrupt",
+        "rogue",
+        "radio",
+        "speed",
+        "instructor",
+        "choices",
+    }
 )
 """What describes a simulated class in a URL (``sim://`` and the emulated USB base)."""
 
@@ -47,7 +58,18 @@ def scenario_from_url(url: ReceiverUrl, students: int) -> ClassScenario:
         corrupt=url.float_param("corrupt", 0.0),
         rogue=url.float_param("rogue", 0.0),
         radio=radio_from_url(url),
+        choices=choices_from_url(url),
     )
+
+
+def choices_from_url(url: ReceiverUrl) -> int:
+    choices = url.int_param("choices", 5)
+    most = 10 if radio_from_url(url) == "turningpoint" else 5
+    if not 2 <= choices <= most:
+        raise ReceiverUrlError(
+            f"{url.text}: choices must be 2 to {most} on {radio_from_url(url)} handsets"
+        )
+    return choices
 
 
 def parse_instructor(url: ReceiverUrl) -> str | None:
@@ -133,6 +155,9 @@ class SimReceiver(Receiver):
         sleep = wait if due is None else min(wait, due - now)
         time.sleep(max(0.0, min(sleep, 0.05)))
         return []
+
+    def turningpoint_only(self) -> bool:
+        return self.scenario.radio == "turningpoint"
 
     def question_opened(self, key: str | None) -> None:
         """The class answers with the question's key: its script's right answer and the

@@ -112,3 +112,22 @@ def test_choices_3_counts_a_d_or_e_as_out_of_range_never_as_a_vote(tmp_path: Pat
     assert summary["counts"] == {a: list(latest.values()).count(a) for a in "ABC"}
     assert summary["out_of_range"] == beyond > 0
     assert summary["invalid"] >= beyond
+
+
+def test_ten_choices_count_votes_f_to_j_on_responsecards(tmp_path: Path) -> None:
+    """ResponseCards have ten keys: with --choices 10 (and by default when every
+    receiver hears only ResponseCards) the class's F-J presses are votes."""
+    import json
+
+    from simulators.scenario import ClassScenario
+    from tests.helpers import run_cli
+
+    truth = ClassScenario(students=80, seed=3, radio="turningpoint", choices=10).truth()[0]
+    url = "sim://80?seed=3&speed=50&radio=turningpoint&choices=10"
+    for number, extra in enumerate((["--choices", "10"], [])):
+        args = ["record", "--receiver", url, "--db", str(tmp_path / f"c{number}.db"), "--json"]
+        result = run_cli(*args, *extra)
+        assert result.returncode == 0, result.stderr
+        summary = json.loads(result.stdout)
+        assert summary["counts"] == {a: truth["counts"].get(a, 0) for a in "ABCDEFGHIJ"}
+        assert sum(summary["counts"][a] for a in "FGHIJ") > 0 and summary["out_of_range"] == 0

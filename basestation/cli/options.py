@@ -71,8 +71,7 @@ def check_receiver_urls(urls: tuple[str, ...] | list[str]) -> None:
 choices_option = click.option(
     "--choices",
     type=click.IntRange(2, 10),
-    default=5,
-    show_default=True,
-    help="Choices of an ad-hoc question, A to the Nth letter (a prepared one has its own); "
-    "a press beyond them is counted as out of range, never as a vote.",
+    help="Choices of an ad-hoc question, A to the Nth letter (a prepared one has its own): "
+    "5, or 10 (A-J) when every receiver hears TurningPoint ResponseCards; a press beyond "
+    "them is counted as out of range, never as a vote.",
 )

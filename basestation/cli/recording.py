@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from basestation.assembly import open_station
-from basestation.domain import DEFAULT_CHOICES, PreparedQuestion, QuestionSpec
+from basestation.assembly import default_choices, open_station
+from basestation.domain import PreparedQuestion, QuestionSpec
 from basestation.live.votes import BufferSnapshot
 
 FLUSH_WAIT_S = 0.5
@@ -32,8 +32,8 @@ class RecordRequest:
     channel: str | None = None
     prepared: PreparedQuestion | None = None
     """A question of a prepared set (``--questions FILE --number N``)."""
-    choices: int = DEFAULT_CHOICES
-    """Of an ad-hoc question (a prepared one has its own)."""
+    choices: int | None = None
+    """Of an ad-hoc question (a prepared one has its own); None: as the receivers say."""
 
 
 def record_poll(
@@ -62,7 +62,8 @@ def record_poll(
             if request.prepared is not None:
                 polls.add_prepared(request.prepared)
             else:
-                polls.add_question(request.question, spec=QuestionSpec(choices=request.choices))
+                choices = request.choices or default_choices(receiver)
+                polls.add_question(request.question, spec=QuestionSpec(choices=choices))
             poll_opener = station.open_poll
         poll_opener()
         deadline = None if request.duration is None else time.monotonic() + request.duration
