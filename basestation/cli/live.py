@@ -11,9 +11,9 @@ import click
 
 from basestation.cli.options import (
     ReceiverUrlProblem,
-    check_receiver_urls,
     choices_option,
     db_option,
+    receiver_of,
     resolve_db,
     stop_on_signals,
 )
@@ -77,7 +77,7 @@ def record(
 
     if revote and session is None:
         raise click.UsageError("--revote needs --session ID")
-    check_receiver_urls(receiver_urls)
+    receiver = receiver_of(receiver_urls)
     prepared = _prepared_question(questions_file, number, question)
     if anonymous and capture is not None:
         raise click.UsageError(
@@ -96,6 +96,7 @@ def record(
         channel,
         prepared,
         choices,
+        receiver,
     )
     stop = stop_on_signals()
     if not as_json:
@@ -202,7 +203,7 @@ def run(
 
     if interrupted_early():  # Ctrl-C while it started: no dashboard, nothing recorded
         raise click.exceptions.Abort()
-    check_receiver_urls(receiver_urls)
+    receiver = receiver_of(receiver_urls)
     prepared = load_prepared(questions_file) if questions_file else []
 
     if not receiver_urls:
@@ -226,7 +227,7 @@ def run(
         raise click.BadParameter(str(error), param_hint="--instructor") from error
     try:
         done = run_dashboard(
-            receiver_urls,
+            receiver or receiver_urls,
             resolve_db(db_path),
             course=course,
             instructor=instructor_id,

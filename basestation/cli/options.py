@@ -5,9 +5,12 @@ from __future__ import annotations
 import signal
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from drivers.base import Receiver
 
 from basestation.paths import default_db_path
 
@@ -54,16 +57,17 @@ class ReceiverUrlProblem(click.ClickException):
     exit_code = 2
 
 
-def check_receiver_urls(urls: tuple[str, ...] | list[str]) -> None:
-    """Every receiver URL understood (scheme, parameters, values) before anything is
-    said, opened or written; ReceiverUrlProblem (exit 2) otherwise."""
+def receiver_of(urls: tuple[str, ...] | list[str]) -> Receiver | None:
+    """The receiver the URLs name, built (never opened) before anything is said, opened
+    or written, so a typo or a bad value stops the command there: ReceiverUrlProblem
+    (exit 2). None when no URL is given."""
     if not urls:
-        return
+        return None
     from drivers.errors import ReceiverUrlError
     from drivers.registry import receiver_for_urls
 
     try:
-        receiver_for_urls(list(urls))  # builds, never opens
+        return receiver_for_urls(list(urls))
     except ReceiverUrlError as error:
         raise ReceiverUrlProblem(str(error)) from None
 

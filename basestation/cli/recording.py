@@ -12,6 +12,7 @@ from typing import Any
 from basestation.assembly import default_choices, open_station
 from basestation.domain import PreparedQuestion, QuestionSpec
 from basestation.live.votes import BufferSnapshot
+from drivers.base import Receiver
 
 FLUSH_WAIT_S = 0.5
 """How long a closing poll waits for the database before the rest goes to the rescue
@@ -34,6 +35,8 @@ class RecordRequest:
     """A question of a prepared set (``--questions FILE --number N``)."""
     choices: int | None = None
     """Of an ad-hoc question (a prepared one has its own); None: as the receivers say."""
+    receiver: Receiver | None = None
+    """The receiver already built from ``receiver_urls`` (built here when None)."""
 
 
 def record_poll(
@@ -45,7 +48,10 @@ def record_poll(
     """Run one poll and return its summary; the poll is closed whatever happens.
     ``on_notice`` hears what the user should be told about the receiver meanwhile."""
     with open_station(
-        request.receiver_urls, request.db_path, capture=request.capture, channel=request.channel
+        request.receiver or request.receiver_urls,
+        request.db_path,
+        capture=request.capture,
+        channel=request.channel,
     ) as station:
         store, receiver = station.store, station.receiver
         for line in store.recovered:
