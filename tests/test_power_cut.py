@@ -52,10 +52,8 @@ def power(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ctypes.CDLL]:
         with sqlite3.connect(":memory:") as probe:  # the library Python's sqlite3 uses
             name = probe.execute("SELECT 1").fetchone() and vfs.powercut_default_vfs()
         assert name == b"powercut"
-        _VFS.append(vfs)
         yield vfs
     finally:
-        _VFS.clear()
         vfs.powercut_unregister()
 
 
@@ -63,14 +61,7 @@ def votes() -> list[tuple[str, str]]:
     return [(f"{i:08X}", "ABCDE"[i % 5]) for i in range(VOTES)]
 
 
-_VFS: list[ctypes.CDLL] = []
-
-
-def power_is_off() -> bool:
-    return bool(_VFS and _VFS[0].powercut_is_off())
-
-
-def record_class(folder: Path) -> int:
+def record_class(folder: Path, power: ctypes.CDLL) -> int:
     """The store records a class: a session, a question, a poll, votes in bursts, each
     burst committed. Returns the votes the store reported committed; stops at the cut."""
     reported = [0]
@@ -87,7 +78,7 @@ def record_class(folder: Path) -> int:
         for start in range(0, VOTES, BATCH):
             for handset, answer in votes()[start : start + BATCH]:
                 polls.buffer.offer(handset, answer, "r", float(start))
-            if power_is_off() or not store.flush(timeout=0.05):
+            if power.powercut_is_off() or not store.flush(timeout=0.05):
                 break
         polls.close_poll()
         store.flush(timeout=0.05)
@@ -125,7 +116,7 @@ def check(folder: Path, reported: int) -> int:
 
 def test_a_hundred_power_cuts_lose_no_committed_vote(power: ctypes.CDLL, tmp_path: Path) -> None:
     power.powercut_arm(-1)
-    whole = record_class(tmp_path / "whole")  # the same class with the power on throughout
+    whole = record_class(tmp_path / "whole", power)  # the same class with the power on throughout
     operations = power.powercut_operations()
     assert whole == VOTES and operations > 50
     rng = random.Random(SEED)
@@ -134,7 +125,7 @@ def test_a_hundred_power_cuts_lose_no_committed_vote(power: ctypes.CDLL, tmp_pat
         folder = tmp_path / f"cut{cut}"
         folder.mkdir()
         power.powercut_arm(rng.randrange(1, operations))
-        reported = record_class(folder)
+        reported = record_class(folder, power)
         assert power.powercut_is_off(), "the cut came after the work: aim earlier"
         power.powercut_arm(-1)
         power_comes_back(folder)

@@ -183,9 +183,8 @@ def _serve_avr_board(scenario: Any, speed: float, channel: str, events: Path | N
     folder = Path(tempfile.mkdtemp(prefix="basestation-board-"))
     stop = stop_on_signals()
     try:
-        with AvrBoard(
-            scenario.rounds(), folder, speed=speed, channel=channel, events=events
-        ) as board:
+        rounds = scenario.rounds()
+        with AvrBoard(rounds, folder, speed=speed, channel=channel, events=events) as board:
             click.echo(board.path)
             sys.stdout.flush()
             click.echo(
@@ -194,7 +193,7 @@ def _serve_avr_board(scenario: Any, speed: float, channel: str, events: Path | N
                 f"serial://{board.path}?protocol=link and start a poll; Ctrl-C stops",
                 err=True,
             )
-            click.echo(_duration_hint(scenario.rounds(), speed, board.path, "link"), err=True)
+            click.echo(_duration_hint(rounds, speed, board.path, "link"), err=True)
             while not stop.is_set() and board.process.poll() is None:
                 time.sleep(0.2)  # not stop.wait(): its handler sets it on this thread
             if board.process.poll() not in (None, 0):

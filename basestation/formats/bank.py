@@ -35,6 +35,7 @@ from basestation.formats.untrusted import (
     UntrustedFileError,
     read_file,
     read_image,
+    written_path,
 )
 from basestation.outfiles import make_folder, write_atomically
 from basestation.peer_instruction import DISCUSSION_PAYS_HIGH, DISCUSSION_PAYS_LOW
@@ -139,16 +140,12 @@ def write_images(folder: Path, questions: list[PreparedQuestion]) -> None:
     (a path that would lead outside it is refused)."""
     for question in questions:
         for image in question.images:
-            target = _inside(folder, image.path)
+            try:
+                target = written_path(folder, image.path)
+            except UntrustedFileError as error:
+                raise QuestionFileError(f"image {error}") from None
             make_folder(target.parent, SHARED_FOLDER)
             write_atomically(target, image.data, SHARED_FILE)
-
-
-def _inside(folder: Path, relative: str) -> Path:
-    target = (folder / relative).resolve()
-    if not target.is_relative_to(folder.resolve()):
-        raise QuestionFileError(f"image {relative!r} lies outside the bank's folder")
-    return target
 
 
 def read_bank(folder: Path, notes: list[str] | None = None) -> list[BankEntry]:

@@ -68,12 +68,13 @@ def session_start(path: Path) -> float:
             return dt.datetime(2000 + year, month, day, hour, minute).timestamp()
         except ValueError:
             raise ClassicImportError(
-                f"{path}: its name gives an impossible date and time ({error_date(match)})"
+                f"{path}: its name gives an impossible date and time ({_named_time(match)})"
             ) from None
     return path.stat().st_mtime
 
 
-def error_date(match: re.Match[str]) -> str:
+def _named_time(match: re.Match[str]) -> str:
+    """The date and time a Classic file name says (``L2613991299`` -> 2026-13-99 12:99)."""
     year, month, day, hour, minute = match.groups()
     return f"20{year}-{month}-{day} {hour}:{minute}"
 

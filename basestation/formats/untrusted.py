@@ -71,9 +71,9 @@ def read_file(path: Path, limit: int = MAX_TEXT_BYTES, *, follow_links: bool = T
         os.close(descriptor)
 
 
-def inside(folder: Path, written: str) -> Path:
-    """The file that a path written in a shared file names, checked to be inside
-    ``folder`` with no link on the way (UntrustedFileError otherwise)."""
+def written_path(folder: Path, written: str) -> Path:
+    """Where a path written in a shared file points in ``folder``: relative, forward
+    slashes, no ``..`` (UntrustedFileError otherwise). Used to read and to write."""
     relative = PurePosixPath(written)
     if (
         not written
@@ -83,8 +83,15 @@ def inside(folder: Path, written: str) -> Path:
         or any(part in ("..", "") for part in relative.parts)
     ):
         raise UntrustedFileError(f"{written!r}: not a path inside the folder, refused")
+    return folder.joinpath(*relative.parts)
+
+
+def inside(folder: Path, written: str) -> Path:
+    """The file that a path written in a shared file names, checked to be inside
+    ``folder`` with no link on the way (UntrustedFileError otherwise)."""
+    written_path(folder, written)
     current = folder
-    for part in relative.parts:
+    for part in PurePosixPath(written).parts:
         current = current / part
         try:
             info = current.lstat()

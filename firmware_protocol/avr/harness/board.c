@@ -238,7 +238,6 @@ static void uart_xoff(struct avr_irq_t *irq, uint32_t value, void *param) {
 /* simavr completes every SPI byte 100 us after SPDR is written, whatever the clock; the
  * real bus takes 2 us at fosc/4. The byte's completion timer is moved to that time. */
 static avr_io_write_t spdr_write_original;
-static void *spdr_param;
 static void spdr_write(struct avr_t *avr_, avr_io_addr_t addr, uint8_t v, void *param) {
     spdr_write_original(avr_, addr, v, param);
     if (!spi_timer_fix) {
@@ -441,9 +440,7 @@ int main(int argc, char **argv) {
     dio0_pin = avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ('D'), 2);
     avr_io_addr_t spdr = 0x4E; /* SPDR's data address on the ATmega328P */
     spdr_write_original = avr->io[AVR_DATA_TO_IO(spdr)].w.c;
-    spdr_param = avr->io[AVR_DATA_TO_IO(spdr)].w.param;
     avr->io[AVR_DATA_TO_IO(spdr)].w.c = spdr_write;
-    (void)spdr_param;
 
     rfm69_power_on(&chip, (struct rfm69_world){NULL, dio0, on_air, mode_changed});
     classroom_start(&room, (struct classroom_world){NULL, now_cycles, FREQUENCY, at, deliver,
