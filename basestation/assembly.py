@@ -18,6 +18,7 @@ from basestation.db import Store
 from basestation.domain import DEFAULT_CHOICES, MAX_CHOICES, PreparedQuestion
 from basestation.live.session import LiveSession
 from basestation.live.station import Station, VoteListener
+from basestation.peer_instruction import DEFAULT_BAND, DiscussionBand
 from drivers.base import Receiver
 from drivers.capture import CaptureSink, open_capture
 from drivers.registry import receiver_for_urls
@@ -107,6 +108,7 @@ def dashboard_app(
     choices: int = DEFAULT_CHOICES,
     hint: str | None = None,
     app_class: type[DashboardApp] | None = None,
+    band: DiscussionBand = DEFAULT_BAND,
 ) -> DashboardApp:
     """The dashboard on ``station`` (``app_class``: a subclass, e.g. a benchmark's)."""
     from basestation.tui.app import DashboardApp
@@ -115,7 +117,12 @@ def dashboard_app(
         station, countdown_s=countdown_s, clock=clock, prepared=prepared, choices=choices
     )
     return (app_class or DashboardApp)(
-        live, hide_results=hide_results, start_poll=start_poll, run_worker=run_worker, hint=hint
+        live,
+        hide_results=hide_results,
+        start_poll=start_poll,
+        run_worker=run_worker,
+        hint=hint,
+        band=band,
     )
 
 
@@ -155,6 +162,7 @@ def run_dashboard(
     prepared: Sequence[PreparedQuestion] = (),
     choices: int | None = None,
     hint: str | None = None,
+    band: DiscussionBand = DEFAULT_BAND,
 ) -> DashboardRun:
     """``basestation run`` and the demo: a new session on the dashboard until quit."""
     with open_station(receiver, db_path, instructor=instructor, capture=capture) as station:
@@ -167,6 +175,7 @@ def run_dashboard(
             prepared=prepared,
             choices=choices or default_choices(station.receiver),
             hint=hint,
+            band=band,
         ).run()
         question = station.polls.question
         store = station.store

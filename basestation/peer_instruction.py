@@ -12,8 +12,53 @@ from dataclasses import dataclass
 
 from basestation.domain import DEFAULT_ANSWERS, correct_answers
 
-DISCUSSION_PAYS_LOW = 0.35
-DISCUSSION_PAYS_HIGH = 0.70
+
+@dataclass(frozen=True)
+class DiscussionBand:
+    """The share right on vote 1 where peer discussion pays off (Mazur; Crouch and Mazur
+    2001): below it the concept needs explaining first, above it a brief word will do."""
+
+    low: float = 0.30
+    high: float = 0.70
+
+    @classmethod
+    def parse(cls, text: str) -> DiscussionBand:
+        """``30-70`` (percent) into a band; ValueError with the reason otherwise."""
+        low_text, dash, high_text = text.replace("%", "").strip().partition("-")
+        try:
+            low, high = float(low_text) / 100, float(high_text) / 100
+        except ValueError:
+            raise ValueError(f"{text!r} is not a band like 30-70") from None
+        if not dash or not 0 <= low < high <= 1:
+            raise ValueError(f"{text!r} is not a band like 30-70 (0 <= low < high <= 100)")
+        return cls(low, high)
+
+    def __str__(self) -> str:
+        """``30-70``: percents, as ``--band`` takes them."""
+        return f"{self.low * 100:g}-{self.high * 100:g}"
+
+    def place(self, share: float) -> str:
+        """``below``, ``inside`` or ``above`` the band."""
+        if share < self.low:
+            return "below"
+        return "above" if share > self.high else "inside"
+
+
+DEFAULT_BAND = DiscussionBand()
+
+
+def expected_voters(roster_size: int | None, handsets_seen: int) -> int:
+    """The one denominator of a response rate, on the dashboard, the TA view, ``analyze``
+    and the report: the course's roster when it has one, else every handset heard in
+    the session."""
+    return roster_size or handsets_seen
+
+
+def expected_text(roster_size: int | None, handsets_seen: int) -> str:
+    """What a response rate is counted against, in words (:func:`expected_voters`)."""
+    if roster_size:
+        return f"the {roster_size} students on the course's roster"
+    return f"the {handsets_seen} handsets heard in the session"
 
 
 @dataclass(frozen=True)
@@ -56,34 +101,39 @@ def normalized_gain(p1: float, p2: float) -> float | None:
     return None if p1 >= 1.0 else (p2 - p1) / (1.0 - p1)
 
 
-def room_advice(percent_correct: float | None) -> str:
+def room_advice(percent_correct: float | None, band: DiscussionBand = DEFAULT_BAND) -> str:
     """What the projector may say after vote 1: the next step for the room, with no
-    number and no letter (Mazur's band decides it; the figure stays with the lecturer)."""
-    if percent_correct is None or percent_correct > DISCUSSION_PAYS_HIGH:
+    number and no letter (the band decides it; the figure stays with the lecturer)."""
+    if percent_correct is None or band.place(percent_correct) == "above":
         return ""
-    if percent_correct < DISCUSSION_PAYS_LOW:
+    if band.place(percent_correct) == "below":
         return "Let's work through it together"
     return "Convince your neighbours, then we vote again"
 
 
-def discussion_hint(percent_correct: float | None) -> str:
+def discussion_hint(percent_correct: float | None, band: DiscussionBand = DEFAULT_BAND) -> str:
     """Mazur's rule of thumb on whether to run peer discussion after vote 1."""
     if percent_correct is None:
         return "set the correct answer to get advice"
-    if percent_correct < DISCUSSION_PAYS_LOW:
-        return "under 35 % right: revisit the concept before discussion"
-    if percent_correct > DISCUSSION_PAYS_HIGH:
-        return "over 70 % right: explain briefly and move on"
-    return "35-70 % right: peer discussion pays off, run a revote"
+    place = band.place(percent_correct)
+    if place == "below":
+        return f"under {band.low * 100:g} % right: revisit the concept before discussion"
+    if place == "above":
+        return f"over {band.high * 100:g} % right: explain briefly and move on"
+    return f"{band} % right: peer discussion pays off, run a revote"
 
 
-def revote_hint(first_correct: float | None, second_correct: float | None) -> str:
+def revote_hint(
+    first_correct: float | None,
+    second_correct: float | None,
+    band: DiscussionBand = DEFAULT_BAND,
+) -> str:
     """The advice once the revote is in: what discussion did."""
     if first_correct is None or second_correct is None:
         return "set the correct answer to get advice"
-    if second_correct > DISCUSSION_PAYS_HIGH:
+    if band.place(second_correct) == "above":
         return f"{second_correct:.0%} right after discussion: explain briefly and move on"
-    if second_correct < DISCUSSION_PAYS_LOW:
+    if band.place(second_correct) == "below":
         return f"{second_correct:.0%} right after discussion: revisit the concept"
     if second_correct <= first_correct:
         return "no better after discussion: explain the concept again"
@@ -166,9 +216,10 @@ def response_times(poll: PollRound) -> dict[str, float | None]:
 def round_report(
     poll: PollRound,
     correct: str | None,
-    handsets_seen: int,
+    expected: int,
     answers: Sequence[str] = DEFAULT_ANSWERS,
 ) -> dict[str, object]:
+    """``expected``: the denominator of the response rate (:func:`expected_voters`)."""
     figures = round_figures(poll.latest, correct, answers)
     return {
         "poll": poll.poll,
@@ -179,7 +230,7 @@ def round_report(
             for a, c in figures.counts.items()
         },
         "voters": figures.voters,
-        "response_rate": round(figures.voters / handsets_seen, 3) if handsets_seen else None,
+        "response_rate": round(figures.voters / expected, 3) if expected else None,
         "percent_correct": None
         if figures.percent_correct is None
         else round(100 * figures.percent_correct, 1),
@@ -191,24 +242,26 @@ def question_report(
     number: int,
     correct: str | None,
     rounds: list[PollRound],
-    handsets_seen: int,
+    expected: int,
     answers: Sequence[str] = DEFAULT_ANSWERS,
+    band: DiscussionBand = DEFAULT_BAND,
 ) -> dict[str, object]:
     """The figures of one question: every round, and vote 1 against the last revote."""
     report: dict[str, object] = {
         "question": number,
         "correct": correct,
         "answers": list(answers),
-        "rounds": [round_report(poll, correct, handsets_seen, answers) for poll in rounds],
+        "rounds": [round_report(poll, correct, expected, answers) for poll in rounds],
     }
     if rounds:
         report["hint"] = discussion_hint(
-            round_figures(rounds[0].latest, correct, answers).percent_correct
+            round_figures(rounds[0].latest, correct, answers).percent_correct, band
         )
     if len(rounds) >= 2:
         report["hint"] = revote_hint(
             round_figures(rounds[0].latest, correct, answers).percent_correct,
             round_figures(rounds[-1].latest, correct, answers).percent_correct,
+            band,
         )
     if len(rounds) >= 2:
         comparison = compare_rounds(rounds[0].latest, rounds[-1].latest, correct, answers)

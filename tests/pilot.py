@@ -25,14 +25,16 @@ async def dashboard(
     url: str = SIM,
     size: tuple[int, int] = (80, 24),
     course: str = "Physics",
+    notifications: bool = False,
     **options: object,
 ) -> AsyncIterator[tuple[DashboardApp, Pilot[None], SimReceiver]]:
+    """``notifications``: draw toasts (the pilot leaves them out by default)."""
     receiver = receiver_for_url(url)
     assert isinstance(receiver, SimReceiver)
     with open_station(receiver, db_path) as station:
         station.polls.start_session(course=course)
         app = dashboard_app(station, **options)  # type: ignore[arg-type]
-        async with app.run_test(size=size) as pilot:
+        async with app.run_test(size=size, notifications=notifications) as pilot:
             yield app, pilot, receiver
 
 

@@ -64,7 +64,7 @@ def test_gain_is_undefined_not_an_error_when_everybody_was_right() -> None:
 
 @pytest.mark.parametrize(
     ("right", "advice"),
-    [(None, "set the correct answer"), (0.2, "under 35 %"), (0.5, "35-70 %"), (0.9, "over 70 %")],
+    [(None, "set the correct answer"), (0.2, "under 30 %"), (0.5, "30-70 %"), (0.9, "over 70 %")],
 )
 def test_discussion_hint(right: float | None, advice: str) -> None:
     assert advice in discussion_hint(right)

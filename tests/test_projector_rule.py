@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from basestation.domain import PreparedQuestion
+from basestation.peer_instruction import DEFAULT_BAND
 from basestation.tui.screens.comparison import ComparisonScreen
 from basestation.tui.screens.session import SessionScreen
 from tests.pilot import dashboard, finish_round, painted, toasts, until
@@ -74,8 +75,25 @@ async def test_the_advice_for_the_room_has_no_number_and_no_letter(db_path: Path
         await finish_round(app, pilot, receiver)
         text = await painted(pilot)
         share = sum(app.state.counts.get(k, 0) for k in "B") / app.state.voters
-        if 0.35 <= share <= 0.70:
+        if DEFAULT_BAND.low <= share <= DEFAULT_BAND.high:
             assert "Convince your neighbours, then we vote again" in text
-        elif share < 0.35:
+        elif share < DEFAULT_BAND.low:
             assert "Let's work through it together" in text
         assert gives_away(text) == []
+
+
+async def test_a_notice_covers_neither_the_count_nor_the_timer(db_path: Path) -> None:
+    async with dashboard(
+        db_path, url=SMALL, start_poll=True, hide_results=True, notifications=True
+    ) as (app, pilot, receiver):
+        await finish_round(app, pilot, receiver)
+        quiet = (await painted(pilot)).splitlines()
+        await pilot.press("c")  # a key is set while hidden: the app says so
+        noisy = (await painted(pilot)).splitlines()
+        notice = [row for row in noisy if "key changed" in row]
+        assert len(notice) == 1 and notice[0].strip().startswith("key changed; it stays hidden")
+        # the count's caption and the timer's are still whole, as before the notice
+        captions = [row for row in quiet if "responses" in row or row.strip() == "elapsed"]
+        assert len(captions) == 2
+        assert all(row in noisy for row in captions)
+        assert [row for row in noisy if "▌" in row] == []  # no toast drawn on the live view

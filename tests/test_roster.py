@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -181,7 +182,43 @@ def test_a_roster_import_counts_students_and_handsets_apart_and_roster_show_list
     assert out.startswith("imported 50 students and 50 handsets")
     assert (f"({len(with_forms)} more ID" in out) == bool(with_forms)
     listing = run_cli("roster", "show", "--db", str(db)).stdout.splitlines()
-    assert len(listing) == 51 and listing[-1] == (
-        f"50 students, 50 handsets, {len(with_forms)} other ID forms"
+    assert listing[50] == f"50 students, 50 handsets, {len(with_forms)} other ID forms"
+    assert all(h in "\n".join(listing[:50]) for h in ids)
+    assert listing[51].startswith("last import: roster.csv at ")
+    assert listing[52] == "  new students: 50 (s00, s01, s02, s03, s04, s05, s06, s07, … 42 more)"
+
+
+def test_roster_show_tells_what_the_last_import_changed(tmp_path: Path) -> None:
+    from simulators.classroom import ClassroomModel
+    from tests.helpers import run_cli
+
+    ids = ClassroomModel(6, seed=9).handsets
+    db = tmp_path / "x.db"
+    first = tmp_path / "week1.csv"
+    first.write_text(
+        "Student ID,Name,Clicker ID\n" + "".join(f"s{i},S {i},{ids[i]}\n" for i in range(4))
     )
-    assert all(h in "\n".join(listing) for h in ids)
+    assert run_cli("roster", "import", "--db", str(db), "--course", "C", str(first)).returncode == 0
+    second = tmp_path / "week2.csv"
+    second.write_text(  # s0 leaves, s1 is renamed, s3's handset moves to s4, s5 joins
+        "Student ID,Name,Clicker ID\n"
+        f"s1,S One,{ids[1]}\ns2,S 2,{ids[2]}\ns3,S 3,\ns4,S 4,{ids[3]}\ns5,S 5,{ids[5]}\n"
+    )
+    moved = run_cli("roster", "import", "--db", str(db), "--course", "C", str(second))
+    assert moved.returncode == 1 and f"handset {ids[3]} belongs to s3" in moved.stderr
+    done = run_cli("roster", "import", "--db", str(db), "--course", "C", "--move", str(second))
+    assert done.returncode == 0, done.stderr
+    expected = [
+        "new students: 2 (s4, s5)",
+        "students whose name or email changed: 1 (s1)",
+        f"new handsets: 1 ({ids[5]})",
+        f"handsets moved to another student: 1 ({ids[3]}: s3 -> s4)",
+        "students of the course not in the file (kept): 1 (s0)",
+    ]
+    assert done.stdout.splitlines()[1:] == [f"  {line}" for line in expected]
+    shown = run_cli("roster", "show", "--db", str(db), "--course", "C").stdout.splitlines()
+    assert shown[-6].startswith("last import: week2.csv at ") and shown[-6].endswith(" for C")
+    assert shown[-5:] == [f"  {line}" for line in expected]
+    as_json = json.loads(run_cli("roster", "show", "--db", str(db), "--json").stdout)
+    assert as_json["last_import"]["changes"]["added"] == ["s4", "s5"]
+    assert len(as_json["students"]) == 6

@@ -65,6 +65,7 @@ def test_migrations_apply_once(db_path: Path) -> None:
         "0010_one_vote_index_per_poll",
         "0011_poll_deadline",
         "0012_question_bank",
+        "0013_roster_imports",
     ]
 
 

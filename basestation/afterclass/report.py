@@ -8,7 +8,7 @@ from typing import Any
 
 from basestation.afterclass.charts import CORRECT_EDGE, Value, bar_chart, switch_table
 from basestation.domain import DEFAULT_ANSWERS, SEVERAL_KEYS_RULE, correct_answers, key_text
-from basestation.peer_instruction import gain_text
+from basestation.peer_instruction import expected_text, gain_text
 
 
 def question_figure(question: dict[str, Any]) -> str:
@@ -58,6 +58,7 @@ def render_report(analysis: dict[str, Any], title: str) -> str:
                     question.get("text") or "",
                     key_text(question["correct"]),
                     first["voters"] if first else 0,
+                    _rate(first["response_rate"]) if first else "-",
                     _percent(first["percent_correct"]) if first else "-",
                     _percent(last["percent_correct"])
                     if last and len(question["rounds"]) > 1
@@ -91,10 +92,16 @@ def render_report(analysis: dict[str, Any], title: str) -> str:
     return PAGE.format(
         title=html.escape(title),
         seen=analysis["handsets_seen"],
+        expected=html.escape(expected_text(analysis["roster_size"], analysis["handsets_seen"])),
+        band=html.escape(analysis["band"]),
         count=len(questions),
         rows="\n".join(rows),
         sections="\n".join(sections),
     )
+
+
+def _rate(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
 
 
 def _percent(value: float | None) -> str:
@@ -116,8 +123,9 @@ figure svg {{ max-width: 560px; width: 100%; height: auto; }}
 </style></head>
 <body>
 <h1>{title}</h1>
-<p>{count} questions, {seen} handsets heard.</p>
-<table><thead><tr><th>#</th><th>question</th><th>correct</th><th>voters</th>
+<p>{count} questions, {seen} handsets heard. Response rates are of {expected};
+the advice follows the {band} % discussion band.</p>
+<table><thead><tr><th>#</th><th>question</th><th>correct</th><th>voters</th><th>response</th>
 <th>vote 1 correct</th><th>revote correct</th><th>normalized gain</th></tr></thead>
 <tbody>
 {rows}

@@ -11,6 +11,7 @@ import click
 
 from basestation.cli.options import (
     ReceiverUrlProblem,
+    band_option,
     choices_option,
     db_option,
     receiver_of,
@@ -18,6 +19,7 @@ from basestation.cli.options import (
     stop_on_signals,
 )
 from basestation.db import StoreError
+from basestation.peer_instruction import DiscussionBand
 from drivers.errors import ReceiverError, ReceiverUrlError
 
 
@@ -183,6 +185,7 @@ class LiveCount:
     "n opens the next one.",
 )
 @choices_option
+@band_option
 def run(
     receiver_urls: tuple[str, ...],
     db_path: Path | None,
@@ -194,6 +197,7 @@ def run(
     capture: Path | None,
     questions_file: Path | None,
     choices: int,
+    band: DiscussionBand,
 ) -> None:
     """Open the live dashboard on a receiver."""
     from basestation.assembly import run_dashboard
@@ -237,6 +241,7 @@ def run(
             capture=capture,
             prepared=prepared,
             choices=choices,
+            band=band,
         )
     except ReceiverUrlError as error:
         raise ReceiverUrlProblem(str(error)) from None
@@ -300,7 +305,8 @@ def tell_what_was_saved(done: Any) -> None:
 @click.command()
 @db_option
 @click.option("--hide-results", is_flag=True, help="Start with the bars hidden.")
-def watch(db_path: Path | None, hide_results: bool) -> None:
+@band_option
+def watch(db_path: Path | None, hide_results: bool, band: DiscussionBand) -> None:
     """Follow the poll being recorded into the database, read-only (the TA's view)."""
     from basestation.live.follower import DatabaseFollower
     from basestation.tui.watch_app import WatchApp
@@ -310,6 +316,6 @@ def watch(db_path: Path | None, hide_results: bool) -> None:
     except StoreError as error:
         raise click.ClickException(str(error)) from error
     try:
-        WatchApp(follower, hide_results=hide_results).run()
+        WatchApp(follower, hide_results=hide_results, band=band).run()
     finally:
         follower.close()

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from drivers.base import Receiver
 
 from basestation.paths import default_db_path
+from basestation.peer_instruction import DEFAULT_BAND, DiscussionBand
 
 DB_OPTION_HELP = "SQLite database file (default: $BASESTATION_DB or the user data directory)"
 
@@ -71,6 +72,23 @@ def receiver_of(urls: tuple[str, ...] | list[str]) -> Receiver | None:
     except ReceiverUrlError as error:
         raise ReceiverUrlProblem(str(error)) from None
 
+
+def _band(context: click.Context, parameter: click.Parameter, value: str) -> DiscussionBand:
+    try:
+        return DiscussionBand.parse(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+band_option = click.option(
+    "--band",
+    default=str(DEFAULT_BAND),
+    envvar="BASESTATION_BAND",
+    show_default=True,
+    callback=_band,
+    help="Percent right on vote 1 where peer discussion pays off (discuss, then revote); "
+    "below it explain first, above it move on. Also $BASESTATION_BAND.",
+)
 
 choices_option = click.option(
     "--choices",

@@ -9,16 +9,18 @@ from typing import Any
 import click
 
 from basestation import db
-from basestation.cli.options import db_option, resolve_db
+from basestation.cli.options import band_option, db_option, resolve_db
 from basestation.db import StoreError
 from basestation.domain import SEVERAL_KEYS_RULE, correct_answers, key_text
+from basestation.peer_instruction import DiscussionBand, expected_text
 
 
 @click.command()
 @db_option
 @click.option("--session", "session_id", type=int, required=True)
 @click.option("--json", "as_json", is_flag=True)
-def analyze(db_path: Path | None, session_id: int, as_json: bool) -> None:
+@band_option
+def analyze(db_path: Path | None, session_id: int, as_json: bool, band: DiscussionBand) -> None:
     """Peer Instruction figures of a session: tallies, percent correct, switching, gain."""
     from basestation.afterclass.session_analysis import analyze_session
     from basestation.peer_instruction import gain_text
@@ -26,12 +28,14 @@ def analyze(db_path: Path | None, session_id: int, as_json: bool) -> None:
 
     try:
         with db.Reader(resolve_db(db_path)) as reader:
-            report = analyze_session(reader, session_id)
+            report = analyze_session(reader, session_id, band)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
     if as_json:
         click.echo(json.dumps(report))
         return
+    expected = expected_text(report["roster_size"], report["handsets_seen"])
+    click.echo(f"Response rates are of {expected}; discussion band {report['band']} %.")
     for question in report["questions"]:
         text = f": {shown(question['text'])}" if question.get("text") else ""
         key = key_text(question["correct"])
@@ -41,8 +45,11 @@ def analyze(db_path: Path | None, session_id: int, as_json: bool) -> None:
         for figures in question["rounds"]:
             counts = "  ".join(f"{a} {c}" for a, c in figures["counts"].items())
             right = figures["percent_correct"]
+            rate = figures["response_rate"]
             click.echo(
-                f"  vote {figures['round']}: {figures['voters']} voters  {counts}"
+                f"  vote {figures['round']}: {figures['voters']} voters"
+                + ("" if rate is None else f" ({rate:.0%})")
+                + f"  {counts}"
                 + ("" if right is None else f"  {right}% correct")
             )
         if "paired" in question:
@@ -73,8 +80,14 @@ def analyze(db_path: Path | None, session_id: int, as_json: bool) -> None:
     help="The HTML file to write (mode 0600).",
 )
 @click.option("--force", is_flag=True, help="Replace a file basestation did not write.")
+@band_option
 def report(
-    db_path: Path | None, session_id: int | None, course: str | None, output: Path, force: bool
+    db_path: Path | None,
+    session_id: int | None,
+    course: str | None,
+    output: Path,
+    force: bool,
+    band: DiscussionBand,
 ) -> None:
     """A self-contained HTML report: a session's, with a chart per question, or the term's
     of a course (as ``term --html``)."""
@@ -85,7 +98,7 @@ def report(
     try:
         with db.Reader(resolve_db(db_path)) as reader:
             page = (
-                _session_page(reader, session_id)
+                _session_page(reader, session_id, band)
                 if session_id is not None
                 else _term_page(reader, course or "")
             )
@@ -99,11 +112,11 @@ def report(
     click.echo(f"wrote {output}")
 
 
-def _session_page(reader: Any, session_id: int) -> str:
+def _session_page(reader: Any, session_id: int, band: DiscussionBand) -> str:
     from basestation.afterclass.report import render_report
     from basestation.afterclass.session_analysis import analyze_session
 
-    return render_report(analyze_session(reader, session_id), f"Session {session_id}")
+    return render_report(analyze_session(reader, session_id, band), f"Session {session_id}")
 
 
 def _term_page(reader: Any, course: str) -> str:

@@ -33,14 +33,37 @@ def roster_import(db_path: Path | None, source: Path, move: bool, course: str | 
     try:
         entries = parse_roster(read_roster_text(source))
         with db.Store(resolve_db(db_path)) as store:
-            counts = import_roster(store, entries, move, course)
+            done = import_roster(store, entries, move, course, source.name)
     except (RosterError, StoreError) as error:
         raise click.ClickException(str(error)) from error
-    also = counts["forms"]
+    also = done.forms
     click.echo(
-        f"imported {counts['students']} students and {counts['registered']} handsets"
+        f"imported {done.students} students and {done.registered} handsets"
         + (f" ({also} more ID{'s' * (also != 1)}: forms LMS tools also register)" if also else "")
     )
+    for line in changes_lines(done.changes):
+        click.echo(f"  {line}")
+
+
+CHANGE_WORDS = {
+    "added": "new students",
+    "updated": "students whose name or email changed",
+    "handsets_added": "new handsets",
+    "handsets_moved": "handsets moved to another student",
+    "not_in_file": "students of the course not in the file (kept)",
+}
+
+
+def changes_lines(changes: dict[str, list[str]], most: int = 8) -> list[str]:
+    """``new students: 2 (s41, s42)``, one line per kind of change that happened."""
+    lines = []
+    for kind, words in CHANGE_WORDS.items():
+        items = changes.get(kind, [])
+        if items:
+            listed = ", ".join(shown(str(item)) for item in items[:most])
+            more = f", … {len(items) - most} more" if len(items) > most else ""
+            lines.append(f"{words}: {len(items)} ({listed}{more})")
+    return lines or ["nothing changed"]
 
 
 @roster.command("assign")
@@ -72,12 +95,16 @@ def roster_show(db_path: Path | None, course: str | None, as_json: bool) -> None
     """The students as stored, each with their handsets and the other forms of their IDs."""
     import json
 
+    from basestation.timefmt import local_datetime
+
     try:
         with db.Reader(resolve_db(db_path)) as reader:
             students = reader.students(course)
             handsets = reader.handsets_of_students()
+            last = reader.last_roster_import(course)
     except StoreError as error:
         raise click.ClickException(str(error)) from error
+    changes = json.loads(last["changes"]) if last else None
     if as_json:
         rows = [
             {
@@ -88,7 +115,13 @@ def roster_show(db_path: Path | None, course: str | None, as_json: bool) -> None
             }
             for s in students
         ]
-        click.echo(json.dumps(rows))
+        last_import = (
+            {"at": last["at"], "source": last["source"], "course": last["course"] or None}
+            | {"changes": changes}
+            if last
+            else None
+        )
+        click.echo(json.dumps({"students": rows, "last_import": last_import}))
         return
     registered = forms = 0
     for student in students:
@@ -102,3 +135,10 @@ def roster_show(db_path: Path | None, course: str | None, as_json: bool) -> None
             + (f"  also: {', '.join(other)}" if other else "")
         )
     click.echo(f"{len(students)} students, {registered} handsets, {forms} other ID forms")
+    if last and changes is not None:
+        click.echo(
+            f"last import: {shown(last['source'] or 'a roster')} at {local_datetime(last['at'])}"
+            + (f" for {shown(last['course'])}" if last["course"] else "")
+        )
+        for line in changes_lines(changes):
+            click.echo(f"  {line}")

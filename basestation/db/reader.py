@@ -193,6 +193,15 @@ class Reader:
             )
         return self._rows("SELECT * FROM students ORDER BY student_id")
 
+    def last_roster_import(self, course: str | None = None) -> Row | None:
+        """The latest roster import (of ``course`` when given): when, from which file,
+        and its ``changes`` (JSON)."""
+        if "roster_imports" not in self._db.table_names():
+            return None
+        where, params = ("WHERE course = ?", [course]) if course else ("", [])
+        rows = self._rows(f"SELECT * FROM roster_imports {where} ORDER BY id DESC LIMIT 1", params)
+        return rows[0] if rows else None
+
     def handsets_of_students(self) -> dict[int, list[Row]]:
         """Student row id -> their handsets (``handset``, ``form``), registered first."""
         owned: dict[int, list[Row]] = {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,11 +18,20 @@ def import_students(
     handsets: Mapping[str, tuple[str, str]],
     move: bool = False,
     course: str | None = None,
-) -> None:
+    source: str = "",
+) -> dict[str, list[str]]:
     """Add or update every student (``student_id``, ``name``, ``email``) and assign
     ``handsets`` (handset -> (student_id, form)), in one transaction. A handset that
-    another student registered is refused (StoreError naming both) unless ``move``."""
+    another student registered is refused (StoreError naming both) unless ``move``.
+    Returns what changed (also kept for ``roster show``)."""
     with db.atomic():
+        changes: dict[str, list[str]] = {
+            "added": [],
+            "updated": [],
+            "handsets_added": [],
+            "handsets_moved": [],
+            "not_in_file": [],
+        }
         ids: dict[str, Any] = {}
         for student in students:
             student_id = str(student["student_id"])
@@ -32,9 +43,13 @@ def import_students(
             }
             if existing:
                 ids[student_id] = existing[0]["id"]
+                before = db.table("students").get(existing[0]["id"])
+                if any(before[name] != value for name, value in values.items()):
+                    changes["updated"].append(student_id)
                 db.table("students").update(existing[0]["id"], values)
             else:
                 ids[student_id] = db.table("students").insert(values).last_pk
+                changes["added"].append(student_id)
         owners = _owners(db)
         conflicts, rows = [], []
         for handset, (student_id, form) in handsets.items():
@@ -46,16 +61,39 @@ def import_students(
                     conflicts.append(_conflict(handset, owner, student_id, students))
                     continue
             rows.append({"handset": handset, "student": ids[student_id], "form": form})
+            if form == "registered" and owner is None:
+                changes["handsets_added"].append(handset)
+            elif form == "registered" and owner is not None and owner[0] != student_id:
+                changes["handsets_moved"].append(f"{handset}: {owner[0]} -> {student_id}")
         if conflicts:
             raise StoreError(
                 "; ".join(conflicts) + ": nothing was imported (pass --move to move these handsets)"
             )
         db.table("handsets").upsert_all(rows, pk="handset")
         if course:
+            listed = {str(s["student_id"]) for s in students}
+            changes["not_in_file"] = [
+                row["student_id"]
+                for row in db.query(
+                    "SELECT s.student_id FROM enrolments e JOIN students s ON s.id = e.student "
+                    "WHERE e.course = ? ORDER BY s.student_id",
+                    [course],
+                )
+                if row["student_id"] not in listed
+            ]
             db.table("enrolments").upsert_all(
                 [{"course": course, "student": ids[str(s["student_id"])]} for s in students],
                 pk=("course", "student"),
             )
+        db.table("roster_imports").insert(
+            {
+                "at": time.time(),
+                "course": course or "",
+                "source": source,
+                "changes": json.dumps(changes),
+            }
+        )
+    return changes
 
 
 def _owners(db: sqlite_utils.Database) -> dict[str, tuple[str, str, str]]:

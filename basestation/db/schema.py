@@ -258,6 +258,15 @@ def _question_bank(db: sqlite_utils.Database) -> None:
     db.table("questions").create_index(["bank_id"])
 
 
+@migrations(name="0013_roster_imports")
+def _roster_imports(db: sqlite_utils.Database) -> None:
+    """What each roster import changed (``roster show``): students added and updated,
+    handsets added and moved, students of the course the file no longer held."""
+    db.table("roster_imports").create(
+        {"id": int, "at": float, "course": str, "source": str, "changes": str}, pk="id"
+    )
+
+
 def _adopt_legacy_records(db: sqlite_utils.Database) -> None:
     """Release 0.1.0's own migration records become ``sqlite_utils`` records."""
     if LEGACY_TABLE not in db.table_names():

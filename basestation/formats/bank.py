@@ -38,7 +38,7 @@ from basestation.formats.untrusted import (
     written_path,
 )
 from basestation.outfiles import make_folder, write_atomically
-from basestation.peer_instruction import DISCUSSION_PAYS_HIGH, DISCUSSION_PAYS_LOW
+from basestation.peer_instruction import DEFAULT_BAND, DiscussionBand
 
 __all__ = ["FORMAT", "BankEntry", "BankSchemaError", "RoundRecord", "Use"]
 
@@ -219,8 +219,8 @@ def _round(record: RoundDocument) -> RoundRecord:
     )
 
 
-def record_text(uses: tuple[Use, ...] | list[Use]) -> str:
-    """``42 % correct on vote 1 over 3 uses: in the 35-70 % band where discussion pays
+def record_text(uses: tuple[Use, ...] | list[Use], band: DiscussionBand = DEFAULT_BAND) -> str:
+    """``42 % correct on vote 1 over 3 uses: in the 30-70 % band where discussion pays
     off`` (pooled over the uses that had a key)."""
     keyed = [use for use in uses if use.vote1.percent_correct is not None and use.vote1.n]
     if not uses:
@@ -230,12 +230,13 @@ def record_text(uses: tuple[Use, ...] | list[Use]) -> str:
     voters = sum(use.vote1.n for use in keyed)
     right = sum(use.vote1.n * (use.vote1.percent_correct or 0) / 100 for use in keyed)
     share = right / voters
-    if share < DISCUSSION_PAYS_LOW:
-        band = "under 35 %: revisit the concept before discussion"
-    elif share > DISCUSSION_PAYS_HIGH:
-        band = "over 70 %: explain briefly and move on"
+    place = band.place(share)
+    if place == "below":
+        verdict = f"under {band.low * 100:g} %: revisit the concept before discussion"
+    elif place == "above":
+        verdict = f"over {band.high * 100:g} %: explain briefly and move on"
     else:
-        band = "in the 35-70 % band where discussion pays off"
+        verdict = f"in the {band} % band where discussion pays off"
     gains = [use.normalized_gain for use in keyed if use.normalized_gain is not None]
     gain = f"; mean normalized gain {sum(gains) / len(gains):.0%}" if gains else ""
-    return f"{share:.0%} correct on vote 1 over {len(keyed)} use(s): {band}{gain}"
+    return f"{share:.0%} correct on vote 1 over {len(keyed)} use(s): {verdict}{gain}"

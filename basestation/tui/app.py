@@ -9,6 +9,7 @@ from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from basestation.peer_instruction import DEFAULT_BAND, DiscussionBand
 from basestation.poll_source import LiveControl, LiveState
 from basestation.tui.poll_view import PollScreen, PollViewApp
 from basestation.tui.screens.comparison import ComparisonScreen
@@ -102,8 +103,9 @@ class DashboardApp(PollViewApp):
         start_poll: bool = False,
         run_worker: bool = True,
         hint: str | None = None,
+        band: DiscussionBand = DEFAULT_BAND,
     ) -> None:
-        super().__init__(hide_results=hide_results)
+        super().__init__(hide_results=hide_results, band=band)
         self.live = live
         self.projector_mode = hide_results
         self.start_poll_on_mount = start_poll
@@ -274,7 +276,9 @@ class DashboardApp(PollViewApp):
         question = self.state.question
         rounds = None if question is None else self.live.live_rounds(question)
         if rounds is not None:
-            self.push_screen(ComparisonScreen(rounds, set_key=self.live.cycle_correct))
+            self.push_screen(
+                ComparisonScreen(rounds, set_key=self.live.cycle_correct, band=self.band)
+            )
 
     def action_session(self) -> None:
         if self.state.session_id is not None:

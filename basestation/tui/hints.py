@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from basestation.peer_instruction import discussion_hint, room_advice
+from basestation.peer_instruction import DEFAULT_BAND, DiscussionBand, discussion_hint, room_advice
 from basestation.poll_source import LiveState
 
 
-def next_step(state: LiveState, hidden: bool, percent_correct: float | None) -> str:
+def next_step(
+    state: LiveState,
+    hidden: bool,
+    percent_correct: float | None,
+    band: DiscussionBand = DEFAULT_BAND,
+) -> str:
     """``percent_correct`` of the question's vote 1 (None: no key). While the results are
     hidden only :func:`~basestation.peer_instruction.room_advice` may follow from it."""
     if state.learning_remote:
@@ -24,8 +29,8 @@ def next_step(state: LiveState, hidden: bool, percent_correct: float | None) -> 
         return "next: v compares vote 1 and the revote, n opens the next question"
     if state.rounds_of_question == 1:
         if hidden:  # the room reads this: a step to take, never a figure or a letter
-            advice = room_advice(percent_correct)
+            advice = room_advice(percent_correct, band)
             return f"{advice}. next: r revote" if advice else "next: r revote, n next question"
-        advice = "" if percent_correct is None else f"{discussion_hint(percent_correct)}. "
+        advice = "" if percent_correct is None else f"{discussion_hint(percent_correct, band)}. "
         return f"{advice}next: r revote after discussion, v vote 1, n next question"
     return "next: s starts the poll"

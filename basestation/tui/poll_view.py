@@ -10,16 +10,21 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer
 
 from basestation.domain import correct_answers
+from basestation.peer_instruction import DEFAULT_BAND, DiscussionBand
 from basestation.poll_source import LiveState
 from basestation.tui.hints import next_step
 from basestation.tui.widgets.bars import AnswerBars
 from basestation.tui.widgets.projector import ProjectorPanel
 from basestation.tui.widgets.status import poll_figures, poll_title, question_text, trouble_line
 from basestation.tui.widgets.text_panel import TextPanel
+
+NOTICE_STYLES = {"error": "bold white on dark_red", "warning": "bold black on yellow"}
 
 
 class PollScreen(Screen[None]):
@@ -31,6 +36,7 @@ class PollScreen(Screen[None]):
     def __init__(self, on_ready: Callable[[], None]) -> None:
         super().__init__()
         self.on_ready = on_ready
+        self._notice_timer: Timer | None = None
 
     def on_mount(self) -> None:
         self.on_ready()
@@ -43,6 +49,8 @@ class PollScreen(Screen[None]):
         self.hint_panel = TextPanel(id="hint", grows=True)  # wraps, never cut at 80 columns
         self.bars = AnswerBars(id="bars")
         self.projector = ProjectorPanel(id="projector")
+        self.notice_panel = TextPanel(id="notice", grows=True)
+        self.notice_panel.display = False
         self.trouble_panel = TextPanel(id="trouble", grows=True)
         self.receiver_panel = TextPanel(id="receiver")
         yield self.title_panel
@@ -51,9 +59,23 @@ class PollScreen(Screen[None]):
         yield self.hint_panel
         yield self.bars
         yield self.projector
+        yield self.notice_panel
         yield self.trouble_panel
         yield self.receiver_panel
         yield Footer(show_command_palette=False)
+
+    def show_notice(self, message: str, severity: str, timeout: float) -> None:
+        """A notification on its own line under the figures, where it covers nothing the
+        room needs (a toast would sit on the count and the timer)."""
+        style = NOTICE_STYLES.get(severity, "bold")
+        self.notice_panel.set_text(Text(message, style=style))
+        self.notice_panel.display = True
+        if self._notice_timer is not None:
+            self._notice_timer.stop()
+        self._notice_timer = self.set_timer(timeout, self._clear_notice)
+
+    def _clear_notice(self) -> None:
+        self.notice_panel.display = False
 
 
 class PollViewApp(App[None]):
@@ -67,9 +89,11 @@ class PollViewApp(App[None]):
     NEXT_STEPS: ClassVar[bool] = True
     """Suggest the next key to press (not on a view that cannot control the poll)."""
 
-    def __init__(self, *, hide_results: bool = False) -> None:
+    def __init__(self, *, hide_results: bool = False, band: DiscussionBand = DEFAULT_BAND) -> None:
         super().__init__()
         self.hide_results = hide_results
+        self.band = band
+        """Where vote 1's share right says "discuss and revote" (a setting, ``--band``)."""
         self.show_key = not hide_results
         self.show_history = True
         """A prepared question's record from earlier uses (never in projector mode)."""
@@ -78,6 +102,19 @@ class PollViewApp(App[None]):
 
     def get_default_screen(self) -> Screen[None]:
         return self.main
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """On the live view, on its notice line; on a screen above it, a toast too."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        self.main.show_notice(message, severity, timeout or self.NOTIFICATION_TIMEOUT)
 
     def _live_view_ready(self) -> None:
         """The live view is composed: start, and paint on a timer. The timer belongs to
@@ -109,7 +146,7 @@ class PollViewApp(App[None]):
         main.hint_panel.display = self.NEXT_STEPS
         if self.NEXT_STEPS:
             hint = next_step(
-                state, hidden, vote_share_correct(state) if show_key or hidden else None
+                state, hidden, vote_share_correct(state) if show_key or hidden else None, self.band
             )
             main.hint_panel.set_text(
                 Text(f"{hint_prefix} · {hint}" if hint_prefix else hint, style="italic")

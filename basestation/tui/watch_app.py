@@ -7,6 +7,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
+from basestation.peer_instruction import DEFAULT_BAND, DiscussionBand
 from basestation.poll_source import PollSource
 from basestation.tui.poll_view import PollScreen, PollViewApp
 
@@ -24,8 +25,14 @@ class WatchApp(PollViewApp):
     SCREEN = WatchScreen
     NEXT_STEPS = False
 
-    def __init__(self, source: PollSource, *, hide_results: bool = False) -> None:
-        super().__init__(hide_results=hide_results)
+    def __init__(
+        self,
+        source: PollSource,
+        *,
+        hide_results: bool = False,
+        band: DiscussionBand = DEFAULT_BAND,
+    ) -> None:
+        super().__init__(hide_results=hide_results, band=band)
         self.source = source
 
     def refresh_view(self) -> None:

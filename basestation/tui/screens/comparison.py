@@ -14,7 +14,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from basestation.peer_instruction import (
+    DEFAULT_BAND,
     Comparison,
+    DiscussionBand,
     RoundFigures,
     compare_rounds,
     discussion_hint,
@@ -54,7 +56,7 @@ def matrix_table(comparison: Comparison, correct: str | None) -> Table:
     return table
 
 
-def summary_text(comparison: Comparison) -> Text:
+def summary_text(comparison: Comparison, band: DiscussionBand) -> Text:
     text = Text()
     text.append(
         f"Of the {comparison.paired} handsets that voted in both rounds "
@@ -78,7 +80,7 @@ def summary_text(comparison: Comparison) -> Text:
         f"{_percent(comparison.paired_correct_second)}   normalized gain "
         f"{gain_text(comparison.gain, comparison.paired)}\n"
     )
-    advice = revote_hint(comparison.first.percent_correct, comparison.second.percent_correct)
+    advice = revote_hint(comparison.first.percent_correct, comparison.second.percent_correct, band)
     text.append(f"Advice: {advice}", style="dim")
     return text
 
@@ -92,8 +94,15 @@ class ComparisonScreen(Screen[None]):
         Binding("c", "set_key", "Set key"),
     ]
 
-    def __init__(self, rounds: RoundAnswers, *, set_key: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        rounds: RoundAnswers,
+        *,
+        set_key: Callable[[], None] | None = None,
+        band: DiscussionBand = DEFAULT_BAND,
+    ) -> None:
         super().__init__()
+        self.band = band
         self.rounds = rounds
         self.set_key = set_key
         self.live = set_key is not None
@@ -135,11 +144,12 @@ class ComparisonScreen(Screen[None]):
                     )
             if not self.single_round:
                 yield Static(matrix_table(comparison, self.correct), id="matrix")
-                yield Static(summary_text(comparison), id="summary")
+                yield Static(summary_text(comparison, self.band), id="summary")
             else:
                 yield Static(
                     Text(
-                        f"Advice: {discussion_hint(comparison.first.percent_correct)}", style="dim"
+                        f"Advice: {discussion_hint(comparison.first.percent_correct, self.band)}",
+                        style="dim",
                     ),
                     id="summary",
                 )
