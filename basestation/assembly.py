@@ -57,6 +57,7 @@ def open_station(
     receiver = receiver_from(receiver)
     if instructor is not None:
         receiver.set_instructor(instructor)  # some receivers name it while opening
+    _phones_sign_in_from(receiver, db_path)
     receiver.open()
     try:
         if channel:
@@ -75,6 +76,18 @@ def open_station(
             )
     finally:
         receiver.close()
+
+
+def _phones_sign_in_from(receiver: Receiver, db_path: Path) -> None:
+    """Students sign in on a web receiver with the codes in this database."""
+    if not any(part.scheme == "web" for part in receiver.parts()):
+        return
+    from basestation.db.phones import PhoneSignIn
+    from drivers.web.receiver import WebReceiver
+
+    for part in receiver.parts():
+        if isinstance(part, WebReceiver):
+            part.set_roster(PhoneSignIn(db_path))
 
 
 def default_choices(receiver: Receiver) -> int:

@@ -56,6 +56,12 @@ class LiveState:
     """A prepared question's record from earlier uses (the question bank)."""
     out_of_range: int = 0
     """Of ``invalid``: presses beyond the question's choices (an F on an A-E question)."""
+    join_address: str = ""
+    """Where phones join (a web:// receiver); "" when no receiver serves phones."""
+    round_code: str = ""
+    """The open poll's round code, which a phone's vote must carry (projector only)."""
+    phones: int = 0
+    """Phones signed in with a live page or a recent request."""
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,17 @@ class MemberStatus:
     error: str
 
 
+@dataclass(frozen=True)
+class JoinInfo:
+    """How phones join a receiver that serves them: its addresses, the round code, how
+    many phones are in, and whether a poll is open."""
+
+    addresses: tuple[str, ...]
+    round_code: str
+    phones: int
+    poll_open: bool
+
+
 class Receiver(ABC):
     """A source of :class:`RawPacket` objects."""
 
@@ -148,6 +159,20 @@ class Receiver(ABC):
     def question_opened(self, key: str | None) -> None:
         """The poll about to open has this key (None: none set). A real receiver has no
         use for it; a simulated class answers with it."""
+        return None
+
+    def question_shown(self, text: str | None, answers: tuple[str, ...]) -> None:
+        """The question about to be polled (phones show it; a radio ignores it)."""
+
+    def handset_pressed(self, handset: str, answer: str) -> None:
+        """A vote accepted from any receiver (a phone pairing with a clicker waits)."""
+
+    def parts(self) -> list[Receiver]:
+        """The receivers this one reads: itself, or a group's members."""
+        return [self]
+
+    def join_info(self) -> JoinInfo | None:
+        """How phones join, for a receiver that serves them (None for the others)."""
         return None
 
     def set_instructor(self, handset: str) -> None:

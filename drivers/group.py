@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
-from drivers.base import MemberStatus, Receiver, ReceiverState
+from drivers.base import JoinInfo, MemberStatus, Receiver, ReceiverState
 from drivers.errors import ReceiverEnded, ReceiverError
 from drivers.packets import RawPacket
 from drivers.url import parse_receiver_url
@@ -80,6 +80,24 @@ class ReceiverGroup(Receiver):
 
     def turningpoint_only(self) -> bool:
         return all(receiver.turningpoint_only() for receiver in self.receivers)
+
+    def parts(self) -> list[Receiver]:
+        return [part for receiver in self.receivers for part in receiver.parts()]
+
+    def question_opened(self, key: str | None) -> None:
+        for receiver in self.receivers:
+            receiver.question_opened(key)
+
+    def question_shown(self, text: str | None, answers: tuple[str, ...]) -> None:
+        for receiver in self.receivers:
+            receiver.question_shown(text, answers)
+
+    def handset_pressed(self, handset: str, answer: str) -> None:
+        for receiver in self.receivers:
+            receiver.handset_pressed(handset, answer)
+
+    def join_info(self) -> JoinInfo | None:
+        return next((j for r in self.receivers if (j := r.join_info()) is not None), None)
 
     def members(self) -> list[MemberStatus]:
         ended = {id(m.receiver) for m in self._members if m.ended}

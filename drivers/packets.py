@@ -18,6 +18,9 @@ class PacketKind(StrEnum):
     TURNINGPOINT_FRAME = "turningpoint-frame"
     """A ResponseCard's six bytes after the address: ID, key, CRC
     (firmware_protocol.turningpoint)."""
+    PHONE_VOTE = "phone-vote"
+    """A vote from a phone on the room's network, ``<voter>,<letter>`` in ASCII
+    (firmware_protocol.phone.decode_phone_vote)."""
     BASE_RECORD = "iclicker-base-record"
     """One vote record of a USB base, its bytes as the base sent them
     (firmware_protocol.iclicker_base.decode_record)."""

@@ -21,6 +21,7 @@ _BUILT_IN: dict[str, str] = {
     "serial": "drivers.serial_receiver:SerialReceiver",
     "iclicker": "drivers.iclicker_usb:IClickerReceiver",
     "replay": "drivers.replay_receiver:ReplayReceiver",
+    "web": "drivers.web.receiver:WebReceiver",
 }
 _registered: dict[str, type[Receiver]] = {}
 

@@ -72,6 +72,12 @@ def record_poll(
                 polls.add_question(request.question, spec=QuestionSpec(choices=choices))
             poll_opener = station.open_poll
         poll_opener()
+        join = receiver.join_info()
+        if join is not None and on_notice is not None:
+            on_notice(
+                f"phones vote at {' or '.join(join.addresses)} with the round code "
+                f"{join.round_code}"
+            )
         deadline = None if request.duration is None else time.monotonic() + request.duration
         try:
             progress = (

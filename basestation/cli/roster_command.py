@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import click
@@ -64,6 +65,43 @@ def changes_lines(changes: dict[str, list[str]], most: int = 8) -> list[str]:
             more = f", … {len(items) - most} more" if len(items) > most else ""
             lines.append(f"{words}: {len(items)} ({listed}{more})")
     return lines or ["nothing changed"]
+
+
+@roster.command("codes")
+@db_option
+@click.option("--course", required=True, help="The course whose students get codes.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The CSV to hand out through the LMS (Student ID, Name, Code; mode 0600).",
+)
+@click.option("--force", is_flag=True, help="Replace a file basestation did not write.")
+def roster_codes(db_path: Path | None, course: str, output: Path, force: bool) -> None:
+    """A new personal code for each student of the course, to sign in on a phone
+    (web:// receiver). Only hashes are kept: codes made before stop working."""
+    from basestation.db.phones import make_codes
+    from basestation.outfiles import OutputError, private_output
+
+    try:
+        db.Reader(resolve_db(db_path)).close()  # an existing database, never a new one
+        with db.Store(resolve_db(db_path)) as store:
+            made = store.call(make_codes, course)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    try:
+        with private_output(output, database=resolve_db(db_path), force=force) as stream:
+            stream.write("\ufeff")  # Excel reads the names as UTF-8
+            writer = csv.writer(stream, lineterminator="\r\n")
+            writer.writerow(["Student ID", "Name", "Code"])
+            writer.writerows(made)
+    except OutputError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"wrote {len(made)} codes for {shown(course)} to {output}; "
+        "each student's earlier code no longer works"
+    )
 
 
 @roster.command("assign")

@@ -267,6 +267,16 @@ def _roster_imports(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0014_phone_codes")
+def _phone_codes(db: sqlite_utils.Database) -> None:
+    """Each student's personal code for signing in on a phone, as a salted hash."""
+    db.table("phone_codes").create(
+        {"student": int, "salt": bytes, "hash": bytes, "made_at": float},
+        pk="student",
+        foreign_keys=[("student", "students", "id")],
+    )
+
+
 def _adopt_legacy_records(db: sqlite_utils.Database) -> None:
     """Release 0.1.0's own migration records become ``sqlite_utils`` records."""
     if LEGACY_TABLE not in db.table_names():

@@ -13,6 +13,7 @@ from firmware_protocol.iclicker_air import PING as ICLICKER_PING
 from firmware_protocol.iclicker_air import AirPayloadError, decode_air_payload
 from firmware_protocol.iclicker_base import decode_record
 from firmware_protocol.iskipper import IskipperLineError, parse_iskipper_line
+from firmware_protocol.phone import PhoneVoteError, decode_phone_vote
 from firmware_protocol.turningpoint import KEY_LABELS as TURNINGPOINT_KEYS
 from firmware_protocol.turningpoint import TurningPointFrameError, decode_frame
 
@@ -124,11 +125,19 @@ class PacketDecoder:
                 if answer is None:
                     raise PacketDecodeError(f"key {frame.key!r} is not an answer")
                 return frame.handset, answer
+            if packet.kind is PacketKind.PHONE_VOTE:
+                return decode_phone_vote(packet.payload)
             if packet.kind is PacketKind.ISKIPPER_LINE:
                 line = parse_iskipper_line(packet.payload)
                 if line is None:
                     raise PacketDecodeError(f"not a vote line: {packet.payload!r}")
                 return line.handset, ICLICKER_ANSWERS[line.answer]
-        except (AirPayloadError, IskipperLineError, TurningPointFrameError, ValueError) as error:
+        except (
+            AirPayloadError,
+            IskipperLineError,
+            PhoneVoteError,
+            TurningPointFrameError,
+            ValueError,
+        ) as error:
             raise PacketDecodeError(str(error)) from error
         raise PacketDecodeError(f"no decoder for packets of kind {packet.kind}")

@@ -91,7 +91,11 @@ class SnapshotMaker:
         receiver = station.receiver
         now = live.clock()
         receiver_state = ReceiverState.ENDED if live.ended else receiver.state
+        join = receiver.join_info()
         return LiveState(
+            join_address=join.addresses[0] if join and join.addresses else "",
+            round_code=join.round_code if join and join.poll_open else "",
+            phones=join.phones if join else 0,
             session_id=polls.session_id,
             question=question.number if question else None,
             question_text=question.text if question else None,

@@ -60,6 +60,8 @@ class Station:
         self.capture = capture
         self.store = store
         self._pseudonyms = Pseudonyms()
+        if any(part.scheme == "web" for part in receiver.parts()):  # pairing phones
+            listeners = [*listeners, self._tell_receiver]
         on_accept = self._store_vote if not listeners else _fan_out([self._store_vote, *listeners])
         self.buffer = VoteBuffer(window_s, on_accept=on_accept, instructor=instructor)
         self.pipeline = VotePipeline(self.buffer)
@@ -69,6 +71,9 @@ class Station:
         self._packets_at_open: dict[str, int] = {}
         self._wall_clock = wall_clock
         self._clock_offset = wall_clock() - time.monotonic()
+
+    def _tell_receiver(self, poll_id: int, vote: Vote) -> None:
+        self.receiver.handset_pressed(vote.handset, vote.answer)
 
     def _store_vote(self, poll_id: int, vote: Vote) -> None:
         """Anonymous sessions store a keyed pseudonym, never the handset's ID; the buffer
@@ -140,6 +145,8 @@ class Station:
         self._packets_at_open = {m.name: m.packets for m in self.receiver.members()}
         question = self.polls.question
         self.receiver.question_opened(question.correct if question is not None else None)
+        if question is not None:
+            self.receiver.question_shown(question.text, question.spec.answers)
         self.receiver.open_poll()
 
     def close_poll(self) -> None:

@@ -14,7 +14,8 @@ from basestation.poll_source import LiveControl, LiveState
 from basestation.tui.poll_view import PollScreen, PollViewApp
 from basestation.tui.screens.comparison import ComparisonScreen
 from basestation.tui.screens.confirm import ConfirmScreen
-from basestation.tui.screens.help import HelpScreen
+from basestation.tui.screens.help import HELP, HelpScreen
+from basestation.tui.screens.join import JoinScreen
 from basestation.tui.screens.session import SessionScreen
 from basestation.tui.screens.text_entry import QuestionTextScreen
 from basestation.tui.widgets.status import receiver_line, troubles
@@ -61,27 +62,8 @@ class DashboardScreen(PollScreen):
         Binding("i", "app.learn_remote", "Learn remote", show=False),
         Binding("l", "app.session", "List", show=False),
         Binding("o", "app.cycle_choices", "Choices", show=False),
+        Binding("j", "app.join", "Phones QR", show=False),
     ]
-
-
-HELP = [
-    ("s", "start a poll (the first question, or the next prepared one)"),
-    ("x", "close the poll"),
-    ("n", "open the next question's poll"),
-    ("r", "revote: the same question again, after discussion"),
-    ("v", "compare vote 1 and the revote"),
-    ("h", "projector mode: hide the results (the count and timer stay); h again shows"),
-    ("k", "reveal or hide the key (results shown)"),
-    ("c", "set the key: none, A, B, …"),
-    ("+ / -", "10 s more or less on the countdown (starts one if none runs)"),
-    ("t", "type or correct the question's text"),
-    ("p", "show or hide a prepared question's record from earlier uses"),
-    ("i", "learn the instructor remote: press any of its buttons"),
-    ("o", "choices of the next ad-hoc question: 2 … 10 (A-B … A-J)"),
-    ("l", "the session so far; enter opens a question"),
-    ("? / Ctrl+P", "this help / the command palette"),
-    ("q, Ctrl+C, Ctrl+Q", "quit (asks first)"),
-]
 
 
 class DashboardApp(PollViewApp):
@@ -180,6 +162,7 @@ class DashboardApp(PollViewApp):
             "less_time": state.poll_open and state.remaining_s is not None,
             "learn_remote": closed,
             "cycle_choices": closed,
+            "join": bool(state.join_address),
         }.get(action)
         if allowed is None:
             return super().check_action(action, parameters)
@@ -279,6 +262,9 @@ class DashboardApp(PollViewApp):
             self.push_screen(
                 ComparisonScreen(rounds, set_key=self.live.cycle_correct, band=self.band)
             )
+
+    def action_join(self) -> None:
+        self.push_screen(JoinScreen(lambda: self.state))
 
     def action_session(self) -> None:
         if self.state.session_id is not None:

@@ -47,6 +47,8 @@ class PollScreen(Screen[None]):
         self.question_panel = TextPanel(id="question", grows=True)
         self.figures_panel = TextPanel(id="figures")
         self.hint_panel = TextPanel(id="hint", grows=True)  # wraps, never cut at 80 columns
+        self.join_panel = TextPanel(id="join", grows=True)
+        self.join_panel.display = False
         self.bars = AnswerBars(id="bars")
         self.projector = ProjectorPanel(id="projector")
         self.notice_panel = TextPanel(id="notice", grows=True)
@@ -56,6 +58,7 @@ class PollScreen(Screen[None]):
         yield self.title_panel
         yield self.question_panel
         yield self.figures_panel
+        yield self.join_panel
         yield self.hint_panel
         yield self.bars
         yield self.projector
@@ -143,6 +146,9 @@ class PollViewApp(App[None]):
         main.question_panel.set_text(question_text(state, self.show_history and not hidden))
         main.question_panel.display = bool(state.question_text or state.choice_texts)
         main.figures_panel.set_text(poll_figures(state, show_key))
+        main.join_panel.display = bool(state.join_address)
+        if state.join_address:
+            main.join_panel.set_text(join_line(state))
         main.hint_panel.display = self.NEXT_STEPS
         if self.NEXT_STEPS:
             hint = next_step(
@@ -182,6 +188,17 @@ class PollViewApp(App[None]):
         if action == "show_results":
             return self.hide_results
         return True
+
+
+def join_line(state: LiveState) -> Text:
+    """``Phones: http://10.0.0.5:8765/  round code ACDE  12 in  (j: QR)``."""
+    text = Text("Phones: ", style="bold")
+    text.append(state.join_address)
+    if state.round_code:
+        text.append("  round code ")
+        text.append(state.round_code, style="bold reverse")
+    text.append(f"  {state.phones} in  (j: QR)", style="dim")
+    return text
 
 
 def vote_share_correct(state: LiveState) -> float | None:

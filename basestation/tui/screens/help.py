@@ -11,6 +11,26 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+HELP = [
+    ("s", "start a poll (the first question, or the next prepared one)"),
+    ("x", "close the poll"),
+    ("n", "open the next question's poll"),
+    ("r", "revote: the same question again, after discussion"),
+    ("v", "compare vote 1 and the revote"),
+    ("h", "projector mode: hide the results (the count and timer stay); h again shows"),
+    ("k", "reveal or hide the key (results shown)"),
+    ("c", "set the key: none, A, B, …"),
+    ("+ / -", "10 s more or less on the countdown (starts one if none runs)"),
+    ("t", "type or correct the question's text"),
+    ("p", "show or hide a prepared question's record from earlier uses"),
+    ("i", "learn the instructor remote: press any of its buttons"),
+    ("o", "choices of the next ad-hoc question: 2 … 10 (A-B … A-J)"),
+    ("l", "the session so far; enter opens a question"),
+    ("j", "phones: the join address as a QR code, the round code (web:// receiver)"),
+    ("? / Ctrl+P", "this help / the command palette"),
+    ("q, Ctrl+C, Ctrl+Q", "quit (asks first)"),
+]
+
 
 class HelpScreen(ModalScreen[None]):
     AUTO_FOCUS = "#help"  # the arrow keys scroll it
