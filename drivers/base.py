@@ -54,8 +54,7 @@ class MemberStatus:
 
 @dataclass(frozen=True)
 class JoinInfo:
-    """How phones join a receiver that serves them: its addresses, the round code, how
-    many phones are in, and whether a poll is open."""
+    """How phones join a receiver that serves them (web://)."""
 
     addresses: tuple[str, ...]
     round_code: str
@@ -163,9 +162,11 @@ class Receiver(ABC):
 
     def question_shown(self, text: str | None, answers: tuple[str, ...]) -> None:
         """The question about to be polled (phones show it; a radio ignores it)."""
+        return None
 
     def handset_pressed(self, handset: str, answer: str) -> None:
         """A vote accepted from any receiver (a phone pairing with a clicker waits)."""
+        return None
 
     def parts(self) -> list[Receiver]:
         """The receivers this one reads: itself, or a group's members."""

@@ -29,6 +29,7 @@ from firmware_protocol.link_messages import encode_channel
 from simulators.link_receiver import RADIO_CODES, LinkReceiverEmulator
 from simulators.radio import ICLICKER, RADIOS, payload_for
 from simulators.scenario import ClassScenario
+from simulators.sim_phones import PhoneMix
 
 SCENARIO_PARAMETERS = frozenset(
     {
@@ -98,7 +99,7 @@ def speed_from_url(url: ReceiverUrl) -> float:
 
 class SimReceiver(Receiver):
     scheme = "sim"
-    parameters = SCENARIO_PARAMETERS | {"end", "remote", "remote_every"}
+    parameters = SCENARIO_PARAMETERS | {"end", "remote", "remote_every", "phones"}
 
     def __init__(self, url: ReceiverUrl, *, auto_reconnect: bool = True) -> None:
         super().__init__(url, auto_reconnect=auto_reconnect)
@@ -119,6 +120,7 @@ class SimReceiver(Receiver):
         self.remote_script = [b for b in url.param("remote", "").upper().split(",") if b]
         self.remote_every_s = url.float_param("remote_every", 5.0) / self.speed
         self._next_remote_at: float | None = None
+        self.phones = PhoneMix(self.scenario, url.int_param("phones", 0), url.text or "sim")
 
     def _open(self) -> None:
         self._session = LinkSession(self._session.label)
@@ -147,6 +149,8 @@ class SimReceiver(Receiver):
         self._play_remote(now)
         data = self.emulator.transmit(now)
         packets = self._session.on_bytes(data, time.time()) if data else []
+        if packets and self.phones.students:
+            packets = self.phones.convert(packets)
         if packets:
             return packets
         if self.ends and self.emulator.finished:
@@ -166,6 +170,7 @@ class SimReceiver(Receiver):
         self.emulator.answer_with(key[0] if key else None, self.scenario.radio)
 
     def _open_poll(self) -> None:
+        self.phones.sent.clear()
         if self._next_remote_at is None:
             self._next_remote_at = time.monotonic() + self.remote_every_s
         self.emulator.receive(self._session.command(FrameType.OPEN_POLL), time.monotonic())

@@ -83,6 +83,16 @@ the one radio each hears (None: either)."""
     type=click.Path(path_type=Path, dir_okay=False),
     help="With --firmware link-avr: the board's report (acknowledgements, rounds) as JSON lines.",
 )
+@click.option("--phones", type=click.IntRange(min=1), help="Play N students on phones.")
+@click.option("--url", help="With --phones: the web receiver's address (http://127.0.0.1:8765/).")
+@click.option("--code", "round_code", default="", help="With --phones: the round code shown.")
+@click.option(
+    "--codes",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="With --phones: the CSV of `roster codes` (each phone signs in as one student).",
+)
+@click.option("--key", default="", help="With --phones: the answer most of them give.")
+@click.option("--votes", type=click.IntRange(1, 10), default=1, help="Votes per phone.")
 def simulate(
     use_pty: bool,
     capture: Path | None,
@@ -100,14 +110,23 @@ def simulate(
     instructor: str | None,
     channel: str,
     events: Path | None,
+    phones: int | None,
+    url: str | None,
+    round_code: str,
+    codes: Path | None,
+    key: str,
+    votes: int,
 ) -> None:
-    """Play a class on a pseudo-terminal (a round each time a poll opens), or write it
-    to a capture file."""
+    """Play a class on a pseudo-terminal (a round each time a poll opens), write it to a
+    capture file, or play students on phones against a web receiver (--phones)."""
     from simulators.pty_receiver import PtyReceiver
     from simulators.scenario import ClassScenario
 
+    if phones is not None:
+        _play_phones(phones, url, round_code, codes, key.upper(), votes, seed)
+        return
     if use_pty == (capture is not None):
-        raise click.UsageError("choose one of --pty and --capture FILE")
+        raise click.UsageError("choose one of --pty, --capture FILE and --phones N")
     heard_by_firmware = FIRMWARES[firmware]
     if radio is not None and heard_by_firmware is not None and radio != heard_by_firmware:
         raise click.UsageError(
@@ -229,6 +248,48 @@ def _instructor_keys(emulator: Any, instructor: str, radio: str, firmware: str) 
 
     threading.Thread(target=keys, name="remote-keys", daemon=True).start()
     click.echo(f"instructor remote {remote}: type a-e and Enter to press its buttons", err=True)
+
+
+def _play_phones(
+    phones: int,
+    url: str | None,
+    round_code: str,
+    codes: Path | None,
+    key: str,
+    votes: int,
+    seed: int,
+) -> None:
+    """Sign in, vote (``votes`` times each), print what was counted as JSON."""
+    import csv
+
+    from simulators.phones import PhoneClass, PhoneRefused
+
+    if not url:
+        raise click.UsageError("--phones needs --url (what `record` printed)")
+    students: list[tuple[str, str]] = []
+    if codes is not None:
+        with codes.open(encoding="utf-8-sig", newline="") as stream:
+            students = [(row["Student ID"], row["Code"]) for row in csv.DictReader(stream)]
+    room = PhoneClass(url, phones, round_code, seed=seed, key=key, votes_each=votes)
+    room.students = students
+    try:
+        played, answers = room.play()
+    except (PhoneRefused, OSError) as error:
+        raise click.ClickException(f"a phone was refused: {error}") from None
+    latencies = sorted(t for phone in played for t in phone.latencies)
+    click.echo(
+        json.dumps(
+            {
+                "phones": phones,
+                "votes": len(latencies),
+                "answers": {a: answers.count(a) for a in sorted(set(answers))},
+                "p50_ms": round(1000 * latencies[len(latencies) // 2], 1),
+                "p99_ms": round(
+                    1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1
+                ),
+            }
+        )
+    )
 
 
 def _parse_unplug(text: str | None) -> Any:
