@@ -88,6 +88,12 @@ class Room:
         self._pairings: dict[str, str] = {}
         self._presses: dict[str, deque[str]] = {}
         self._key = secrets.token_bytes(16)
+        self.poll.code = self._new_code()
+
+    def _new_code(self) -> str:
+        """The next poll's round code, made when the last one closes, so that it can be
+        told before the poll opens (``record`` prints it)."""
+        return self.fixed_code or "".join(secrets.choice(CODE_LETTERS) for _ in range(4))
 
     # -- the station's side -------------------------------------------------
     def show_question(self, text: str | None, answers: Sequence[str]) -> None:
@@ -98,14 +104,12 @@ class Room:
         with self._lock:
             self.poll.number += 1
             self.poll.open = True
-            self.poll.code = self.fixed_code or "".join(
-                secrets.choice(CODE_LETTERS) for _ in range(4)
-            )
         self.on_change()
 
     def close_poll(self) -> None:
         with self._lock:
             self.poll.open = False
+            self.poll.code = self._new_code()
         self.on_change()
 
     def pressed(self, handset: str, letter: str) -> None:
