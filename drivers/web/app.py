@@ -21,7 +21,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from drivers.web.page import render_main, render_page
+from drivers.web.page import render_main, render_page, view_key
 from drivers.web.room import Browser, Outcome, Room
 
 log = logging.getLogger("drivers.web")
@@ -103,7 +103,7 @@ class Guard:
                 message["headers"] += [
                     (b"content-security-policy", _csp(nonce).encode()),
                     (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"no-referrer"),
+                    (b"referrer-policy", b"same-origin"),
                     (b"cache-control", b"no-store"),
                     (b"x-frame-options", b"DENY"),
                 ]
@@ -140,11 +140,13 @@ class Guard:
             length = headers.get("content-length", "")
             if not length.isdigit() or int(length) > MAX_BODY:
                 raise Refused(413, f"a form of at most {MAX_BODY} bytes, with its length")
+            # a browser says where a post comes from: Sec-Fetch-Site, else Origin
+            site = headers.get("sec-fetch-site")
             origin = headers.get("origin")
             own = f"{scope.get('scheme', 'http')}://{headers.get('host', '')}"
-            if origin is not None and origin != own:
+            if site is not None and site not in ("same-origin", "none"):
                 raise Refused(403, "a form from another site")
-            if headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+            if site is None and origin is not None and origin != own:
                 raise Refused(403, "a form from another site")
 
 
@@ -188,11 +190,16 @@ def build_app(room: Room, limit: RateLimit, changes: Changes, secure: bool) -> A
     def respond(request: Request, browser: Browser, new: bool, outcome: Outcome | None) -> Response:
         view = room.view(browser)
         message = outcome.message if outcome else ""
+        problem = message if outcome is not None and not outcome.ok else ""
         response: Response
         if "application/json" in request.headers.get("accept", ""):
-            response = JSONResponse({"html": render_main(view), "message": message, **view})
+            response = JSONResponse(
+                {"html": (html := render_main(view, problem)), "view": view_key(html)}
+                | {"message": message, "stamp": time.monotonic()}
+                | view
+            )
         else:
-            response = HTMLResponse(render_page(view, request.state.nonce, message))
+            response = HTMLResponse(render_page(view, request.state.nonce, message, problem))
         if outcome is not None and not outcome.ok:
             response.status_code = 400
         if new:
@@ -236,7 +243,9 @@ def build_app(room: Room, limit: RateLimit, changes: Changes, secure: bool) -> A
                 while not changes.stopping:
                     waiting = changes.event  # taken first: a change from now on wakes us
                     view = room.view(browser)
-                    yield f"data: {json.dumps({'html': render_main(view), **view})}\n\n"
+                    html = render_main(view)
+                    data = {"html": html, "view": view_key(html), "stamp": time.monotonic()} | view
+                    yield f"data: {json.dumps(data)}\n\n"
                     try:
                         await asyncio.wait_for(waiting.wait(), KEEPALIVE_S)
                     except TimeoutError:

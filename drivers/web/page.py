@@ -5,6 +5,7 @@ events. Every piece of text from outside is escaped."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from html import escape
 from typing import Any
@@ -28,16 +29,25 @@ button.secondary { background: #e5e7eb; color: #111; }
 .note { color: #374151; }
 .status { font-weight: 700; font-size: 1.3rem; }
 .closed { color: #7f1d1d; font-weight: 700; font-size: 1.4rem; }
+.problem { color: #7f1d1d; font-weight: 700; border-left: 6px solid #7f1d1d;
+  padding-left: .6rem; }
+.spoken { position: absolute; width: 1px; height: 1px; overflow: hidden;
+  clip-path: inset(50%); white-space: nowrap; }
 .letters { font-size: 2.4rem; letter-spacing: .6rem; font-weight: 700; }
 """
 
 SCRIPT = """
 (function () {
   var main = document.getElementById('main'), live = document.getElementById('live');
+  var last = 0;
   function show(state) {
+    if (state.stamp < last) { return; }  /* an older view that arrived late */
+    last = state.stamp;
+    if (state.message) { live.textContent = state.message; }
+    if (state.view === main.dataset.view) { return; }  /* keep what is being typed */
     var active = document.activeElement, value = active && active.value;
     main.innerHTML = state.html;
-    if (state.message) { live.textContent = state.message; }
+    main.dataset.view = state.view;
     if (value) {
       var again = main.querySelector('button[value="' + value + '"]');
       if (again) { again.focus(); }
@@ -66,9 +76,11 @@ def clock(at: float) -> str:
     return time.strftime("%H:%M:%S", time.localtime(at))
 
 
-def render_main(view: dict[str, Any]) -> str:
-    """The part of the page that changes: sign-in, pairing, the question, the vote."""
-    return _poll(view) if view["signed_in"] else _sign_in(view)
+def render_main(view: dict[str, Any], problem: str = "") -> str:
+    """The part of the page that changes: what went wrong, sign-in or pairing, the
+    question and the vote."""
+    said = f'<p class="problem">{escape(problem)}</p>' if problem else ""
+    return said + (_poll(view) if view["signed_in"] else _sign_in(view))
 
 
 def _sign_in(view: dict[str, Any]) -> str:
@@ -142,12 +154,18 @@ def _poll(view: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def render_page(view: dict[str, Any], nonce: str, message: str = "") -> str:
+def view_key(html: str) -> str:
+    """Names what the page shows, so the script replaces nothing that did not change."""
+    return hashlib.sha256(html.encode()).hexdigest()[:16]
+
+
+def render_page(view: dict[str, Any], nonce: str, message: str = "", problem: str = "") -> str:
+    main = render_main(view, problem)
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<title>Class vote</title><style nonce="{nonce}">{STYLE}</style></head><body>'
-        f'<main id="main">{render_main(view)}</main>'
-        f'<p id="live" role="status" aria-live="polite" class="status">{escape(message)}</p>'
+        f'<main id="main" data-view="{view_key(main)}">{main}</main>'
+        f'<p id="live" role="status" aria-live="polite" class="spoken">{escape(message)}</p>'
         f'<script nonce="{nonce}">{SCRIPT}</script></body></html>'
     )
