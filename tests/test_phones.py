@@ -169,3 +169,19 @@ def test_a_thousand_bad_requests_lose_no_vote(tmp_path: Path) -> None:
     ]
     assert len(refusals) >= 500
     assert f"voters {sent}" in rec.out
+
+
+@given(st.text(max_size=12), st.text(max_size=12))
+def test_any_form_a_phone_sends_is_a_vote_or_a_reason(letter: str, round_code: str) -> None:
+    from drivers.web.room import Room
+
+    room = Room("web://test", fixed_code="ACDE", open_session=True)
+    room.open_poll()
+    browser = room.browser(None)
+    outcome = room.vote(browser, letter, round_code)
+    packets = room.take_packets(0)
+    valid = letter.strip().upper() in "ABCDE" and len(letter.strip()) == 1
+    assert outcome.ok == (valid and round_code.strip().upper() == "ACDE")
+    assert len(packets) == int(outcome.ok)
+    if outcome.ok:
+        assert decode_phone_vote(packets[0].payload) == (browser.voter, letter.strip().upper())

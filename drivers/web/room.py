@@ -39,6 +39,15 @@ class PhoneRoster(Protocol):
     def sign_in(self, student_id: str, code: str) -> str | None: ...
 
 
+def _pairing_letters() -> str:
+    """Three buttons, none the same as the one before: a second press of the same
+    button within seconds is a retransmission to the vote buffer, never counted."""
+    letters = secrets.choice(PAIRING_LETTERS)
+    while len(letters) < 3:
+        letters += secrets.choice([c for c in PAIRING_LETTERS if c != letters[-1]])
+    return letters
+
+
 @dataclass
 class Browser:
     token: str
@@ -177,7 +186,7 @@ class Room:
             if browser.pairing and self._pairings.get(browser.pairing) == browser.token:
                 return browser.pairing
             for _ in range(200):
-                letters = "".join(secrets.choice(PAIRING_LETTERS) for _ in range(3))
+                letters = _pairing_letters()
                 if letters not in self._pairings:
                     break
             else:
@@ -195,7 +204,7 @@ class Room:
             if not poll.open:
                 return Outcome(False, "voting is closed")
             if browser.code_for_poll != poll.number:
-                if not hmac.compare_digest(round_code.strip().upper(), poll.code):
+                if not hmac.compare_digest(round_code.strip().upper().encode(), poll.code.encode()):
                     return Outcome(False, "that is not the round code on the screen")
                 browser.code_for_poll = poll.number
             if letter not in poll.answers:
