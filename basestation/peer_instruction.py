@@ -140,6 +140,26 @@ def revote_hint(
     return f"{second_correct:.0%} right after discussion: clear up what is left, then move on"
 
 
+GAIN_MEANING = (
+    "normalized gain (Hake): of what the class could still gain after vote 1, the share "
+    "it gained on the revote"
+)
+CHANGE_MEANING = (
+    "normalized change (Marx and Cummings): each student's own gain or loss, averaged; "
+    "students right or wrong both times do not count"
+)
+
+
+def normalized_change(switches: Mapping[str, int] | None) -> float | None:
+    """Marx and Cummings' per-student normalized change, averaged, on one question: a
+    student wrong then right changes by +1, right then wrong by -1; one right both
+    times or wrong both times is left out (their score cannot move). None when
+    nobody switched between right and wrong."""
+    if not switches or not switches["WR"] + switches["RW"]:
+        return None
+    return (switches["WR"] - switches["RW"]) / (switches["WR"] + switches["RW"])
+
+
 def gain_text(gain: float | None, paired: int) -> str:
     """The normalized gain as it is shown everywhere: a percent with its n."""
     if not paired:
@@ -276,5 +296,8 @@ def question_report(
                 round(100 * (comparison.paired_correct_second or 0.0), 1),
             ],
             "gain": None if comparison.gain is None else round(comparison.gain, 3),
+            "normalized_change": None
+            if (change := normalized_change(comparison.switches)) is None
+            else round(change, 3),
         }
     return report

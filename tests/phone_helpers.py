@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tests.helpers import start_record
 
-JOIN = re.compile(r"phones vote at (http\S+/) .*round code (\w{4})")
+JOIN = re.compile(r"phones vote at (https?://\S+/) .*round code (\w{4})")
 
 
 @dataclass

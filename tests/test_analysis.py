@@ -158,3 +158,18 @@ def test_several_correct_answers_are_said_and_their_scoring_rule_stated(tmp_path
     assert run_cli("report", "--db", str(db), "--session", "1", "-o", str(page)).returncode == 0
     html = page.read_text()
     assert "<td>A or C</td>" in html and "a vote for any one of them is correct" in html
+
+
+def test_normalized_change_counts_only_students_whose_score_could_move() -> None:
+    from basestation.peer_instruction import normalized_change
+
+    # key C: 3 wrong->right, 1 right->wrong, 2 right both times, 2 wrong both times
+    first = dict(zip("abcdefgh", "AABCCCAD", strict=True))
+    second = dict(zip("abcdefgh", "CCCACCBD", strict=True))
+    result = compare_rounds(first, second, "C")
+    assert result.switches == {"RR": 2, "RW": 1, "WR": 3, "WW_same": 1, "WW_diff": 1}
+    # Marx and Cummings: +1 for each of the 3, -1 for the 1, the 4 others left out
+    assert normalized_change(result.switches) == pytest.approx((3 - 1) / 4)
+    # Hake on the same class: p1 = 3/8, p2 = 5/8, g = (5/8 - 3/8) / (5/8)
+    assert result.gain == pytest.approx(0.4)
+    assert normalized_change({"RR": 5, "RW": 0, "WR": 0, "WW_same": 3, "WW_diff": 0}) is None

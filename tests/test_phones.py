@@ -5,7 +5,10 @@ and every kind of bad request (one log line each, no vote lost)."""
 from __future__ import annotations
 
 import csv
+import http.client
+import shutil
 import socket
+import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -185,3 +188,28 @@ def test_any_form_a_phone_sends_is_a_vote_or_a_reason(letter: str, round_code: s
     assert len(packets) == int(outcome.ok)
     if outcome.ok:
         assert decode_phone_vote(packets[0].payload) == (browser.voter, letter.strip().upper())
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl makes the test certificate")
+def test_with_a_certificate_phones_vote_over_https(tmp_path: Path) -> None:
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes"),
+            *("-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    db = tmp_path / "tls.db"
+    with recording_with_phones(db, f"open=1&code=ACDE&cert={cert}&key={key}") as rec:
+        assert rec.address.startswith("https://127.0.0.1:")
+        phone = Phone(rec.address)
+        phone.sign_in()
+        assert phone.vote("D", "ACDE")["voted"] == "D"
+        phone.close()
+        plain = Phone(rec.address.replace("https://", "http://"))
+        with pytest.raises((PhoneRefused, OSError, http.client.HTTPException)):
+            plain.sign_in()  # no plain HTTP beside it
+        wait_for(lambda: len(latest_by_handset(db)) == 1, what="the vote")
+    assert "voters 1" in rec.out

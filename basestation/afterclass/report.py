@@ -8,7 +8,7 @@ from typing import Any
 
 from basestation.afterclass.charts import CORRECT_EDGE, Value, bar_chart, switch_table
 from basestation.domain import DEFAULT_ANSWERS, SEVERAL_KEYS_RULE, correct_answers, key_text
-from basestation.peer_instruction import expected_text, gain_text
+from basestation.peer_instruction import CHANGE_MEANING, GAIN_MEANING, expected_text, gain_text
 
 
 def question_figure(question: dict[str, Any]) -> str:
@@ -64,6 +64,9 @@ def render_report(analysis: dict[str, Any], title: str) -> str:
                     if last and len(question["rounds"]) > 1
                     else "-",
                     gain_text(gain, question["paired"]) if "paired" in question else "-",
+                    "-"
+                    if question.get("normalized_change") is None
+                    else f"{question['normalized_change']:+.0%}",
                 )
             )
             + "</tr>"
@@ -94,6 +97,7 @@ def render_report(analysis: dict[str, Any], title: str) -> str:
         seen=analysis["handsets_seen"],
         expected=html.escape(expected_text(analysis["roster_size"], analysis["handsets_seen"])),
         band=html.escape(analysis["band"]),
+        meanings=html.escape(f"The {GAIN_MEANING}; the {CHANGE_MEANING}."),
         count=len(questions),
         rows="\n".join(rows),
         sections="\n".join(sections),
@@ -125,8 +129,10 @@ figure svg {{ max-width: 560px; width: 100%; height: auto; }}
 <h1>{title}</h1>
 <p>{count} questions, {seen} handsets heard. Response rates are of {expected};
 the advice follows the {band} % discussion band.</p>
+<p class="hint">{meanings}</p>
 <table><thead><tr><th>#</th><th>question</th><th>correct</th><th>voters</th><th>response</th>
-<th>vote 1 correct</th><th>revote correct</th><th>normalized gain</th></tr></thead>
+<th>vote 1 correct</th><th>revote correct</th><th>normalized gain</th>
+<th>normalized change</th></tr></thead>
 <tbody>
 {rows}
 </tbody></table>

@@ -12,7 +12,12 @@ from basestation import db
 from basestation.cli.options import band_option, db_option, resolve_db
 from basestation.db import StoreError
 from basestation.domain import SEVERAL_KEYS_RULE, correct_answers, key_text
-from basestation.peer_instruction import DiscussionBand, expected_text
+from basestation.peer_instruction import (
+    CHANGE_MEANING,
+    GAIN_MEANING,
+    DiscussionBand,
+    expected_text,
+)
 
 
 @click.command()
@@ -64,8 +69,15 @@ def analyze(db_path: Path | None, session_id: int, as_json: bool, band: Discussi
                     f"WW {switches['WW_same']}+{switches['WW_diff']}"
                 )
                 + f"; normalized gain {gain_text(gain, question['paired'])}"
+                + (
+                    ""
+                    if question.get("normalized_change") is None
+                    else f"; normalized change {question['normalized_change']:+.0%}"
+                )
             )
         click.echo(f"  {question.get('hint', '')}")
+    if any("paired" in question for question in report["questions"]):
+        click.echo(f"The {GAIN_MEANING}; the {CHANGE_MEANING}.")
 
 
 @click.command()
