@@ -1,0 +1,142 @@
+"""``basestation groups``: discussion groups of neighbours after a question's vote 1."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from basestation import db
+from basestation.cli.options import db_option, resolve_db
+from basestation.db import StoreError
+from basestation.textsafe import shown
+
+SEAT_HEADERS = ("seat",)
+WHO_HEADERS = ("student id", "student_id", "handset", "handset id", "clicker id", "id")
+
+
+@click.command()
+@db_option
+@click.option("--session", "session_id", type=int, required=True)
+@click.option("--question", type=int, help="Which question (default: the latest polled).")
+@click.option("--size", type=click.Choice(["2", "3"]), default="2", show_default=True)
+@click.option(
+    "--seats",
+    "seats_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    required=True,
+    help="CSV of the session's seating: a Student ID (or Handset) column and a Seat (C12).",
+)
+@click.option("--json", "as_json", is_flag=True)
+def groups(
+    db_path: Path | None,
+    session_id: int,
+    question: int | None,
+    size: str,
+    seats_file: Path,
+    as_json: bool,
+) -> None:
+    """Groups of neighbours for the discussion after vote 1, as many as possible holding
+    different answers; beside it, how many plain neighbour pairs would have."""
+    from basestation.afterclass.grouping import form_groups, is_mixed, mixed_share
+    from basestation.afterclass.seating import SeatError
+    from basestation.afterclass.session_analysis import load_rounds
+
+    try:
+        with db.Reader(resolve_db(db_path)) as reader:
+            reader.session(session_id)
+            questions = [q for q in reader.questions(session_id) if load_rounds(reader, q["id"])]
+            chosen = [q for q in questions if question in (None, q["number"])]
+            if not chosen:
+                raise click.ClickException(
+                    f"session {session_id} has no polled question {question or ''}".strip()
+                )
+            asked = chosen[-1]
+            answers = load_rounds(reader, asked["id"])[0].latest
+            names = {
+                h["handset"]: (s["student_id"], s["name"] or "")
+                for s in reader.students()
+                for h in reader.handsets_of_students().get(s["id"], [])
+            }
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error
+    try:
+        seat_of = _seating(seats_file, names)
+    except (SeatError, ValueError) as error:
+        raise click.ClickException(f"{seats_file}: {error}") from None
+    seated = {seat_of[h]: a for h, a in answers.items() if h in seat_of}
+    who = {seat_of[h]: h for h in answers if h in seat_of}
+    unseated = sorted(h for h in answers if h not in seat_of)
+    keys = asked["correct"] or ""
+    grouping = form_groups(seated, int(size), keys)
+    report: dict[str, Any] = {
+        "session": session_id,
+        "question": asked["number"],
+        "size": int(size),
+        "groups": [
+            {
+                "seats": [str(seat) for seat in group],
+                "students": [names.get(who[seat], (who[seat], ""))[0] for seat in group],
+                "answers": [seated[seat] for seat in group],
+                "mixed": is_mixed(group, seated),
+            }
+            for group in grouping.groups
+        ],
+        "without_seat": [names.get(h, (h, ""))[0] for h in unseated],
+        "mixed_share": round(grouping.mixed_share(seated), 3),
+        "neighbour_pairs_mixed_share": round(mixed_share(grouping.baseline, seated), 3),
+    }
+    if as_json:
+        click.echo(json.dumps(report))
+        return
+    click.echo(
+        f"Question {asked['number']}, vote 1: {len(seated)} seated voters in "
+        f"{len(grouping.groups)} groups of {size}"
+        + (f"; {len(unseated)} without a seat" if unseated else "")
+    )
+    for number, group in enumerate(report["groups"], 1):
+        members = "  ".join(
+            f"{seat} {shown(student)} {answer}"
+            for seat, student, answer in zip(
+                group["seats"], group["students"], group["answers"], strict=True
+            )
+        )
+        click.echo(f"  {number:3d}. {members}" + ("   mixed" if group["mixed"] else ""))
+    if unseated:
+        click.echo("  without a seat: " + ", ".join(shown(s) for s in report["without_seat"]))
+    click.echo(
+        f"mixed groups: {report['mixed_share']:.0%} (plain neighbour pairs along the rows: "
+        f"{report['neighbour_pairs_mixed_share']:.0%})"
+    )
+
+
+def _seating(path: Path, names: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    """Handset -> seat, from rows naming a student (all their handsets) or a handset."""
+    from basestation.afterclass.seating import Seat
+    from basestation.formats.roster_file import read_roster_text
+
+    rows = list(csv.reader(io.StringIO(read_roster_text(path))))
+    if not rows:
+        raise ValueError("the file is empty")
+    header = [cell.strip().lower() for cell in rows[0]]
+    seat_column = next((i for i, c in enumerate(header) if c in SEAT_HEADERS), None)
+    who_column = next((i for i, c in enumerate(header) if c in WHO_HEADERS), None)
+    if seat_column is None or who_column is None:
+        raise ValueError("the header needs a Seat column and a Student ID (or Handset) one")
+    handsets_of: dict[str, list[str]] = {}
+    for handset, (student_id, _) in names.items():
+        handsets_of.setdefault(student_id, []).append(handset)
+    seat_of: dict[str, Any] = {}
+    for number, row in enumerate(rows[1:], 2):
+        if len(row) <= max(seat_column, who_column) or not row[who_column].strip():
+            continue
+        key, seat = row[who_column].strip(), Seat.parse(row[seat_column])
+        for handset in handsets_of.get(key, [key.upper()]):
+            if handset in seat_of and seat_of[handset] != seat:
+                raise ValueError(f"line {number}: {key} has two seats")
+            seat_of[handset] = seat
+    return seat_of
