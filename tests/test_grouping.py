@@ -121,3 +121,47 @@ def test_groups_through_the_cli_against_the_stored_votes(tmp_path: Path) -> None
     bad.write_text("Handset,Seat\nAABBCCDD,12C\n")
     refused = run_cli("groups", "--db", str(db), "--session", "1", "--seats", str(bad))
     assert refused.returncode == 1 and "is not a seat like C12" in refused.stderr
+
+
+def test_analyze_compares_the_revote_of_mixed_and_same_answer_groups(tmp_path: Path) -> None:
+    from simulators.classroom import ClassroomModel
+    from tests.helpers import query, rounds_of_question, run_cli
+
+    db = tmp_path / "kinds.db"
+    url = "sim://40?seed=5&speed=50&revote=1"
+    assert run_cli("record", "--db", str(db), "--receiver", url).returncode == 0
+    revote = run_cli("record", "--db", str(db), "--receiver", url, "--session", "1", "--revote")
+    assert revote.returncode == 0, revote.stderr
+    assert run_cli("key", "--db", str(db), "--session", "1", "--question", "1", "B").returncode == 0
+    handsets = ClassroomModel(40, seed=5).handsets
+    seats = tmp_path / "seats.csv"
+    seats.write_text(
+        "Handset,Seat\n"
+        + "".join(f"{h},{'ABCDE'[i // 8]}{i % 8 + 1}\n" for i, h in enumerate(handsets))
+    )
+    stored = run_cli("groups", "--db", str(db), "--session", "1", "--seats", str(seats), "--store")
+    assert stored.returncode == 0, stored.stderr
+    report = json.loads(run_cli("analyze", "--db", str(db), "--session", "1", "--json").stdout)
+    by_group = report["questions"][0]["by_group"]
+
+    first, second = rounds_of_question(db, 1, 1)
+    group_of = dict(query(db, "SELECT handset, group_no FROM poll_groups"))
+    members: dict[int, list[str]] = {}
+    for handset, number in group_of.items():
+        members.setdefault(number, []).append(handset)
+    for kind in ("mixed", "same"):
+        chosen = [
+            hs for hs in members.values() if (len({first[h] for h in hs}) > 1) == (kind == "mixed")
+        ]
+        paired = [h for hs in chosen for h in hs if h in first and h in second]
+        assert by_group[kind]["groups"] == len(chosen)
+        assert by_group[kind]["paired"] == len(paired)
+        if paired:
+            before = 100 * sum(first[h] == "B" for h in paired) / len(paired)
+            after = 100 * sum(second[h] == "B" for h in paired) / len(paired)
+            assert by_group[kind]["percent_correct"] == [round(before, 1), round(after, 1)]
+    text = run_cli("analyze", "--db", str(db), "--session", "1").stdout
+    assert "after discussion in mixed groups:" in text
+    page = tmp_path / "report.html"
+    assert run_cli("report", "--db", str(db), "--session", "1", "-o", str(page)).returncode == 0
+    assert "After discussion in mixed groups" in page.read_text()

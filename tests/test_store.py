@@ -67,6 +67,7 @@ def test_migrations_apply_once(db_path: Path) -> None:
         "0012_question_bank",
         "0013_roster_imports",
         "0014_phone_codes",
+        "0015_poll_groups",
     ]
 
 

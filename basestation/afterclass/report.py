@@ -79,6 +79,16 @@ def render_report(analysis: dict[str, Any], title: str) -> str:
                 f"{s['RW']}, wrong→wrong {s['WW_same'] + s['WW_diff']} (same "
                 f"{s['WW_same']}, different {s['WW_diff']})</p>"
             )
+        for kind, words in (("mixed", "mixed groups"), ("same", "same-answer groups")):
+            figures = question.get("by_group", {}).get(kind)
+            if figures:
+                right = figures["percent_correct"]
+                summary += html.escape(
+                    f"After discussion in {words} ({figures['groups']} groups, "
+                    f"{figures['paired']} voted twice): "
+                    + ("" if right is None else f"{right[0]}% → {right[1]}% correct, ")
+                    + f"normalized gain {gain_text(figures['gain'], figures['paired'])}."
+                ).join(("<p>", "</p>"))
         heading = f"Question {question['question']}"
         if question.get("text"):
             heading += f": {question['text']}"

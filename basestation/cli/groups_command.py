@@ -31,6 +31,12 @@ WHO_HEADERS = ("student id", "student_id", "handset", "handset id", "clicker id"
     required=True,
     help="CSV of the session's seating: a Student ID (or Handset) column and a Seat (C12).",
 )
+@click.option(
+    "--store",
+    is_flag=True,
+    help="Keep these groups with the poll (analyze then "
+    "compares the revote of mixed and same-answer groups).",
+)
 @click.option("--json", "as_json", is_flag=True)
 def groups(
     db_path: Path | None,
@@ -38,6 +44,7 @@ def groups(
     question: int | None,
     size: str,
     seats_file: Path,
+    store: bool,
     as_json: bool,
 ) -> None:
     """Groups of neighbours for the discussion after vote 1, as many as possible holding
@@ -56,7 +63,8 @@ def groups(
                     f"session {session_id} has no polled question {question or ''}".strip()
                 )
             asked = chosen[-1]
-            answers = load_rounds(reader, asked["id"])[0].latest
+            first_round = load_rounds(reader, asked["id"])[0]
+            answers = first_round.latest
             names = {
                 h["handset"]: (s["student_id"], s["name"] or "")
                 for s in reader.students()
@@ -90,6 +98,15 @@ def groups(
         "mixed_share": round(grouping.mixed_share(seated), 3),
         "neighbour_pairs_mixed_share": round(mixed_share(grouping.baseline, seated), 3),
     }
+    if store:
+        from basestation.db.groups import store_groups
+
+        kept = [[(who[seat], str(seat)) for seat in group] for group in grouping.groups]
+        try:
+            with db.Store(resolve_db(db_path)) as writer:
+                writer.call(store_groups, first_round.poll, kept)
+        except StoreError as error:
+            raise click.ClickException(str(error)) from error
     if as_json:
         click.echo(json.dumps(report))
         return

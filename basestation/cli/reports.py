@@ -75,9 +75,26 @@ def analyze(db_path: Path | None, session_id: int, as_json: bool, band: Discussi
                     else f"; normalized change {question['normalized_change']:+.0%}"
                 )
             )
+        for kind, words in (("mixed", "mixed groups"), ("same", "same-answer groups")):
+            if kind in question.get("by_group", {}):
+                click.echo(
+                    f"  after discussion in {words}: {_kind_line(question['by_group'][kind])}"
+                )
         click.echo(f"  {question.get('hint', '')}")
     if any("paired" in question for question in report["questions"]):
         click.echo(f"The {GAIN_MEANING}; the {CHANGE_MEANING}.")
+
+
+def _kind_line(figures: dict[str, Any]) -> str:
+    """``12 groups, 24 voted twice: 40.0% -> 70.0% correct, gain 50%``."""
+    from basestation.peer_instruction import gain_text
+
+    right = figures["percent_correct"]
+    return (
+        f"{figures['groups']} groups, {figures['paired']} voted twice"
+        + ("" if right is None else f": {right[0]}% -> {right[1]}% correct")
+        + f", normalized gain {gain_text(figures['gain'], figures['paired'])}"
+    )
 
 
 @click.command()

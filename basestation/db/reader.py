@@ -140,6 +140,13 @@ class Reader:
             rounds.append({**poll, "latest": latest, "first": first})
         return rounds
 
+    def poll_groups(self, poll_id: int) -> dict[str, int]:
+        """Handset -> discussion group number, as stored for a poll (empty: none)."""
+        if "poll_groups" not in self._db.table_names():
+            return {}
+        rows = self._rows("SELECT handset, group_no FROM poll_groups WHERE poll_id = ?", [poll_id])
+        return {row["handset"]: row["group_no"] for row in rows}
+
     # -- the TA's view ----------------------------------------------------------------
     def newest_poll(self) -> Row | None:
         rows = self._rows("""

@@ -277,6 +277,16 @@ def _phone_codes(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0015_poll_groups")
+def _poll_groups(db: sqlite_utils.Database) -> None:
+    """Who discussed together after a poll (its vote 1): a group number per handset."""
+    db.table("poll_groups").create(
+        {"poll_id": int, "handset": str, "group_no": int, "seat": str},
+        pk=("poll_id", "handset"),
+        foreign_keys=[("poll_id", "polls", "id")],
+    )
+
+
 def _adopt_legacy_records(db: sqlite_utils.Database) -> None:
     """Release 0.1.0's own migration records become ``sqlite_utils`` records."""
     if LEGACY_TABLE not in db.table_names():
