@@ -114,6 +114,9 @@ class LiveControl(PollSource, Protocol):
 
     def take_instructor_presses(self) -> list[str]: ...
 
+    def keep_groups(self, question: int, groups: list[list[tuple[str, str]]]) -> None:
+        """Store discussion groups ((handset, seat) each) with the question's vote 1."""
+
     def live_rounds(self, question: int) -> RoundAnswers | None:
         """The rounds of ``question`` played in this run (None if not polled yet)."""
 

@@ -8,11 +8,16 @@ occupied seat nearest by number (both, on a tie). The relation is symmetric.
 from __future__ import annotations
 
 import bisect
+import csv
+import io
 import itertools
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
+SEAT_HEADERS = ("seat",)
+WHO_HEADERS = ("student id", "student_id", "handset", "handset id", "clicker id", "id")
 _SEAT = re.compile(r"\s*([A-Za-z]{1,3})\s*-?\s*(\d{1,4})\s*")
 
 
@@ -84,3 +89,28 @@ def _nearest(numbers: list[int], number: int) -> list[int]:
     candidates = numbers[max(at - 1, 0) : at + 1]
     best = min(abs(n - number) for n in candidates)
     return [n for n in candidates if abs(n - number) == best]
+
+
+def read_seating(path: Path, handsets_of: Mapping[str, list[str]]) -> dict[str, Seat]:
+    """Handset -> seat, from a CSV whose rows name a student (``handsets_of`` gives all
+    their handsets) or a handset, and a seat. SeatError or ValueError says which line."""
+    from basestation.formats.roster_file import read_roster_text
+
+    rows = list(csv.reader(io.StringIO(read_roster_text(path))))
+    if not rows:
+        raise ValueError("the file is empty")
+    header = [cell.strip().lower() for cell in rows[0]]
+    seat_column = next((i for i, c in enumerate(header) if c in SEAT_HEADERS), None)
+    who_column = next((i for i, c in enumerate(header) if c in WHO_HEADERS), None)
+    if seat_column is None or who_column is None:
+        raise ValueError("the header needs a Seat column and a Student ID (or Handset) one")
+    seat_of: dict[str, Seat] = {}
+    for number, row in enumerate(rows[1:], 2):
+        if len(row) <= max(seat_column, who_column) or not row[who_column].strip():
+            continue
+        key, seat = row[who_column].strip(), Seat.parse(row[seat_column])
+        for handset in handsets_of.get(key, [key.upper()]):
+            if handset in seat_of and seat_of[handset] != seat:
+                raise ValueError(f"line {number}: {key} has two seats")
+            seat_of[handset] = seat
+    return seat_of

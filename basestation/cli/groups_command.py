@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -14,9 +12,6 @@ from basestation import db
 from basestation.cli.options import db_option, resolve_db
 from basestation.db import StoreError
 from basestation.textsafe import shown
-
-SEAT_HEADERS = ("seat",)
-WHO_HEADERS = ("student id", "student_id", "handset", "handset id", "clicker id", "id")
 
 
 @click.command()
@@ -50,7 +45,7 @@ def groups(
     """Groups of neighbours for the discussion after vote 1, as many as possible holding
     different answers; beside it, how many plain neighbour pairs would have."""
     from basestation.afterclass.grouping import form_groups, is_mixed, mixed_share
-    from basestation.afterclass.seating import SeatError
+    from basestation.afterclass.seating import SeatError, read_seating
     from basestation.afterclass.session_analysis import load_rounds
 
     try:
@@ -73,7 +68,7 @@ def groups(
     except StoreError as error:
         raise click.ClickException(str(error)) from error
     try:
-        seat_of = _seating(seats_file, names)
+        seat_of = read_seating(seats_file, _handsets_of_students(names))
     except (SeatError, ValueError) as error:
         raise click.ClickException(f"{seats_file}: {error}") from None
     seated = {seat_of[h]: a for h, a in answers.items() if h in seat_of}
@@ -131,29 +126,8 @@ def groups(
     )
 
 
-def _seating(path: Path, names: dict[str, tuple[str, str]]) -> dict[str, Any]:
-    """Handset -> seat, from rows naming a student (all their handsets) or a handset."""
-    from basestation.afterclass.seating import Seat
-    from basestation.formats.roster_file import read_roster_text
-
-    rows = list(csv.reader(io.StringIO(read_roster_text(path))))
-    if not rows:
-        raise ValueError("the file is empty")
-    header = [cell.strip().lower() for cell in rows[0]]
-    seat_column = next((i for i, c in enumerate(header) if c in SEAT_HEADERS), None)
-    who_column = next((i for i, c in enumerate(header) if c in WHO_HEADERS), None)
-    if seat_column is None or who_column is None:
-        raise ValueError("the header needs a Seat column and a Student ID (or Handset) one")
+def _handsets_of_students(names: dict[str, tuple[str, str]]) -> dict[str, list[str]]:
     handsets_of: dict[str, list[str]] = {}
     for handset, (student_id, _) in names.items():
         handsets_of.setdefault(student_id, []).append(handset)
-    seat_of: dict[str, Any] = {}
-    for number, row in enumerate(rows[1:], 2):
-        if len(row) <= max(seat_column, who_column) or not row[who_column].strip():
-            continue
-        key, seat = row[who_column].strip(), Seat.parse(row[seat_column])
-        for handset in handsets_of.get(key, [key.upper()]):
-            if handset in seat_of and seat_of[handset] != seat:
-                raise ValueError(f"line {number}: {key} has two seats")
-            seat_of[handset] = seat
-    return seat_of
+    return handsets_of

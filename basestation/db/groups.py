@@ -18,3 +18,21 @@ def store_groups(
             for number, group in enumerate(groups, 1)
             for handset, seat in group
         )
+
+
+def store_question_groups(
+    db: sqlite_utils.Database,
+    session_id: int,
+    number: int,
+    groups: Sequence[Sequence[tuple[str, str]]],
+) -> None:
+    """The groups formed after vote 1 of the session's question ``number``."""
+    rows = list(
+        db.query(
+            "SELECT p.id FROM polls p JOIN questions q ON q.id = p.question_id "
+            "WHERE q.session_id = ? AND q.number = ? AND p.round = 1",
+            [session_id, number],
+        )
+    )
+    if rows:
+        store_groups(db, rows[0]["id"], groups)

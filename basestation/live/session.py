@@ -272,6 +272,16 @@ class LiveSession:
     def take_instructor_presses(self) -> list[str]:
         return _drain(self.instructor_presses)
 
+    def keep_groups(self, question: int, groups: list[list[tuple[str, str]]]) -> None:
+        from basestation.db.groups import store_question_groups
+
+        session_id, station = self.station.polls.session_id, self.station
+        if session_id is not None:
+            kept = [[(station.stored_handset(h), seat) for h, seat in group] for group in groups]
+            self.submit(
+                lambda: station.store.call(store_question_groups, session_id, question, kept)
+            )
+
     def live_rounds(self, question: int) -> RoundAnswers | None:
         rounds = sorted(r for q, r in self.round_answers if q == question)
         if not rounds:

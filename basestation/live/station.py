@@ -75,6 +75,10 @@ class Station:
     def _tell_receiver(self, poll_id: int, vote: Vote) -> None:
         self.receiver.handset_pressed(vote.handset, vote.answer)
 
+    def stored_handset(self, handset: str) -> str:
+        """The handset as the database knows it (a pseudonym in an anonymous session)."""
+        return self._pseudonyms.of(handset) if self.polls.anonymous else handset
+
     def _store_vote(self, poll_id: int, vote: Vote) -> None:
         """Anonymous sessions store a keyed pseudonym, never the handset's ID; the buffer
         still sees real IDs, so duplicates are recognised as ever."""
