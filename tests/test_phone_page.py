@@ -49,6 +49,15 @@ def _codes(tmp_path: Path, db: Path) -> dict[str, str]:
     return {row[0]: row[-1] for row in rows}
 
 
+def _sign_in_and_vote(page: Any, student: str, code: str, letter: str) -> None:
+    """The fields and buttons a student uses, found by their labels and names."""
+    page.get_by_label("Student ID").fill(student)
+    page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Round code").fill("ACDE")
+    page.get_by_role("button", name=letter, exact=True).click()
+
+
 def _shot(page: Any, name: str) -> None:
     if SHOTS:
         page.screenshot(path=str(Path(SHOTS) / name))
@@ -116,11 +125,7 @@ def test_without_script_the_page_is_plain_forms(browser: Any, tmp_path: Path) ->
         context = browser.new_context(java_script_enabled=False, viewport=PHONE)
         page = context.new_page()
         page.goto(rec.address)
-        page.get_by_label("Student ID").fill("s1")
-        page.get_by_label("Code").fill(codes["s1"])
-        page.get_by_role("button", name="Sign in").click()
-        page.get_by_label("Round code").fill("ACDE")
-        page.get_by_role("button", name="D", exact=True).click()
+        _sign_in_and_vote(page, "s1", codes["s1"], "D")
         assert page.locator("#live").inner_text().startswith("D counted at")
         wait_for(lambda: query(db, "SELECT COUNT(*) FROM votes") == [(1,)])
         context.close()
@@ -135,11 +140,7 @@ def test_two_browsers_of_one_student_count_once(browser: Any, tmp_path: Path) ->
             context = browser.new_context(viewport=PHONE)
             page = context.new_page()
             page.goto(rec.address)
-            page.get_by_label("Student ID").fill("s0")
-            page.get_by_label("Code").fill(codes["s0"])
-            page.get_by_role("button", name="Sign in").click()
-            page.get_by_label("Round code").fill("ACDE")
-            page.get_by_role("button", name=letter, exact=True).click()
+            _sign_in_and_vote(page, "s0", codes["s0"], letter)
             expect(page.locator("#live")).to_have_text(re.compile(f"^{letter} counted at"))
             context.close()
     assert "voters 1, votes 2" in rec.out

@@ -31,8 +31,3 @@ def qr_rows(data: str) -> list[str]:
 def qr_text(data: str) -> Text:
     """Dark modules in black on white, whatever the terminal's colours."""
     return Text("\n".join(qr_rows(data)), style="black on white", no_wrap=True)
-
-
-def qr_size(data: str) -> tuple[int, int]:
-    rows = qr_rows(data)
-    return len(rows[0]), len(rows)
