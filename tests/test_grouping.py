@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from basestation.afterclass.grouping import form_groups, mixed_share, row_groups
-from basestation.afterclass.seating import Seat, SeatError, neighbours
+from basestation.seats import Seat, SeatError, neighbours
 
 seat_sets = st.sets(st.builds(Seat, st.integers(0, 6), st.integers(1, 14)), min_size=2, max_size=70)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from basestation.afterclass.seating import Seat, neighbours, rows_of
+from basestation.seats import Seat, neighbours, rows_of
 
 MAX_PASSES = 30
 

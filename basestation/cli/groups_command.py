@@ -45,8 +45,9 @@ def groups(
     """Groups of neighbours for the discussion after vote 1, as many as possible holding
     different answers; beside it, how many plain neighbour pairs would have."""
     from basestation.afterclass.grouping import form_groups, is_mixed, mixed_share
-    from basestation.afterclass.seating import SeatError, read_seating
+    from basestation.afterclass.seating import read_seating
     from basestation.afterclass.session_analysis import load_rounds
+    from basestation.seats import SeatError
 
     try:
         with db.Reader(resolve_db(db_path)) as reader:

@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 
 from rich.text import Text
 
-from basestation.afterclass.seating import Seat, rows_of
+from basestation.seats import Seat, rows_of
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 GLYPHS = "●■▲◆★✚✖♥"
