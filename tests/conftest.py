@@ -71,4 +71,5 @@ def cli_command(*args: str) -> list[str]:
 def cli_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO)
+    env["PYTHONFAULTHANDLER"] = "1"  # a hung command told to abort shows every thread
     return env

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from tests.helpers import start_record
 
+ENDS_WITHIN_S = 45
+"""Ctrl-C to the end of the summary; a busy CI machine takes a few seconds."""
 JOIN = re.compile(r"phones vote at (https?://\S+/) .*round code (\w{4})")
 
 
@@ -51,8 +53,16 @@ def recording_with_phones(db: Path, web: str, *more: str) -> Iterator[PhoneRecor
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=ENDS_WITHIN_S)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)  # faulthandler prints every thread's stack
+            process.wait(timeout=10)
+            drain.join(timeout=10)
+            raise AssertionError(
+                "record did not end on Ctrl-C:\n" + "".join(said)[-6000:]
+            ) from None
         assert process.stdout is not None
         recording.out = process.stdout.read()
-        process.wait(timeout=30)
         drain.join(timeout=30)
         recording.err = "".join(said)

@@ -10,12 +10,12 @@ import logging
 import secrets
 import time
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
@@ -182,6 +182,10 @@ class Changes:
 
 
 def build_app(room: Room, limit: RateLimit, changes: Changes, secure: bool) -> ASGIApp:
+    # sign-in codes are checked on threads of our own, which end at exit whatever state the
+    # event loop was left in (anyio's worker threads wait for the loop's main task)
+    hashing = ThreadPoolExecutor(max_workers=2, thread_name_prefix="phone sign-in")
+
     def browser_of(request: Request) -> tuple[Browser, bool]:
         token = request.cookies.get(COOKIE)
         browser = room.browser(token)
@@ -223,9 +227,11 @@ def build_app(room: Room, limit: RateLimit, changes: Changes, secure: bool) -> A
                 log.warning("phone form refused from %s: %s", _client(request), error)
                 return Response("not a form this page sends\n", 400, media_type="text/plain")
             browser, new = browser_of(request)
-            outcome = (
-                await run_in_threadpool(act, browser, fields) if slow else act(browser, fields)
-            )
+            if slow:
+                loop = asyncio.get_running_loop()
+                outcome = await loop.run_in_executor(hashing, act, browser, fields)
+            else:
+                outcome = act(browser, fields)
             return respond(request, browser, new, outcome)
 
         return endpoint
