@@ -8,7 +8,7 @@ app factory are the models).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +19,7 @@ from basestation.domain import DEFAULT_CHOICES, MAX_CHOICES, PreparedQuestion
 from basestation.live.session import LiveSession
 from basestation.live.station import Station, VoteListener
 from basestation.peer_instruction import DEFAULT_BAND, DiscussionBand
+from basestation.seats import Seat
 from drivers.base import Receiver
 from drivers.capture import CaptureSink, open_capture
 from drivers.registry import receiver_for_urls
@@ -103,9 +104,17 @@ def live_session(
     clock: Callable[[], float] = time.monotonic,
     prepared: Sequence[PreparedQuestion] = (),
     choices: int = DEFAULT_CHOICES,
+    seats: Mapping[str, Seat] | None = None,
+    group_size: int = 2,
 ) -> LiveSession:
     return LiveSession(
-        station, countdown_s=countdown_s, clock=clock, prepared=prepared, choices=choices
+        station,
+        countdown_s=countdown_s,
+        clock=clock,
+        prepared=prepared,
+        choices=choices,
+        seats=seats,
+        group_size=group_size,
     )
 
 
@@ -122,12 +131,21 @@ def dashboard_app(
     hint: str | None = None,
     app_class: type[DashboardApp] | None = None,
     band: DiscussionBand = DEFAULT_BAND,
+    seats: Mapping[str, Seat] | None = None,
+    group_size: int = 2,
 ) -> DashboardApp:
-    """The dashboard on ``station`` (``app_class``: a subclass, e.g. a benchmark's)."""
+    """The dashboard on ``station`` (``app_class``: a subclass, e.g. a benchmark's;
+    ``seats``: handset -> seat, for the discussion groups)."""
     from basestation.tui.app import DashboardApp
 
     live = live_session(
-        station, countdown_s=countdown_s, clock=clock, prepared=prepared, choices=choices
+        station,
+        countdown_s=countdown_s,
+        clock=clock,
+        prepared=prepared,
+        choices=choices,
+        seats=seats,
+        group_size=group_size,
     )
     return (app_class or DashboardApp)(
         live,
@@ -176,6 +194,8 @@ def run_dashboard(
     choices: int | None = None,
     hint: str | None = None,
     band: DiscussionBand = DEFAULT_BAND,
+    seats: Mapping[str, Seat] | None = None,
+    group_size: int = 2,
 ) -> DashboardRun:
     """``basestation run`` and the demo: a new session on the dashboard until quit."""
     with open_station(receiver, db_path, instructor=instructor, capture=capture) as station:
@@ -189,6 +209,8 @@ def run_dashboard(
             choices=choices or default_choices(station.receiver),
             hint=hint,
             band=band,
+            seats=seats,
+            group_size=group_size,
         ).run()
         question = station.polls.question
         store = station.store

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from basestation.domain import DEFAULT_ANSWERS
+from basestation.seats import Seat
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,18 @@ class RoundAnswers:
     answers: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class DiscussionGroups:
+    """The groups of a question's vote 1 as the projector may show them: seats only."""
+
+    question: int
+    groups: tuple[tuple[Seat, ...], ...]
+    seats: frozenset[Seat]
+    """Every seat of the room's seating (those who did not vote stay empty on the map)."""
+    unseated: int
+    """Voters with no seat (they find a neighbour themselves)."""
+
+
 class PollSource(Protocol):
     """Anything that can say how the current poll stands (the TA's view reads one)."""
 
@@ -114,8 +127,9 @@ class LiveControl(PollSource, Protocol):
 
     def take_instructor_presses(self) -> list[str]: ...
 
-    def keep_groups(self, question: int, groups: list[list[tuple[str, str]]]) -> None:
-        """Store discussion groups ((handset, seat) each) with the question's vote 1."""
+    def form_groups(self, question: int) -> DiscussionGroups | None:
+        """Groups of neighbours for the discussion after ``question``'s vote 1, kept with
+        its poll and told to the phones (None: no seats, or no vote 1 this run)."""
 
     def live_rounds(self, question: int) -> RoundAnswers | None:
         """The rounds of ``question`` played in this run (None if not polled yet)."""

@@ -13,53 +13,16 @@ from __future__ import annotations
 import logging
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import ClassVar
 
 from drivers.errors import DeviceGone, ReceiverEnded, ReceiverError
 from drivers.packets import RawPacket, packets_heard
+from drivers.status import OPEN_STATES, JoinInfo, MemberStatus, ReceiverState
 from drivers.url import ReceiverUrl
 
 log = logging.getLogger(__name__)
-
-
-class ReceiverState(StrEnum):
-    CLOSED = "closed"
-    CHECKING = "checking"
-    """The port is open; the receiver has not yet proven it is one."""
-    CONNECTED = "connected"
-    """The receiver proved itself (a HELLO, a handshake, an echo, a valid vote line)."""
-    SILENT = "silent"
-    """Open, but nothing recognisable came within ``answer_timeout_s``."""
-    RECONNECTING = "reconnecting"
-    GONE = "gone"
-    ENDED = "ended"
-
-
-OPEN_STATES = (ReceiverState.CHECKING, ReceiverState.CONNECTED, ReceiverState.SILENT)
-
-
-@dataclass(frozen=True)
-class MemberStatus:
-    """How one physical receiver is doing, for the screen and the database."""
-
-    name: str
-    state: str
-    packets: int
-    error: str
-
-
-@dataclass(frozen=True)
-class JoinInfo:
-    """How phones join a receiver that serves them (web://)."""
-
-    addresses: tuple[str, ...]
-    round_code: str
-    phones: int
-    poll_open: bool
 
 
 class Receiver(ABC):
@@ -166,6 +129,15 @@ class Receiver(ABC):
 
     def handset_pressed(self, handset: str, answer: str) -> None:
         """A vote accepted from any receiver (a phone pairing with a clicker waits)."""
+        return None
+
+    def seats_told(self) -> dict[str, str]:
+        """Handset -> the seat its student typed (phones ask once a session)."""
+        return {}
+
+    def groups_formed(self, partners: Mapping[str, tuple[str, ...]]) -> None:
+        """After vote 1: each handset's discussion partners, by seat (a phone shows them);
+        an empty mapping when the discussion is over."""
         return None
 
     def parts(self) -> list[Receiver]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from drivers.base import JoinInfo, MemberStatus, Receiver, ReceiverState
+from drivers.base import Receiver
 from drivers.errors import ReceiverEnded, ReceiverError
 from drivers.packets import RawPacket
+from drivers.status import JoinInfo, MemberStatus, ReceiverState
 from drivers.url import parse_receiver_url
 
 MEMBER_READ_S = 0.05
@@ -95,6 +96,13 @@ class ReceiverGroup(Receiver):
     def handset_pressed(self, handset: str, answer: str) -> None:
         for receiver in self.receivers:
             receiver.handset_pressed(handset, answer)
+
+    def seats_told(self) -> dict[str, str]:
+        return {h: seat for r in self.receivers for h, seat in r.seats_told().items()}
+
+    def groups_formed(self, partners: Mapping[str, tuple[str, ...]]) -> None:
+        for receiver in self.receivers:
+            receiver.groups_formed(partners)
 
     def join_info(self) -> JoinInfo | None:
         return next((j for r in self.receivers if (j := r.join_info()) is not None), None)

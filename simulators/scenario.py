@@ -29,14 +29,21 @@ class ClassScenario:
     choices: int = 5
     """Answers A to the Nth letter (more than 5 on ResponseCards only)."""
 
-    def rounds(self) -> list[ScheduledRound]:
-        classroom = ClassroomModel(
+    def handsets(self) -> list[str]:
+        """The class's handset IDs, as its handsets send them."""
+        return self._classroom().handsets
+
+    def _classroom(self) -> ClassroomModel:
+        return ClassroomModel(
             self.students,
             seed=self.seed,
             median_reaction_s=self.median_reaction_s,
             radio=self.radio,
             choices=self.choices,
         )
+
+    def rounds(self) -> list[ScheduledRound]:
+        classroom = self._classroom()
         radio = RadioModel(
             loss=self.loss,
             corrupt=self.corrupt,

@@ -29,6 +29,7 @@ from firmware_protocol.link_messages import encode_channel
 from simulators.link_receiver import RADIO_CODES, LinkReceiverEmulator
 from simulators.radio import ICLICKER, RADIOS, payload_for
 from simulators.scenario import ClassScenario
+from simulators.seating import seat_class
 from simulators.sim_phones import PhoneMix
 
 SCENARIO_PARAMETERS = frozenset(
@@ -99,7 +100,7 @@ def speed_from_url(url: ReceiverUrl) -> float:
 
 class SimReceiver(Receiver):
     scheme = "sim"
-    parameters = SCENARIO_PARAMETERS | {"end", "remote", "remote_every", "phones"}
+    parameters = SCENARIO_PARAMETERS | {"end", "remote", "remote_every", "phones", "seats"}
 
     def __init__(self, url: ReceiverUrl, *, auto_reconnect: bool = True) -> None:
         super().__init__(url, auto_reconnect=auto_reconnect)
@@ -121,6 +122,11 @@ class SimReceiver(Receiver):
         self.remote_every_s = url.float_param("remote_every", 5.0) / self.speed
         self._next_remote_at: float | None = None
         self.phones = PhoneMix(self.scenario, url.int_param("phones", 0), url.text or "sim")
+        per_row = url.int_param("seats", 0)
+        self.seats = (
+            seat_class(self.scenario.handsets(), per_row, self.scenario.seed) if per_row else {}
+        )
+        """``seats=N``: the class sits in rows of N seats and tells its seats (as phones do)."""
 
     def _open(self) -> None:
         self._session = LinkSession(self._session.label)
@@ -159,6 +165,9 @@ class SimReceiver(Receiver):
         sleep = wait if due is None else min(wait, due - now)
         time.sleep(max(0.0, min(sleep, 0.05)))
         return []
+
+    def seats_told(self) -> dict[str, str]:
+        return dict(self.seats)
 
     def turningpoint_only(self) -> bool:
         return self.scenario.radio == "turningpoint"

@@ -21,8 +21,8 @@ import pytest
 import serial
 
 from basestation.assembly import open_station
-from drivers.base import ReceiverState
 from drivers.registry import receiver_for_url
+from drivers.status import ReceiverState
 from firmware_protocol.link import FrameType, LinkDecoder, encode_frame
 from firmware_protocol.link_messages import Hello, Reply
 from simulators import avr_board

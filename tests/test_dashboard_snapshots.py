@@ -18,9 +18,9 @@ from basestation.assembly import dashboard_app
 from basestation.db import Store
 from basestation.live.station import Station
 from basestation.tui.app import DashboardApp
-from drivers.base import ReceiverState
 from drivers.iclicker_usb import IClickerReceiver
 from drivers.registry import receiver_for_url
+from drivers.status import ReceiverState
 from drivers.url import parse_receiver_url
 from firmware_protocol.iclicker_base import BaseVariant
 from simulators.iclicker_base_emulator import EmulatedBase

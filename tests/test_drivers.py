@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from drivers.base import Receiver, ReceiverState
+from drivers.base import Receiver
 from drivers.errors import NoSuchDevice, ReceiverEnded, ReceiverUrlError
 from drivers.packets import PacketKind, RawPacket, packets_heard
 from drivers.registry import known_schemes, receiver_for_url, registered_receiver
 from drivers.serial_receiver import SerialReceiver
+from drivers.status import ReceiverState
 from drivers.url import ReceiverUrl, parse_receiver_url
 from firmware_protocol.iclicker_air import encode_air_payload
 from firmware_protocol.iskipper import format_iskipper_line

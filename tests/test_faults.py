@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from basestation.assembly import open_station
-from drivers.base import ReceiverState
 from drivers.registry import receiver_for_url
+from drivers.status import ReceiverState
 from firmware_protocol.iclicker_air import AirPayloadError, decode_air_payload
 from firmware_protocol.link import FrameType, LinkDecoder, LinkFrame, encode_frame
 from simulators.faults import ByteFaults

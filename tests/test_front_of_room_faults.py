@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from basestation.assembly import dashboard_app, open_station
-from drivers.base import ReceiverState
 from drivers.iclicker_usb import IClickerReceiver
+from drivers.status import ReceiverState
 from drivers.url import parse_receiver_url
 from firmware_protocol.iclicker_base import BaseVariant
 from simulators.iclicker_base_emulator import EmulatedBase

@@ -165,3 +165,37 @@ def test_analyze_compares_the_revote_of_mixed_and_same_answer_groups(tmp_path: P
     page = tmp_path / "report.html"
     assert run_cli("report", "--db", str(db), "--session", "1", "-o", str(page)).returncode == 0
     assert "After discussion in mixed groups" in page.read_text()
+
+
+def test_a_roster_with_seats_seats_the_course_for_groups(tmp_path: Path) -> None:
+    """A roster's Seat column, kept per course, is the seating when no --seats is given."""
+    from simulators.classroom import ClassroomModel
+    from tests.helpers import run_cli
+
+    db = tmp_path / "roster-seats.db"
+    handsets = ClassroomModel(30, seed=4).handsets
+    seat_of = {h: f"{'ABCDE'[i // 6]}{i % 6 + 1}" for i, h in enumerate(handsets)}
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "Student ID,Name,Clicker ID,Seat\n"
+        + "".join(f"S{i:03d},Student {i},{h},{seat_of[h]}\n" for i, h in enumerate(handsets))
+    )
+    imported = run_cli("roster", "import", str(roster), "--db", str(db), "--course", "PHYS")
+    assert imported.returncode == 0, imported.stderr
+    shown = run_cli("roster", "show", "--db", str(db), "--course", "PHYS", "--json")
+    seats = {s["student_id"]: s["seat"] for s in json.loads(shown.stdout)["students"]}
+    assert seats["S000"] == seat_of[handsets[0]] and len(seats) == 30
+    recorded = run_cli(
+        "record", "--db", str(db), "--course", "PHYS", "--receiver", "sim://30?seed=4&speed=50"
+    )
+    assert recorded.returncode == 0, recorded.stderr
+    result = run_cli("groups", "--db", str(db), "--session", "1", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    for group in report["groups"]:
+        for seat, student in zip(group["seats"], group["students"], strict=True):
+            assert seat == seat_of[handsets[int(student[1:])]]
+    bad = tmp_path / "bad-roster.csv"
+    bad.write_text("Student ID,Clicker ID,Seat\nS1,11111111,front row\n")
+    refused = run_cli("roster", "import", str(bad), "--db", str(db), "--course", "PHYS")
+    assert refused.returncode == 1 and "line 2" in refused.stderr and "seat" in refused.stderr

@@ -14,9 +14,9 @@ from basestation.assembly import open_station
 from basestation.cli import main
 from basestation.devices.doctor import diagnose, list_devices, udev_rule_text
 from basestation.live.station import Station
-from drivers.base import ReceiverState
 from drivers.errors import NoSuchDevice
 from drivers.iclicker_usb import IClickerReceiver
+from drivers.status import ReceiverState
 from drivers.url import parse_receiver_url
 from firmware_protocol.iclicker_base import BaseVariant
 from simulators.iclicker_base_emulator import EmulatedBase

@@ -68,6 +68,8 @@ def test_migrations_apply_once(db_path: Path) -> None:
         "0013_roster_imports",
         "0014_phone_codes",
         "0015_poll_groups",
+        "0016_enrolment_seats",
+        "0017_vote_confidence",
     ]
 
 

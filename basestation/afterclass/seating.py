@@ -6,10 +6,11 @@ import csv
 import io
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
+from basestation.formats.roster import SEAT_HEADERS
 from basestation.seats import Seat
 
-SEAT_HEADERS = ("seat",)
 WHO_HEADERS = ("student id", "student_id", "handset", "handset id", "clicker id", "id")
 
 
@@ -35,4 +36,31 @@ def read_seating(path: Path, handsets_of: Mapping[str, list[str]]) -> dict[str, 
             if handset in seat_of and seat_of[handset] != seat:
                 raise ValueError(f"line {number}: {key} has two seats")
             seat_of[handset] = seat
+    return seat_of
+
+
+def seating_for(db_path: Path, course: str | None, seats_file: Path | None) -> dict[str, Seat]:
+    """Handset -> seat for a lecture: the course roster's seats, then ``seats_file``'s
+    (which win). Every stored form of a student's handset ID gets the seat."""
+    from basestation.db import Reader, StoreError
+
+    owned: dict[int, list[dict[str, Any]]] = {}
+    students: list[dict[str, Any]] = []
+    try:
+        if db_path.exists():
+            with Reader(db_path) as reader:
+                owned, students = reader.handsets_of_students(), reader.students(course)
+    except StoreError:
+        pass  # a database still being made, or none of ours: opening the store tells which
+    handsets_of = {
+        s["student_id"]: [h["handset"] for h in owned.get(s["id"], [])] for s in students
+    }
+    seat_of = {
+        handset: Seat.parse(student["seat"])
+        for student in students
+        if student.get("seat")
+        for handset in handsets_of[student["student_id"]]
+    }
+    if seats_file is not None:
+        seat_of |= read_seating(seats_file, handsets_of)
     return seat_of

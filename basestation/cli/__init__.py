@@ -20,6 +20,7 @@ from basestation.cli import (
     live,
     reports,
     roster_command,
+    run_command,
     simulate,
     term_command,
 )
@@ -68,7 +69,7 @@ def main() -> None:
 
 for command in (
     live.record,
-    live.run,
+    run_command.run,
     live.watch,
     demo_command.demo,
     simulate.simulate,

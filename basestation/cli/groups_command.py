@@ -23,8 +23,8 @@ from basestation.textsafe import shown
     "--seats",
     "seats_file",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    required=True,
-    help="CSV of the session's seating: a Student ID (or Handset) column and a Seat (C12).",
+    help="CSV of the session's seating: a Student ID (or Handset) column and a Seat (C12); "
+    "without it, the seat column of the course's roster.",
 )
 @click.option(
     "--store",
@@ -38,20 +38,19 @@ def groups(
     session_id: int,
     question: int | None,
     size: str,
-    seats_file: Path,
+    seats_file: Path | None,
     store: bool,
     as_json: bool,
 ) -> None:
     """Groups of neighbours for the discussion after vote 1, as many as possible holding
     different answers; beside it, how many plain neighbour pairs would have."""
     from basestation.afterclass.grouping import form_groups, is_mixed, mixed_share
-    from basestation.afterclass.seating import read_seating
     from basestation.afterclass.session_analysis import load_rounds
-    from basestation.seats import SeatError
+    from basestation.cli.options import load_seating
 
     try:
         with db.Reader(resolve_db(db_path)) as reader:
-            reader.session(session_id)
+            course = reader.session(session_id)["course"]
             questions = [q for q in reader.questions(session_id) if load_rounds(reader, q["id"])]
             chosen = [q for q in questions if question in (None, q["number"])]
             if not chosen:
@@ -68,10 +67,9 @@ def groups(
             }
     except StoreError as error:
         raise click.ClickException(str(error)) from error
-    try:
-        seat_of = read_seating(seats_file, _handsets_of_students(names))
-    except (SeatError, ValueError) as error:
-        raise click.ClickException(f"{seats_file}: {error}") from None
+    seat_of = load_seating(resolve_db(db_path), course, seats_file)
+    if not seat_of:
+        raise click.UsageError("no seats known: give --seats FILE or a roster with a Seat column")
     seated = {seat_of[h]: a for h, a in answers.items() if h in seat_of}
     who = {seat_of[h]: h for h in answers if h in seat_of}
     unseated = sorted(h for h in answers if h not in seat_of)
@@ -125,10 +123,3 @@ def groups(
         f"mixed groups: {report['mixed_share']:.0%} (plain neighbour pairs along the rows: "
         f"{report['neighbour_pairs_mixed_share']:.0%})"
     )
-
-
-def _handsets_of_students(names: dict[str, tuple[str, str]]) -> dict[str, list[str]]:
-    handsets_of: dict[str, list[str]] = {}
-    for handset, (student_id, _) in names.items():
-        handsets_of.setdefault(student_id, []).append(handset)
-    return handsets_of

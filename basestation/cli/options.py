@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
 
 from basestation.paths import default_db_path
 from basestation.peer_instruction import DEFAULT_BAND, DiscussionBand
+from basestation.seats import Seat
 
 DB_OPTION_HELP = "SQLite database file (default: $BASESTATION_DB or the user data directory)"
 
@@ -97,3 +99,38 @@ choices_option = click.option(
     "5, or 10 (A-J) when every receiver hears TurningPoint ResponseCards; a press beyond "
     "them is counted as out of range, never as a vote.",
 )
+
+
+def seating_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--seats FILE`` and ``--group-size``: the room, for the discussion groups (g)."""
+    command = click.option(
+        "--group-size",
+        type=click.IntRange(2, 3),
+        default=2,
+        show_default=True,
+        envvar="BASESTATION_GROUP_SIZE",
+        help="Students per discussion group (g after vote 1).",
+    )(command)
+    return click.option(
+        "--seats",
+        "seats_file",
+        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        help="CSV of the seating (Student ID or Handset, Seat like C12); the course "
+        "roster's seat column is used too.",
+    )(command)
+
+
+def load_seating(db_path: Path, course: str | None, seats_file: Path | None) -> dict[str, Seat]:
+    """Handset -> seat for the lecture; a seating that cannot be read stops the command
+    before anything is opened, naming the file and the line."""
+    from basestation.afterclass.seating import seating_for
+    from basestation.db import StoreError
+    from basestation.seats import SeatError
+
+    try:
+        return seating_for(db_path, course, seats_file)
+    except (SeatError, ValueError) as error:
+        where = seats_file if seats_file is not None else "the roster"
+        raise click.ClickException(f"{where}: {error}") from None
+    except StoreError as error:
+        raise click.ClickException(str(error)) from error

@@ -44,6 +44,8 @@ def roster_import(db_path: Path | None, source: Path, move: bool, course: str | 
     )
     for line in changes_lines(done.changes):
         click.echo(f"  {line}")
+    if any(entry.seat for entry in entries) and not course:
+        click.echo("  seats are kept per course: import again with --course to keep them")
 
 
 CHANGE_WORDS = {
@@ -150,6 +152,7 @@ def roster_show(db_path: Path | None, course: str | None, as_json: bool) -> None
                 "name": s["name"],
                 "email": s["email"],
                 "handsets": handsets.get(s["id"], []),
+                "seat": s.get("seat"),
             }
             for s in students
         ]
@@ -171,6 +174,7 @@ def roster_show(db_path: Path | None, course: str | None, as_json: bool) -> None
             f"{shown(student['student_id'])}  {shown(student['name'] or '')}  "
             + (", ".join(mine) or "no handset")
             + (f"  also: {', '.join(other)}" if other else "")
+            + (f"  seat {shown(student['seat'])}" if student.get("seat") else "")
         )
     click.echo(f"{len(students)} students, {registered} handsets, {forms} other ID forms")
     if last and changes is not None:

@@ -191,10 +191,10 @@ class Reader:
         return count or None
 
     def students(self, course: str | None = None) -> list[Row]:
-        """The course's roster if it has one, else every student."""
+        """The course's roster (with each one's ``seat``) if it has one, else every student."""
         if course and self._rows("SELECT 1 FROM enrolments WHERE course = ? LIMIT 1", [course]):
             return self._rows(
-                "SELECT s.* FROM students s JOIN enrolments e ON e.student = s.id "
+                "SELECT s.*, e.seat FROM students s JOIN enrolments e ON e.student = s.id "
                 "WHERE e.course = ? ORDER BY s.student_id",
                 [course],
             )

@@ -20,7 +20,8 @@ def import_students(
     course: str | None = None,
     source: str = "",
 ) -> dict[str, list[str]]:
-    """Add or update every student (``student_id``, ``name``, ``email``) and assign
+    """Add or update every student (``student_id``, ``name``, ``email``, ``seat`` in the
+    course's room) and assign
     ``handsets`` (handset -> (student_id, form)), in one transaction. A handset that
     another student registered is refused (StoreError naming both) unless ``move``.
     Returns what changed (also kept for ``roster show``)."""
@@ -81,8 +82,13 @@ def import_students(
                 )
                 if row["student_id"] not in listed
             ]
+            seated = any(s.get("seat") for s in students)  # a file with a seat column
             db.table("enrolments").upsert_all(
-                [{"course": course, "student": ids[str(s["student_id"])]} for s in students],
+                [
+                    {"course": course, "student": ids[str(s["student_id"])]}
+                    | ({"seat": s.get("seat") or None} if seated else {})
+                    for s in students
+                ],
                 pk=("course", "student"),
             )
         db.table("roster_imports").insert(

@@ -1,20 +1,12 @@
 """The schema, as ``sqlite_utils.migrations``: each migration runs once, in order, in
-its own transaction.
-
-Databases made before the project used ``sqlite_utils.migrations`` recorded their
-migrations in ``schema_migrations``; :func:`migrate` adopts those records first, so
-such a database upgrades in place (``tests/test_db_upgrade.py``).
-"""
+its own transaction (db/upgrade.py applies them)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 MIGRATION_SET = "basestation"
-LEGACY_TABLE = "schema_migrations"
 migrations = Migrations(MIGRATION_SET)
 
 
@@ -287,34 +279,13 @@ def _poll_groups(db: sqlite_utils.Database) -> None:
     )
 
 
-def _adopt_legacy_records(db: sqlite_utils.Database) -> None:
-    """Release 0.1.0's own migration records become ``sqlite_utils`` records."""
-    if LEGACY_TABLE not in db.table_names():
-        return
-    migrations.ensure_migrations_table(db)
-    with db.atomic():
-        done = {
-            row["name"]
-            for row in db.table(Migrations.migrations_table).rows_where(
-                "migration_set = ?", [MIGRATION_SET]
-            )
-        }
-        for row in db.table(LEGACY_TABLE).rows:
-            if row["name"] not in done:
-                applied = dt.datetime.fromtimestamp(row["applied_at"], tz=dt.UTC)
-                db.table(Migrations.migrations_table).insert(
-                    {
-                        "migration_set": MIGRATION_SET,
-                        "name": row["name"],
-                        "applied_at": str(applied),
-                    }
-                )
-        db.table(LEGACY_TABLE).drop()
+@migrations(name="0016_enrolment_seats")
+def _enrolment_seats(db: sqlite_utils.Database) -> None:
+    """A roster's ``seat`` column: where the student sits in that course's room."""
+    db.table("enrolments").add_column("seat", str)
 
 
-def migrate(db: sqlite_utils.Database) -> list[str]:
-    """Apply the migrations this database lacks; return their names."""
-    _adopt_legacy_records(db)
-    pending = [migration.name for migration in migrations.pending(db)]
-    migrations.apply(db)
-    return pending
+@migrations(name="0017_vote_confidence")
+def _vote_confidence(db: sqlite_utils.Database) -> None:
+    """How sure a phone's student said they were of a vote: guessing, unsure, sure."""
+    db.table("votes").add_column("confidence", str)

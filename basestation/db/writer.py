@@ -49,7 +49,7 @@ from basestation.db.connection import (
 )
 from basestation.db.lock import RecorderLock
 from basestation.db.rescue import RescueJournal, put_back_all
-from basestation.db.schema import migrate
+from basestation.db.upgrade import migrate
 from basestation.domain import Vote
 from basestation.paths import create_private_file
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import time
 
-from drivers.base import ReceiverState
 from drivers.errors import ReceiverError
 from drivers.registry import receiver_for_url
 from drivers.serial_receiver import PROTOCOLS
+from drivers.status import ReceiverState
 
 PROBE_S = 3.0
 

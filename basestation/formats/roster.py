@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 
+from basestation.seats import Seat, SeatError
 from firmware_protocol.handset_id import (
     HandsetIdError,
     alternate_form,
@@ -40,6 +41,7 @@ NAME_HEADERS = ("name", "student", "full name", "student name")
 FIRST_NAME_HEADERS = ("first name", "first_name", "firstname", "given name")
 LAST_NAME_HEADERS = ("last name", "last_name", "lastname", "surname", "family name")
 EMAIL_HEADERS = ("email", "email address", "e-mail")
+SEAT_HEADERS = ("seat",)
 HANDSET_WORDS = ("handset", "clicker", "remote", "iclicker", "device")
 MAX_PROBLEMS_SHOWN = 20
 
@@ -65,6 +67,8 @@ class RosterEntry:
     name: str = ""
     email: str = ""
     handsets: list[str] = field(default_factory=list)
+    seat: str = ""
+    """Where the student sits in the course's room (``C12``), if the roster says."""
 
 
 HEX_DIGITS = set("0123456789abcdefABCDEF")
@@ -161,6 +165,7 @@ def _headed_rows(rows: list[tuple[int, list[str]]]) -> tuple[list[RosterEntry], 
         _find(columns, LAST_NAME_HEADERS),
     )
     email = _find(columns, EMAIL_HEADERS)
+    seat = _find(columns, SEAT_HEADERS)
     entries, problems = [], []
     for number, row in numbered[1:]:
         cells = row + [""] * (len(columns) - len(row))
@@ -177,6 +182,11 @@ def _headed_rows(rows: list[tuple[int, list[str]]]) -> tuple[list[RosterEntry], 
         )
         for column in handset_columns:
             _add_handsets(entry, cells[column], problems)
+        if seat is not None and cells[seat].strip():
+            try:
+                entry.seat = str(Seat.parse(cells[seat]))
+            except SeatError as error:
+                problems.append(f"line {number}: {error}")
         entries.append(entry)
     return entries, problems
 

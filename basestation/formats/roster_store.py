@@ -30,7 +30,10 @@ def import_roster(
 ) -> ImportResult:
     """Add or update every student and (re)assign their handsets, in one transaction."""
     handsets = with_alternate_forms(entries)
-    students = [{"student_id": e.student_id, "name": e.name, "email": e.email} for e in entries]
+    students = [
+        {"student_id": e.student_id, "name": e.name, "email": e.email, "seat": e.seat}
+        for e in entries
+    ]
     changes = store.call(sql.import_students, students, handsets, move, course, source)
     registered = sum(len(entry.handsets) for entry in entries)
     return ImportResult(len(entries), registered, len(handsets) - registered, changes)

@@ -13,11 +13,12 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from basestation.afterclass.bank_history import history_text
 from basestation.db import Reader, StoreError
+from basestation.db.groups import store_question_groups
 from basestation.domain import (
     DEFAULT_CHOICES,
     MAX_CHOICES,
@@ -25,11 +26,13 @@ from basestation.domain import (
     PreparedQuestion,
     QuestionSpec,
 )
+from basestation.live.discussion import discussion_groups, seating_with_told
 from basestation.live.poll_timer import PollTimer
 from basestation.live.polls import PollStateError
 from basestation.live.snapshot import SnapshotMaker, polls_with_correct, stored_rounds
 from basestation.live.station import Station
-from basestation.poll_source import LiveState, RoundAnswers
+from basestation.poll_source import DiscussionGroups, LiveState, RoundAnswers
+from basestation.seats import Seat
 from drivers.errors import ReceiverError
 
 log = logging.getLogger(__name__)
@@ -48,8 +51,13 @@ class LiveSession:
         countdown_s: float | None = None,
         prepared: Sequence[PreparedQuestion] = (),
         choices: int = DEFAULT_CHOICES,
+        seats: Mapping[str, Seat] | None = None,
+        group_size: int = 2,
     ) -> None:
         self.station = station
+        self.seats = dict(seats or {})
+        """Handset -> seat (roster and ``--seats``): the discussion groups' room."""
+        self.group_size = group_size
         self.clock = clock
         self.timer = PollTimer(clock, countdown_s)
         self.prepared = list(prepared)
@@ -272,15 +280,20 @@ class LiveSession:
     def take_instructor_presses(self) -> list[str]:
         return _drain(self.instructor_presses)
 
-    def keep_groups(self, question: int, groups: list[list[tuple[str, str]]]) -> None:
-        from basestation.db.groups import store_question_groups
-
+    def form_groups(self, question: int) -> DiscussionGroups | None:
+        rounds = self.live_rounds(question)
+        told = self.station.receiver.seats_told()
+        seat_of = seating_with_told(self.seats, told) if told else self.seats
+        formed = rounds and discussion_groups(
+            question, rounds.first, seat_of, self.group_size, rounds.correct or ""
+        )
         session_id, station = self.station.polls.session_id, self.station
-        if session_id is not None:
-            kept = [[(station.stored_handset(h), seat) for h, seat in group] for group in groups]
-            self.submit(
-                lambda: station.store.call(store_question_groups, session_id, question, kept)
-            )
+        if not formed or session_id is None:
+            return None
+        kept = [[(station.stored_handset(h), seat) for h, seat in g] for g in formed.kept]
+        self.submit(lambda: station.store.call(store_question_groups, session_id, question, kept))
+        self.submit(lambda: station.receiver.groups_formed(formed.partners))
+        return formed.shown
 
     def live_rounds(self, question: int) -> RoundAnswers | None:
         rounds = sorted(r for q, r in self.round_answers if q == question)
@@ -293,18 +306,10 @@ class LiveSession:
         return RoundAnswers(question, first, second, correct, state.answers)
 
     def stored_polls(self) -> list[dict[str, Any]]:
-        session_id = self.station.polls.session_id
-        if session_id is None:
-            return []
-        with Reader(self.station.store.path) as reader:
-            return polls_with_correct(reader, session_id)
+        return polls_with_correct(self.station)
 
     def stored_rounds(self, question: int) -> RoundAnswers | None:
-        session_id = self.station.polls.session_id
-        if session_id is None:
-            return None
-        with Reader(self.station.store.path) as reader:
-            return stored_rounds(reader, session_id, question)
+        return stored_rounds(self.station, question)
 
 
 def _drain(messages: queue.SimpleQueue[str]) -> list[str]:

@@ -11,7 +11,7 @@ from basestation.domain import choices_of, correct_answers
 from basestation.live.poll_timer import PollTimer
 from basestation.live.station import Station
 from basestation.poll_source import LiveState, RoundAnswers
-from drivers.base import ReceiverState
+from drivers.status import ReceiverState
 
 RATE_WINDOW_S = 2.0
 AWAY_STATES = (ReceiverState.RECONNECTING, ReceiverState.GONE)
@@ -134,30 +134,38 @@ class SnapshotMaker:
         )
 
 
-def stored_rounds(reader: Reader, session_id: int, question: int) -> RoundAnswers | None:
-    """A question of a session as stored: its first and last round."""
-    polls = [p for p in reader.session_polls(session_id) if p["question"] == question]
-    if not polls:
+def stored_rounds(station: Station, question: int) -> RoundAnswers | None:
+    """A question of the station's session as stored: its first and last round."""
+    session_id = station.polls.session_id
+    if session_id is None:
         return None
-    first = reader.latest_answers(polls[0]["poll"])
-    second = reader.latest_answers(polls[-1]["poll"]) if len(polls) > 1 else None
+    with Reader(station.store.path) as reader:
+        polls = [p for p in reader.session_polls(session_id) if p["question"] == question]
+        if not polls:
+            return None
+        first = reader.latest_answers(polls[0]["poll"])
+        second = reader.latest_answers(polls[-1]["poll"]) if len(polls) > 1 else None
     return RoundAnswers(
         question, first, second, polls[0]["correct"], choices_of(polls[0]["choices"])
     )
 
 
-def polls_with_correct(reader: Reader, session_id: int) -> list[dict[str, Any]]:
+def polls_with_correct(station: Station) -> list[dict[str, Any]]:
     """The session's polls, each with how many of its voters chose a correct answer."""
+    session_id = station.polls.session_id
+    if session_id is None:
+        return []
     polls = []
-    for poll in reader.session_polls(session_id):
-        keys = correct_answers(poll["correct"])
-        latest = reader.latest_answers(poll["poll"]) if keys else {}
-        polls.append(
-            {
-                **poll,
-                "voters_correct": sum(1 for answer in latest.values() if answer in keys)
-                if keys
-                else None,
-            }
-        )
+    with Reader(station.store.path) as reader:
+        for poll in reader.session_polls(session_id):
+            keys = correct_answers(poll["correct"])
+            latest = reader.latest_answers(poll["poll"]) if keys else {}
+            polls.append(
+                {
+                    **poll,
+                    "voters_correct": sum(1 for answer in latest.values() if answer in keys)
+                    if keys
+                    else None,
+                }
+            )
     return polls

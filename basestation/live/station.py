@@ -19,10 +19,11 @@ from basestation.live.pipeline import VotePipeline
 from basestation.live.polls import PollController
 from basestation.live.votes import DEFAULT_WINDOW_S, VoteBuffer
 from basestation.pseudonyms import Pseudonyms
-from drivers.base import OPEN_STATES, Receiver, ReceiverState
+from drivers.base import Receiver
 from drivers.capture import CaptureSink
 from drivers.errors import ReceiverEnded
 from drivers.packets import RawPacket
+from drivers.status import OPEN_STATES, ReceiverState
 
 log = logging.getLogger(__name__)
 READ_TIMEOUT_S = 0.05

@@ -11,13 +11,16 @@ from textual.screen import Screen
 
 from basestation.peer_instruction import DEFAULT_BAND, DiscussionBand
 from basestation.poll_source import LiveControl, LiveState
+from basestation.tui.palette import commands_allowed
 from basestation.tui.poll_view import PollScreen, PollViewApp
 from basestation.tui.screens.comparison import ComparisonScreen
 from basestation.tui.screens.confirm import ConfirmScreen
+from basestation.tui.screens.groups import NO_SEATS_NOTE, GroupsScreen
 from basestation.tui.screens.help import HELP, HelpScreen
 from basestation.tui.screens.join import JoinScreen
 from basestation.tui.screens.session import SessionScreen
 from basestation.tui.screens.text_entry import QuestionTextScreen
+from basestation.tui.widgets.seat_map import seat_map
 from basestation.tui.widgets.status import receiver_line, troubles
 
 REFRESH_HZ = 11
@@ -63,6 +66,7 @@ class DashboardScreen(PollScreen):
         Binding("l", "app.session", "List", show=False),
         Binding("o", "app.cycle_choices", "Choices", show=False),
         Binding("j", "app.join", "Phones QR", show=False),
+        Binding("g", "app.groups", "Groups", show=False),
     ]
 
 
@@ -163,6 +167,7 @@ class DashboardApp(PollViewApp):
             "learn_remote": closed,
             "cycle_choices": closed,
             "join": bool(state.join_address),
+            "groups": closed and polled,
         }.get(action)
         if allowed is None:
             return super().check_action(action, parameters)
@@ -171,19 +176,8 @@ class DashboardApp(PollViewApp):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers what the keys do now (and Textual's own commands)."""
         yield from super().get_system_commands(screen)
-        if screen is not self.main:
-            return
-        for binding in DashboardScreen.BINDINGS:
-            if not isinstance(binding, Binding):
-                continue
-            action = binding.action.removeprefix("app.")
-            if self.check_action(action, ()):
-                key = binding.key_display or binding.key
-                yield SystemCommand(
-                    f"{binding.description} ({key})",
-                    dict(HELP).get(key, binding.description),
-                    getattr(self, f"action_{action}"),
-                )
+        if screen is self.main:
+            yield from commands_allowed(self, DashboardScreen.BINDINGS, dict(HELP))
 
     # -- actions -------------------------------------------------------------------
     def action_start_poll(self) -> None:
@@ -262,6 +256,15 @@ class DashboardApp(PollViewApp):
             self.push_screen(
                 ComparisonScreen(rounds, set_key=self.live.cycle_correct, band=self.band)
             )
+
+    def action_groups(self) -> None:
+        """Discussion groups of vote 1's voters, as marks on the room's seat map."""
+        question = self.state.question
+        formed = None if question is None else self.live.form_groups(question)
+        if formed is None:
+            self.notify(NO_SEATS_NOTE, timeout=8)
+            return
+        self.push_screen(GroupsScreen(seat_map(formed.groups, formed.seats), formed.unseated))
 
     def action_join(self) -> None:
         self.push_screen(JoinScreen(lambda: self.state))

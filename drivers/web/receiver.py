@@ -18,9 +18,10 @@ import threading
 from pathlib import Path
 from typing import ClassVar
 
-from drivers.base import JoinInfo, Receiver, ReceiverState
+from drivers.base import Receiver
 from drivers.errors import ReceiverError, ReceiverUrlError
 from drivers.packets import RawPacket
+from drivers.status import JoinInfo, ReceiverState
 from drivers.url import ReceiverUrl
 from drivers.web.addresses import join_addresses
 from drivers.web.app import Changes, RateLimit, build_app

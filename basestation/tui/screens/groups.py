@@ -11,6 +11,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+NO_SEATS_NOTE = (
+    "no seats known for these voters: run --seats FILE, a roster's seat column, "
+    "or phones that were asked"
+)
+
 
 class GroupsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,g", "app.pop_screen", "Back")]

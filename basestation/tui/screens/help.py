@@ -27,6 +27,7 @@ HELP = [
     ("o", "choices of the next ad-hoc question: 2 … 10 (A-B … A-J)"),
     ("l", "the session so far; enter opens a question"),
     ("j", "phones: the join address as a QR code, the round code (web:// receiver)"),
+    ("g", "after vote 1: discussion groups of neighbours, as marks on the seat map"),
     ("? / Ctrl+P", "this help / the command palette"),
     ("q, Ctrl+C, Ctrl+Q", "quit (asks first)"),
 ]

@@ -1,7 +1,7 @@
 """The room as rows of seats, the front at the top, each seat that voted carrying its
 discussion group's mark: a colour of the Okabe-Ito palette (told apart by colour-blind
 eyes too) and a glyph, so that no group depends on colour alone. No names, no answers,
-no counts: it is for the projector."""
+no counts, no row letters (they would read as answers): it is for the projector."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from basestation.seats import Seat, rows_of
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 GLYPHS = "●■▲◆★✚✖♥"
-"""7 colours and 8 glyphs: 56 marks, and neighbouring groups never share a colour or a glyph."""
+"""7 colours and 8 glyphs: 56 marks. Groups are numbered along the rows, so groups side by
+side differ in both colour and glyph; two groups share a mark only 56 apart."""
 EMPTY = "·"
 
 
@@ -29,18 +30,19 @@ def seat_map(groups: Sequence[Sequence[Seat]], seats: Collection[Seat]) -> Text:
     rows = rows_of(every)
     low = min((min(numbers) for numbers in rows.values()), default=1)
     high = max((max(numbers) for numbers in rows.values()), default=1)
-    width = 4 + 2 * (high - low + 1)
+    width = 2 * (high - low + 1) - 1
     text = Text()
     text.append("FRONT".center(width), style="bold reverse")
     for row, numbers in rows.items():
-        label = Seat(row, 1).row
-        text.append(f"\n{label:>3} ", style="bold")
+        text.append("\n")
         taken = set(numbers)
         for number in range(low, high + 1):
             seat = Seat(row, number)
             if seat in group_of:
                 glyph, colour = mark_of(group_of[seat])
-                text.append(f"{glyph} ", style=f"bold {colour}")
+                text.append(glyph, style=f"bold {colour}")
             else:
-                text.append(f"{EMPTY if number in taken else ' '} ", style="dim")
+                text.append(EMPTY if number in taken else " ", style="dim")
+            if number < high:
+                text.append(" ")
     return text

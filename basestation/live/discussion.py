@@ -1,0 +1,65 @@
+"""Discussion groups formed during the lecture, after a question's vote 1: from the
+seating (the roster's seats, ``--seats``, and what phones were told), kept with the
+poll for ``analyze``, and each handset's partners told to the phones."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from basestation.afterclass.grouping import form_groups
+from basestation.poll_source import DiscussionGroups
+from basestation.seats import Seat, SeatError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FormedGroups:
+    shown: DiscussionGroups
+    kept: list[list[tuple[str, str]]]
+    """(handset, seat) of each group, as the database keeps them."""
+    partners: dict[str, tuple[str, ...]]
+    """Handset -> the seats of the others in its group."""
+
+
+def seating_with_told(seats: Mapping[str, Seat], told: Mapping[str, str]) -> dict[str, Seat]:
+    """The seating, with the seats phones typed for handsets it does not place."""
+    seat_of = dict(seats)
+    for handset, text in told.items():
+        if handset not in seat_of:
+            try:
+                seat_of[handset] = Seat.parse(text)
+            except SeatError:
+                log.info("a phone's seat %r is not a seat; left out", text[:20])
+    return seat_of
+
+
+def discussion_groups(
+    question: int, first: Mapping[str, str], seat_of: Mapping[str, Seat], size: int, keys: str
+) -> FormedGroups | None:
+    """``first``: handset -> vote 1 answer. Two voters told the same seat: the first keeps
+    it, the other counts as unseated."""
+    holder: dict[Seat, str] = {}
+    for handset in sorted(first):
+        seat = seat_of.get(handset)
+        if seat is not None and seat not in holder:
+            holder[seat] = handset
+    if not holder:
+        return None
+    grouping = form_groups({seat: first[h] for seat, h in holder.items()}, size, keys)
+    groups = [sorted(group) for group in grouping.groups]
+    kept = [[(holder[seat], str(seat)) for seat in group] for group in groups]
+    partners = {
+        holder[seat]: tuple(str(other) for other in group if other != seat)
+        for group in groups
+        for seat in group
+    }
+    shown = DiscussionGroups(
+        question,
+        tuple(tuple(group) for group in groups),
+        frozenset(seat_of.values()),
+        len(first) - len(holder),
+    )
+    return FormedGroups(shown, kept, partners)

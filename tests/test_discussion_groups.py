@@ -1,0 +1,83 @@
+"""``g`` after vote 1, through the real dashboard on a seated simulated class: the
+projector shows the seat map with group marks only, the groups are kept with the poll,
+and every group is a set of neighbours (checked here from the seats themselves)."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from pathlib import Path
+
+from basestation.seats import Seat
+from basestation.tui.screens.groups import GroupsScreen
+from basestation.tui.widgets.seat_map import GLYPHS
+from simulators.seating import seat_class
+from tests.pilot import dashboard, finish_round, painted, toasts, until
+
+SEATED = "sim://60?seed=5&speed=400&questions=2&revote=1&end=0&seats=12"
+SHOTS = os.environ.get("BASESTATION_SCREENSHOTS")
+"""``BASESTATION_SCREENSHOTS=docs`` also saves the seat map's screenshots for docs/."""
+
+
+def stored_groups(db_path: Path) -> list[tuple[str, int, str]]:
+    with sqlite3.connect(db_path) as db:
+        return list(db.execute("SELECT handset, group_no, seat FROM poll_groups ORDER BY 2, 3"))
+
+
+async def test_g_shows_the_seat_map_with_marks_and_nothing_that_tells_an_answer(
+    db_path: Path,
+) -> None:
+    async with dashboard(
+        db_path, url=SEATED, start_poll=True, hide_results=True, size=(80, 24)
+    ) as (app, pilot, receiver):
+        await finish_round(app, pilot, receiver)
+        await pilot.press("g")
+        await until(pilot, lambda: isinstance(app.screen, GroupsScreen))
+        shown = await painted(pilot)
+        marks = [ch for ch in shown if ch in GLYPHS]
+        assert "FRONT" in shown
+        assert len(marks) >= 40  # every seated voter carries a mark
+        assert not re.search(r"\d", shown), shown  # no counts, no seat numbers
+        assert not re.search(r"\b[A-J]\b", shown), shown  # no answer letter, no row letter
+        if SHOTS:
+            app.save_screenshot("seat-map-80x24.svg", path=SHOTS)
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, GroupsScreen))
+    groups = stored_groups(db_path)
+    seats = seat_class(receiver.scenario.handsets(), 12, 5)
+    assert {handset for handset, _, _ in groups} <= set(seats)
+    assert all(Seat.parse(seats[h]) == Seat.parse(seat) for h, _, seat in groups)
+    by_group: dict[int, list[Seat]] = {}
+    for _, number, seat in groups:
+        by_group.setdefault(number, []).append(Seat.parse(seat))
+    assert all(2 <= len(members) <= 3 for members in by_group.values())
+    for members in by_group.values():  # neighbours: within a row or the next row
+        rows = {seat.row_index for seat in members}
+        assert max(rows) - min(rows) <= 1
+
+
+async def test_g_without_seats_says_how_to_give_them(db_path: Path) -> None:
+    url = SEATED.replace("&seats=12", "")
+    async with dashboard(db_path, url=url, start_poll=True) as (app, pilot, receiver):
+        await finish_round(app, pilot, receiver)
+        await pilot.press("g")
+        await until(pilot, lambda: any("--seats" in t for t in toasts(app)))
+        assert not isinstance(app.screen, GroupsScreen)
+    assert stored_groups(db_path) == []
+
+
+async def test_the_seat_map_of_a_large_hall_on_a_projector(db_path: Path) -> None:
+    url = "sim://300?seed=8&speed=400&questions=1&end=0&seats=30"
+    async with dashboard(db_path, url=url, start_poll=True, hide_results=True, size=(160, 45)) as (
+        app,
+        pilot,
+        receiver,
+    ):
+        await finish_round(app, pilot, receiver)
+        await pilot.press("g")
+        await until(pilot, lambda: isinstance(app.screen, GroupsScreen))
+        shown = await painted(pilot)
+        assert sum(ch in GLYPHS for ch in shown) >= 250  # the whole hall fits, marked
+        if SHOTS:
+            app.save_screenshot("seat-map-160x45.svg", path=SHOTS)
