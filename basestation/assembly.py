@@ -8,7 +8,7 @@ app factory are the models).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 from basestation.db import Store
 from basestation.domain import DEFAULT_CHOICES, MAX_CHOICES, PreparedQuestion
+from basestation.live.discussion import DiscussionSettings
 from basestation.live.session import LiveSession
 from basestation.live.station import Station, VoteListener
 from basestation.peer_instruction import DEFAULT_BAND, DiscussionBand
-from basestation.seats import Seat
 from drivers.base import Receiver
 from drivers.capture import CaptureSink, open_capture
 from drivers.registry import receiver_for_urls
@@ -104,8 +104,7 @@ def live_session(
     clock: Callable[[], float] = time.monotonic,
     prepared: Sequence[PreparedQuestion] = (),
     choices: int = DEFAULT_CHOICES,
-    seats: Mapping[str, Seat] | None = None,
-    group_size: int = 2,
+    discussion: DiscussionSettings | None = None,
 ) -> LiveSession:
     return LiveSession(
         station,
@@ -113,8 +112,7 @@ def live_session(
         clock=clock,
         prepared=prepared,
         choices=choices,
-        seats=seats,
-        group_size=group_size,
+        discussion=discussion,
     )
 
 
@@ -131,11 +129,9 @@ def dashboard_app(
     hint: str | None = None,
     app_class: type[DashboardApp] | None = None,
     band: DiscussionBand = DEFAULT_BAND,
-    seats: Mapping[str, Seat] | None = None,
-    group_size: int = 2,
+    discussion: DiscussionSettings | None = None,
 ) -> DashboardApp:
-    """The dashboard on ``station`` (``app_class``: a subclass, e.g. a benchmark's;
-    ``seats``: handset -> seat, for the discussion groups)."""
+    """The dashboard on ``station`` (``app_class``: a subclass, e.g. a benchmark's)."""
     from basestation.tui.app import DashboardApp
 
     live = live_session(
@@ -144,8 +140,7 @@ def dashboard_app(
         clock=clock,
         prepared=prepared,
         choices=choices,
-        seats=seats,
-        group_size=group_size,
+        discussion=discussion,
     )
     return (app_class or DashboardApp)(
         live,
@@ -194,8 +189,7 @@ def run_dashboard(
     choices: int | None = None,
     hint: str | None = None,
     band: DiscussionBand = DEFAULT_BAND,
-    seats: Mapping[str, Seat] | None = None,
-    group_size: int = 2,
+    discussion: DiscussionSettings | None = None,
 ) -> DashboardRun:
     """``basestation run`` and the demo: a new session on the dashboard until quit."""
     with open_station(receiver, db_path, instructor=instructor, capture=capture) as station:
@@ -209,8 +203,7 @@ def run_dashboard(
             choices=choices or default_choices(station.receiver),
             hint=hint,
             band=band,
-            seats=seats,
-            group_size=group_size,
+            discussion=discussion,
         ).run()
         question = station.polls.question
         store = station.store

@@ -63,6 +63,8 @@ class LiveState:
     """The open poll's round code, which a phone's vote must carry (projector only)."""
     phones: int = 0
     """Phones signed in with a live page or a recent request."""
+    seated: bool = False
+    """Seats are known after vote 1 (the seating, or seats phones told): g can group."""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,9 @@ class PacketKind(StrEnum):
     PHONE_VOTE = "phone-vote"
     """A vote from a phone on the room's network, ``<voter>,<letter>`` in ASCII
     (firmware_protocol.phone.decode_phone_vote)."""
+    PHONE_CONFIDENCE = "phone-confidence"
+    """How sure a phone's student is of their vote, ``<voter>,<confidence>``: it changes
+    no count; the store keeps it with that vote (firmware_protocol.phone)."""
     BASE_RECORD = "iclicker-base-record"
     """One vote record of a USB base, its bytes as the base sent them
     (firmware_protocol.iclicker_base.decode_record)."""

@@ -99,6 +99,18 @@ class Phone:
         self.latencies.append(time.perf_counter() - started)
         return answer
 
+    def tell_seat(self, seat: str) -> dict[str, object]:
+        """Answer the page's seat question (an empty seat: "I have no seat number")."""
+        return self.request("POST", "/seat", {"seat": seat} if seat else {"no_seat": "1"})
+
+    def say_sure(self, confidence: str) -> dict[str, object]:
+        """guessing, unsure or sure, of this poll's vote."""
+        return self.request("POST", "/sure", {"sure": confidence})
+
+    def page(self) -> dict[str, object]:
+        """What the page shows now (its JSON view)."""
+        return self.request("GET", "/")
+
     def close(self) -> None:
         if self._connection is not None:
             self._connection.close()

@@ -9,11 +9,12 @@ import re
 import sqlite3
 from pathlib import Path
 
+from basestation.live.discussion import DiscussionSettings
 from basestation.seats import Seat
 from basestation.tui.screens.groups import GroupsScreen
 from basestation.tui.widgets.seat_map import GLYPHS
 from simulators.seating import seat_class
-from tests.pilot import dashboard, finish_round, painted, toasts, until
+from tests.pilot import dashboard, finish_round, painted, round_done, toasts, until
 
 SEATED = "sim://60?seed=5&speed=400&questions=2&revote=1&end=0&seats=12"
 SHOTS = os.environ.get("BASESTATION_SCREENSHOTS")
@@ -81,3 +82,31 @@ async def test_the_seat_map_of_a_large_hall_on_a_projector(db_path: Path) -> Non
         assert sum(ch in GLYPHS for ch in shown) >= 250  # the whole hall fits, marked
         if SHOTS:
             app.save_screenshot("seat-map-160x45.svg", path=SHOTS)
+
+
+async def test_the_closing_countdown_starts_itself_at_nine_in_ten_expected_voters(
+    db_path: Path,
+) -> None:
+    """Asked for (off by default): on the revote, once 90 % of vote 1's voters have
+    voted again, a 15 s countdown starts by itself and says so."""
+    async with dashboard(
+        db_path, url=SEATED, start_poll=True, discussion=DiscussionSettings(closing_s=15.0)
+    ) as (app, pilot, receiver):
+        await finish_round(app, pilot, receiver)
+        first_voters = app.state.voters
+        assert app.state.remaining_s is None  # no roster, no round before: nothing to expect
+        assert "g groups" in await painted(pilot)  # the simulated class told its seats
+        await pilot.press("r")
+        await until(pilot, lambda: app.state.poll_open and app.state.remaining_s is not None)
+        assert app.state.voters >= 0.9 * first_voters
+        assert app.state.remaining_s is not None and app.state.remaining_s <= 15.0
+        assert any("nearly everyone has voted: closing in 15 s" in t for t in toasts(app))
+
+
+async def test_without_the_setting_no_countdown_starts_by_itself(db_path: Path) -> None:
+    async with dashboard(db_path, url=SEATED, start_poll=True) as (app, pilot, receiver):
+        await finish_round(app, pilot, receiver)
+        await pilot.press("r")
+        await until(pilot, round_done(app, receiver))
+        assert app.state.poll_open and app.state.remaining_s is None
+        assert not any("nearly everyone" in t for t in toasts(app))

@@ -127,7 +127,13 @@ def test_without_script_the_page_is_plain_forms(browser: Any, tmp_path: Path) ->
         page.goto(rec.address)
         _sign_in_and_vote(page, "s1", codes["s1"], "D")
         assert page.locator("#live").inner_text().startswith("D counted at")
-        wait_for(lambda: query(db, "SELECT COUNT(*) FROM votes") == [(1,)])
+        page.get_by_role("button", name="unsure", exact=True).click()
+        assert page.locator("#live").inner_text() == "noted: unsure"
+        page.get_by_label("Your seat").fill("c 12")
+        page.get_by_role("button", name="Save seat").click()
+        assert page.locator("#live").inner_text() == "seat C12 noted"
+        assert page.get_by_label("Your seat").count() == 0  # asked once
+        wait_for(lambda: query(db, "SELECT answer, confidence FROM votes") == [("D", "unsure")])
         context.close()
     assert "voters 1" in rec.out
 

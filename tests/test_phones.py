@@ -16,7 +16,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from firmware_protocol.phone import PhoneVoteError, decode_phone_vote, encode_phone_vote
+from firmware_protocol.phone import (
+    CONFIDENCES,
+    PhoneVoteError,
+    decode_phone_confidence,
+    decode_phone_vote,
+    encode_phone_confidence,
+    encode_phone_vote,
+)
 from simulators.classroom import ClassroomModel
 from simulators.phones import Phone, PhoneClass, PhoneRefused
 from simulators.scenario import ClassScenario
@@ -51,6 +58,26 @@ def test_the_phone_codec_refuses_what_it_did_not_write(data: bytes) -> None:
 )
 def test_a_phone_vote_reads_back(voter: str, letter: str) -> None:
     assert decode_phone_vote(encode_phone_vote(voter, letter)) == (voter, letter)
+
+
+@given(st.one_of(st.binary(max_size=40), st.sampled_from(CONFIDENCES).map(str.encode)))
+def test_a_confidence_is_read_only_as_written(data: bytes) -> None:
+    try:
+        voter, confidence = decode_phone_confidence(data)
+    except PhoneVoteError:
+        return
+    assert encode_phone_confidence(voter, confidence) == data
+
+
+@given(
+    st.text("0123456789ABCDEF", min_size=10, max_size=10).map(lambda t: "W-" + t),
+    st.sampled_from(CONFIDENCES),
+)
+def test_a_confidence_reads_back_and_is_no_vote(voter: str, confidence: str) -> None:
+    payload = encode_phone_confidence(voter, confidence)
+    assert decode_phone_confidence(payload) == (voter, confidence)
+    with pytest.raises(PhoneVoteError):
+        decode_phone_vote(payload)
 
 
 def test_an_open_class_of_phones_is_counted_once_each(tmp_path: Path) -> None:

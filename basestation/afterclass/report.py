@@ -7,6 +7,7 @@ import html
 from typing import Any
 
 from basestation.afterclass.charts import CORRECT_EDGE, Value, bar_chart, switch_table
+from basestation.afterclass.session_analysis import confidence_line
 from basestation.domain import DEFAULT_ANSWERS, SEVERAL_KEYS_RULE, correct_answers, key_text
 from basestation.peer_instruction import CHANGE_MEANING, GAIN_MEANING, expected_text, gain_text
 
@@ -89,6 +90,10 @@ def render_report(analysis: dict[str, Any], title: str) -> str:
                     + ("" if right is None else f"{right[0]}% → {right[1]}% correct, ")
                     + f"normalized gain {gain_text(figures['gain'], figures['paired'])}."
                 ).join(("<p>", "</p>"))
+        for figures in question.get("by_confidence", []):
+            summary += html.escape(confidence_line(figures).capitalize() + ".").join(
+                ("<p>", "</p>")
+            )
         heading = f"Question {question['question']}"
         if question.get("text"):
             heading += f": {question['text']}"

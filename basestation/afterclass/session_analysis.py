@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from basestation.db import Reader
-from basestation.domain import choices_of
+from basestation.domain import choices_of, correct_answers
 from basestation.peer_instruction import (
     DEFAULT_BAND,
     DiscussionBand,
@@ -15,6 +15,7 @@ from basestation.peer_instruction import (
     expected_voters,
     question_report,
 )
+from firmware_protocol.phone import CONFIDENCES
 
 
 def load_rounds(reader: Reader, question_id: int) -> list[PollRound]:
@@ -63,6 +64,53 @@ def by_group_kind(
     return figures
 
 
+def by_confidence(
+    rounds: Sequence[tuple[int, Mapping[str, str], Mapping[str, str]]], correct: str | None
+) -> list[dict[str, Any]]:
+    """Per round (number, latest answers, confidence said): voters and percent correct at
+    each level of confidence, and the share of confidently wrong answers (sure, and
+    wrong: the misconception signal) among those who said how sure they were."""
+    keys = correct_answers(correct)
+    figures = []
+    for number, latest, said in rounds:
+        told = {h: level for h, level in said.items() if h in latest}
+        if not told:
+            continue
+        levels = {}
+        for level in CONFIDENCES:
+            handsets = [h for h, chosen in told.items() if chosen == level]
+            right = sum(latest[h] in keys for h in handsets)
+            levels[level] = {
+                "voters": len(handsets),
+                "percent_correct": round(100 * right / len(handsets), 1)
+                if handsets and keys
+                else None,
+            }
+        wrong_and_sure = sum(level == "sure" and latest[h] not in keys for h, level in told.items())
+        figures.append(
+            {
+                "round": number,
+                "said": len(told),
+                "levels": levels,
+                "confidently_wrong": round(wrong_and_sure / len(told), 3) if keys else None,
+            }
+        )
+    return figures
+
+
+def confidence_line(figures: Mapping[str, Any]) -> str:
+    """``vote 1, how sure: guessing 3 (33% correct), …; confidently wrong 10% of 10``."""
+    levels = ", ".join(
+        f"{level} {entry['voters']}"
+        + ("" if entry["percent_correct"] is None else f" ({entry['percent_correct']}% correct)")
+        for level, entry in figures["levels"].items()
+    )
+    wrong = figures["confidently_wrong"]
+    return f"vote {figures['round']}, how sure: {levels}" + (
+        "" if wrong is None else f"; confidently wrong {wrong:.0%} of {figures['said']} who said"
+    )
+
+
 def analyze_session(
     reader: Reader, session_id: int, band: DiscussionBand = DEFAULT_BAND
 ) -> dict[str, Any]:
@@ -88,6 +136,12 @@ def analyze_session(
             report["by_group"] = by_group_kind(
                 rounds[0].latest, rounds[-1].latest, question["correct"], groups, answers
             )
+        confidence = by_confidence(
+            [(r.round, r.latest, reader.poll_confidence(r.poll)) for r in rounds],
+            question["correct"],
+        )
+        if confidence:
+            report["by_confidence"] = confidence
         questions.append(report)
     return {
         "session": session_id,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
+    from basestation.live.discussion import DiscussionSettings
     from drivers.base import Receiver
 
 from basestation.paths import default_db_path
@@ -101,8 +102,15 @@ choices_option = click.option(
 )
 
 
-def seating_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``--seats FILE`` and ``--group-size``: the room, for the discussion groups (g)."""
+def discussion_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--seats FILE``, ``--group-size`` and ``--auto-close``: the step between the votes."""
+    command = click.option(
+        "--auto-close",
+        is_flag=True,
+        envvar="BASESTATION_AUTO_CLOSE",
+        help="Start a 15 s closing countdown once 90 % of the expected voters (the "
+        "roster, else the last round's voters) have voted.",
+    )(command)
     command = click.option(
         "--group-size",
         type=click.IntRange(2, 3),
@@ -118,6 +126,16 @@ def seating_options(command: Callable[..., Any]) -> Callable[..., Any]:
         help="CSV of the seating (Student ID or Handset, Seat like C12); the course "
         "roster's seat column is used too.",
     )(command)
+
+
+def discussion_settings(
+    db_path: Path, course: str | None, seats_file: Path | None, group_size: int, auto_close: bool
+) -> DiscussionSettings:
+    from basestation.live.discussion import DiscussionSettings
+    from basestation.live.pacing import CLOSING_S
+
+    seats = load_seating(db_path, course, seats_file)
+    return DiscussionSettings(seats, group_size, CLOSING_S if auto_close else None)
 
 
 def load_seating(db_path: Path, course: str | None, seats_file: Path | None) -> dict[str, Seat]:

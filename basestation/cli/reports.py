@@ -27,7 +27,7 @@ from basestation.peer_instruction import (
 @band_option
 def analyze(db_path: Path | None, session_id: int, as_json: bool, band: DiscussionBand) -> None:
     """Peer Instruction figures of a session: tallies, percent correct, switching, gain."""
-    from basestation.afterclass.session_analysis import analyze_session
+    from basestation.afterclass.session_analysis import analyze_session, confidence_line
     from basestation.peer_instruction import gain_text
     from basestation.textsafe import shown
 
@@ -80,6 +80,8 @@ def analyze(db_path: Path | None, session_id: int, as_json: bool, band: Discussi
                 click.echo(
                     f"  after discussion in {words}: {_kind_line(question['by_group'][kind])}"
                 )
+        for figures in question.get("by_confidence", []):
+            click.echo(f"  {confidence_line(figures)}")
         click.echo(f"  {question.get('hint', '')}")
     if any("paired" in question for question in report["questions"]):
         click.echo(f"The {GAIN_MEANING}; the {CHANGE_MEANING}.")

@@ -12,10 +12,10 @@ from basestation.cli.options import (
     band_option,
     choices_option,
     db_option,
-    load_seating,
+    discussion_options,
+    discussion_settings,
     receiver_of,
     resolve_db,
-    seating_options,
 )
 from basestation.db import StoreError
 from basestation.peer_instruction import DiscussionBand
@@ -51,7 +51,7 @@ from drivers.errors import ReceiverError, ReceiverUrlError
 )
 @choices_option
 @band_option
-@seating_options
+@discussion_options
 def run(
     receiver_urls: tuple[str, ...],
     db_path: Path | None,
@@ -66,6 +66,7 @@ def run(
     band: DiscussionBand,
     seats_file: Path | None,
     group_size: int,
+    auto_close: bool,
 ) -> None:
     """Open the live dashboard on a receiver."""
     from basestation.assembly import run_dashboard
@@ -110,8 +111,9 @@ def run(
             prepared=prepared,
             choices=choices,
             band=band,
-            seats=load_seating(resolve_db(db_path), course, seats_file),
-            group_size=group_size,
+            discussion=discussion_settings(
+                resolve_db(db_path), course, seats_file, group_size, auto_close
+            ),
         )
     except ReceiverUrlError as error:
         raise ReceiverUrlProblem(str(error)) from None

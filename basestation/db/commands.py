@@ -237,8 +237,18 @@ def record_poll_receivers(
     )
 
 
+def vote_confidence(db: sqlite_utils.Database, poll_id: int, handset: str, confidence: str) -> None:
+    """How sure the student said they were of their latest vote in the poll."""
+    db.execute(
+        "UPDATE votes SET confidence = ? WHERE id = "
+        "(SELECT MAX(id) FROM votes WHERE poll_id = ? AND handset = ?)",
+        [confidence, poll_id, handset],
+    )
+
+
 DEFERRED: dict[str, Callable[..., None]] = {
     "close_poll": close_poll,
+    "vote_confidence": vote_confidence,
     "count_late": count_late,
     "poll_receivers": record_poll_receivers,
     "poll_deadline": poll_deadline,

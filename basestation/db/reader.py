@@ -140,6 +140,15 @@ class Reader:
             rounds.append({**poll, "latest": latest, "first": first})
         return rounds
 
+    def poll_confidence(self, poll_id: int) -> dict[str, str]:
+        """Handset -> how sure its student said they were of the vote that counts (phones
+        only; handsets that did not say are left out)."""
+        rows = self._rows(
+            "SELECT handset, confidence FROM votes WHERE poll_id = ? ORDER BY seq, id", [poll_id]
+        )
+        latest = {row["handset"]: row["confidence"] for row in rows}
+        return {handset: said for handset, said in latest.items() if said}
+
     def poll_groups(self, poll_id: int) -> dict[str, int]:
         """Handset -> discussion group number, as stored for a poll (empty: none)."""
         if "poll_groups" not in self._db.table_names():

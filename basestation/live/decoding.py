@@ -13,7 +13,7 @@ from firmware_protocol.iclicker_air import PING as ICLICKER_PING
 from firmware_protocol.iclicker_air import AirPayloadError, decode_air_payload
 from firmware_protocol.iclicker_base import decode_record
 from firmware_protocol.iskipper import IskipperLineError, parse_iskipper_line
-from firmware_protocol.phone import PhoneVoteError, decode_phone_vote
+from firmware_protocol.phone import PhoneVoteError, decode_phone_confidence, decode_phone_vote
 from firmware_protocol.turningpoint import KEY_LABELS as TURNINGPOINT_KEYS
 from firmware_protocol.turningpoint import TurningPointFrameError, decode_frame
 
@@ -105,6 +105,13 @@ class PacketDecoder:
         """A USB base record's (handset, answer), or why it is invalid (no exception);
         remembered by its button and ID bytes (its sequence number says nothing more)."""
         return self._records.lookup(raw[:6] if len(raw) == 7 else raw, raw)
+
+    def decode_confidence(self, packet: RawPacket) -> tuple[str, str]:
+        """A phone's (voter, confidence); raises :class:`PacketDecodeError`."""
+        try:
+            return decode_phone_confidence(packet.payload)
+        except PhoneVoteError as error:
+            raise PacketDecodeError(str(error)) from error
 
     def decode(self, packet: RawPacket) -> Decoded:
         """The vote or ping in ``packet``; raises :class:`PacketDecodeError`."""

@@ -6,13 +6,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from basestation.afterclass.grouping import form_groups
 from basestation.poll_source import DiscussionGroups
 from basestation.seats import Seat, SeatError
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DiscussionSettings:
+    """The lecturer's settings for the step between the votes."""
+
+    seats: Mapping[str, Seat] = field(default_factory=dict)
+    """Handset -> seat (the roster's seats and ``--seats``)."""
+    group_size: int = 2
+    closing_s: float | None = None
+    """A closing countdown that starts by itself at 90 % of the expected voters (None:
+    off, the default)."""
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ Every counting rule is the buffer's; this module only decodes and drops pings.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from basestation.live.decoding import PING, PacketDecodeError, PacketDecoder
 from basestation.live.votes import VoteBuffer
@@ -15,6 +15,7 @@ from drivers.packets import PacketKind, RawPacket
 
 log = logging.getLogger(__name__)
 _AIR, _RECORD = PacketKind.ICLICKER_AIR, PacketKind.BASE_RECORD
+_CONFIDENCE = PacketKind.PHONE_CONFIDENCE
 
 
 class VotePipeline:
@@ -29,6 +30,8 @@ class VotePipeline:
         self._lookup_air = self.decoder.lookup_air
         self._lookup_record = self.decoder.lookup_record
         self._offer = buffer.offer
+        self.on_confidence: Callable[[str, str], None] | None = None
+        """Told of a phone's (voter, confidence) for its vote in the open poll."""
 
     def ingest(self, packets: Sequence[RawPacket]) -> None:
         decoder, buffer, offer = self.decoder, self.buffer, self._offer
@@ -49,6 +52,9 @@ class VotePipeline:
                     log.debug("dropped packet: %s", decoded)
                     buffer.count_invalid(copies)
                     continue
+            elif kind is _CONFIDENCE:
+                self._confidence(packet)
+                continue
             else:
                 try:
                     decoded = decoder.decode(packet)
@@ -63,3 +69,13 @@ class VotePipeline:
             if copies != 1:
                 buffer.heard_again(outcome, copies - 1)
         self.packets += heard
+
+    def _confidence(self, packet: RawPacket) -> None:
+        try:
+            voter, confidence = self.decoder.decode_confidence(packet)
+        except PacketDecodeError as error:
+            log.debug("dropped packet: %s", error)
+            self.buffer.count_invalid(packet.copies)
+            return
+        if self.on_confidence is not None:
+            self.on_confidence(voter, confidence)

@@ -13,7 +13,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from basestation.afterclass.bank_history import history_text
@@ -26,13 +26,17 @@ from basestation.domain import (
     PreparedQuestion,
     QuestionSpec,
 )
-from basestation.live.discussion import discussion_groups, seating_with_told
+from basestation.live.discussion import (
+    DiscussionSettings,
+    discussion_groups,
+    seating_with_told,
+)
+from basestation.live.pacing import Pacing
 from basestation.live.poll_timer import PollTimer
 from basestation.live.polls import PollStateError
 from basestation.live.snapshot import SnapshotMaker, polls_with_correct, stored_rounds
 from basestation.live.station import Station
 from basestation.poll_source import DiscussionGroups, LiveState, RoundAnswers
-from basestation.seats import Seat
 from drivers.errors import ReceiverError
 
 log = logging.getLogger(__name__)
@@ -51,15 +55,13 @@ class LiveSession:
         countdown_s: float | None = None,
         prepared: Sequence[PreparedQuestion] = (),
         choices: int = DEFAULT_CHOICES,
-        seats: Mapping[str, Seat] | None = None,
-        group_size: int = 2,
+        discussion: DiscussionSettings | None = None,
     ) -> None:
         self.station = station
-        self.seats = dict(seats or {})
-        """Handset -> seat (roster and ``--seats``): the discussion groups' room."""
-        self.group_size = group_size
+        self.discussion = discussion or DiscussionSettings()
         self.clock = clock
         self.timer = PollTimer(clock, countdown_s)
+        self.pacing = Pacing(self.timer, self.discussion.closing_s)
         self.prepared = list(prepared)
         self.choices = choices
         """How many choices the next ad-hoc question has (a prepared one has its own)."""
@@ -115,10 +117,16 @@ class LiveSession:
         self._read_once()
         for notice in self.station.take_notices():
             self.messages.put(notice)
-        if self.station.polls.poll is not None:
-            if self.timer.take_warning():
-                self.messages.put(f"{self.timer.remaining() or 0:.0f} seconds left")
-            if self.timer.expired():
+        if (poll := self.station.polls.poll) is not None:
+            last = next(reversed(self.round_answers.values()), {})  # the last round's voters
+            turn = self.pacing.turn(
+                poll.id, self._published.voters, self._published.roster_size or len(last)
+            )
+            for message in turn.said:
+                self.messages.put(message)
+            if turn.deadline_moved:
+                self._tell_deadline()
+            if turn.close:
                 self._close_poll()
                 self.timer_closes += 1
         self._published = self._snapshots.make()
@@ -283,9 +291,10 @@ class LiveSession:
     def form_groups(self, question: int) -> DiscussionGroups | None:
         rounds = self.live_rounds(question)
         told = self.station.receiver.seats_told()
-        seat_of = seating_with_told(self.seats, told) if told else self.seats
+        seats, size = self.discussion.seats, self.discussion.group_size
+        seat_of = seating_with_told(seats, told) if told else seats
         formed = rounds and discussion_groups(
-            question, rounds.first, seat_of, self.group_size, rounds.correct or ""
+            question, rounds.first, seat_of, size, rounds.correct or ""
         )
         session_id, station = self.station.polls.session_id, self.station
         if not formed or session_id is None:

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from basestation.db import Reader, StoreError
 from basestation.domain import choices_of, correct_answers
+from basestation.live.discussion import DiscussionSettings
 from basestation.live.poll_timer import PollTimer
 from basestation.live.station import Station
 from basestation.poll_source import LiveState, RoundAnswers
@@ -41,6 +42,7 @@ class SessionParts(Protocol):
     timer_closes: int
     history: str | None
     seen_before: set[str]
+    discussion: DiscussionSettings
 
     @property
     def prepared(self) -> Sized: ...
@@ -96,6 +98,9 @@ class SnapshotMaker:
             join_address=join.addresses[0] if join and join.addresses else "",
             round_code=join.round_code if join and join.poll_open else "",
             phones=join.phones if join else 0,
+            seated=polls.poll is None
+            and bool(question)
+            and (bool(live.discussion.seats) or bool(receiver.seats_told())),
             session_id=polls.session_id,
             question=question.number if question else None,
             question_text=question.text if question else None,

@@ -66,6 +66,7 @@ class Station:
         on_accept = self._store_vote if not listeners else _fan_out([self._store_vote, *listeners])
         self.buffer = VoteBuffer(window_s, on_accept=on_accept, instructor=instructor)
         self.pipeline = VotePipeline(self.buffer)
+        self.pipeline.on_confidence = self._store_confidence
         self.polls = PollController(store, self.buffer)
         self.ended = False
         self._notices: list[str] = []
@@ -75,6 +76,14 @@ class Station:
 
     def _tell_receiver(self, poll_id: int, vote: Vote) -> None:
         self.receiver.handset_pressed(vote.handset, vote.answer)
+
+    def _store_confidence(self, handset: str, confidence: str) -> None:
+        poll = self.polls.poll
+        if poll is not None:  # it follows its vote, which the store has queued already
+            handset = self.stored_handset(handset)
+            self.store.submit(
+                "vote_confidence", poll_id=poll.id, handset=handset, confidence=confidence
+            )
 
     def stored_handset(self, handset: str) -> str:
         """The handset as the database knows it (a pseudonym in an anonymous session)."""

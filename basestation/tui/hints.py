@@ -28,9 +28,12 @@ def next_step(
     if state.rounds_of_question >= 2:
         return "next: v compares vote 1 and the revote, n opens the next question"
     if state.rounds_of_question == 1:
+        groups = "g groups, " if state.seated else ""
         if hidden:  # the room reads this: a step to take, never a figure or a letter
             advice = room_advice(percent_correct, band)
-            return f"{advice}. next: r revote" if advice else "next: r revote, n next question"
+            if advice:
+                return f"{advice}. next: {groups}r revote"
+            return f"next: {groups}r revote, n next question"
         advice = "" if percent_correct is None else f"{discussion_hint(percent_correct, band)}. "
-        return f"{advice}next: r revote after discussion, v vote 1, n next question"
+        return f"{advice}next: {groups}r revote after discussion, v vote 1, n next question"
     return "next: s starts the poll"

@@ -34,6 +34,8 @@ ROUTES = {
     ("POST", "/signin"),
     ("POST", "/vote"),
     ("POST", "/pair"),
+    ("POST", "/seat"),
+    ("POST", "/sure"),
 }
 
 
@@ -270,6 +272,12 @@ def build_app(room: Room, limit: RateLimit, changes: Changes, secure: bool) -> A
     def vote(browser: Browser, fields: dict[str, str]) -> Outcome:
         return room.vote(browser, fields.get("letter", ""), fields.get("round", ""))
 
+    def seat(browser: Browser, fields: dict[str, str]) -> Outcome:
+        return room.set_seat(browser, "" if fields.get("no_seat") else fields.get("seat", ""))
+
+    def sure(browser: Browser, fields: dict[str, str]) -> Outcome:
+        return room.set_sure(browser, fields.get("sure", ""))
+
     def pair(browser: Browser, fields: dict[str, str]) -> Outcome:
         return Outcome(True, _pairing_text(room.start_pairing(browser)))
 
@@ -279,6 +287,8 @@ def build_app(room: Room, limit: RateLimit, changes: Changes, secure: bool) -> A
         Route("/signin", posted(sign_in, slow=True), methods=["POST"]),
         Route("/vote", posted(vote), methods=["POST"]),
         Route("/pair", posted(pair), methods=["POST"]),
+        Route("/seat", posted(seat), methods=["POST"]),
+        Route("/sure", posted(sure), methods=["POST"]),
     ]
     return Guard(Starlette(routes=routes), room, limit)
 

@@ -33,6 +33,8 @@ button.secondary { background: #e5e7eb; color: #111; }
   padding-left: .6rem; }
 .spoken { position: absolute; width: 1px; height: 1px; overflow: hidden;
   clip-path: inset(50%); white-space: nowrap; }
+fieldset { border: 0; padding: 0; margin: 1rem 0 0; }
+legend { font-weight: 600; }
 .letters { font-size: 2.4rem; letter-spacing: .6rem; font-weight: 700; }
 """
 
@@ -129,7 +131,9 @@ def _poll(view: dict[str, Any]) -> str:
         )
         if view["voted"]:
             parts.append(f"<p>Your answer: {escape(view['voted'])}</p>")
-        return "\n".join(parts)
+        if view["talk_to"]:
+            parts.append(f'<p class="status">Talk with {escape(_seats(view["talk_to"]))}</p>')
+        return "\n".join(parts + _seat_question(view))
     title = escape(view["text"]) if view["text"] else f"Question {view['poll']}"
     parts.append(f'<h1 class="question">{title}</h1><form method="post" action="/vote">')
     if view["needs_code"]:
@@ -151,7 +155,40 @@ def _poll(view: dict[str, Any]) -> str:
             f'<p class="status">{escape(view["voted"])} counted at {clock(view["voted_at"])}'
             '</p><p class="note">You can change your answer while voting is open.</p>'
         )
-    return "\n".join(parts)
+        parts.append(_how_sure(view["sure"]))
+    return "\n".join(parts + _seat_question(view))
+
+
+def _how_sure(chosen: str) -> str:
+    buttons = "".join(
+        f'<button class="{"chosen" if level == chosen else "secondary"}" name="sure" '
+        f'value="{level}" aria-pressed="{"true" if level == chosen else "false"}">'
+        f"{level}</button> "
+        for level in ("guessing", "unsure", "sure")
+    )
+    return (
+        '<form method="post" action="/sure"><fieldset><legend>How sure are you?</legend>'
+        f"{buttons}</fieldset></form>"
+    )
+
+
+def _seat_question(view: dict[str, Any]) -> list[str]:
+    if not view["ask_seat"]:
+        return []
+    return [
+        '<form method="post" action="/seat"><label for="seat">Your seat (like C12), '
+        "so the class can be grouped for discussion</label>"
+        '<input id="seat" name="seat" maxlength="12" autocomplete="off" '
+        'autocapitalize="characters"><button>Save seat</button> '
+        '<button class="secondary" name="no_seat" value="1">I have no seat number</button></form>'
+    ]
+
+
+def _seats(seats: list[str]) -> str:
+    """``seats C11 and C13``."""
+    if len(seats) == 1:
+        return f"seat {seats[0]}"
+    return "seats " + ", ".join(seats[:-1]) + f" and {seats[-1]}"
 
 
 def view_key(html: str) -> str:

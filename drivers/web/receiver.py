@@ -15,6 +15,7 @@ import errno
 import logging
 import socket
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
 
@@ -73,6 +74,12 @@ class WebReceiver(Receiver):
 
     def question_shown(self, text: str | None, answers: tuple[str, ...]) -> None:
         self.room.show_question(text, answers)
+
+    def seats_told(self) -> dict[str, str]:
+        return self.room.seats_told()
+
+    def groups_formed(self, partners: Mapping[str, tuple[str, ...]]) -> None:
+        self.room.groups_formed(dict(partners))
 
     def handset_pressed(self, handset: str, letter: str) -> None:
         self.room.pressed(handset, letter)

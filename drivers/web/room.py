@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import queue
+import re
 import secrets
 import threading
 import time
@@ -22,13 +23,15 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from drivers.packets import PacketKind, RawPacket
-from firmware_protocol.phone import encode_phone_vote
+from firmware_protocol.phone import CONFIDENCES, encode_phone_confidence, encode_phone_vote
 
 CODE_LETTERS = "ACDEFHJKMNPRTUVWXY3479"
 """Round-code symbols that cannot be mistaken for each other on a projector."""
 PAIRING_LETTERS = "ABCDE"
 """Any clicker has these five buttons."""
 MAX_BROWSERS = 5000
+SEAT = re.compile(r"\s*([A-Za-z]{1,3})\s*-?\s*(\d{1,4})\s*")
+"""Row letters and a number (``C12``), as the base station's seating reads them."""
 ACTIVE_S = 120.0
 
 
@@ -62,6 +65,11 @@ class Browser:
     vote_poll: int = 0
     seen_at: float = 0.0
     streams: int = 0
+    seat: str = ""
+    seat_asked: bool = False
+    """The seat question was answered or skipped (it is asked once a session)."""
+    sure: str = ""
+    """How sure the student said they are of this poll's vote."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,7 @@ class Room:
         self._pairings: dict[str, str] = {}
         self._presses: dict[str, deque[str]] = {}
         self._key = secrets.token_bytes(16)
+        self._partners: dict[str, tuple[str, ...]] = {}
         self.poll.code = self._new_code()
 
     def _new_code(self) -> str:
@@ -113,7 +122,18 @@ class Room:
         with self._lock:
             self.poll.number += 1
             self.poll.open = True
+            self._partners = {}  # the discussion is over
         self.on_change()
+
+    def groups_formed(self, partners: dict[str, tuple[str, ...]]) -> None:
+        """Each voter's discussion partners by seat; every page then says whom to talk to."""
+        with self._lock:
+            self._partners = dict(partners)
+        self.on_change()
+
+    def seats_told(self) -> dict[str, str]:
+        with self._lock:
+            return {b.voter: b.seat for b in self._browsers.values() if b.voter and b.seat}
 
     def close_poll(self) -> None:
         with self._lock:
@@ -210,12 +230,36 @@ class Room:
             if letter not in poll.answers:
                 return Outcome(False, f"{letter[:1] or 'that'} is not a choice of this question")
             now = self.clock()
-            browser.vote, browser.vote_poll = (letter, now), poll.number
+            browser.vote, browser.vote_poll, browser.sure = (letter, now), poll.number, ""
             payload = encode_phone_vote(browser.voter, letter)
         self.outbox.put(RawPacket(PacketKind.PHONE_VOTE, payload, self.receiver_name, now))
         return Outcome(
             True, f"{letter} counted at {time.strftime('%H:%M:%S', time.localtime(now))}"
         )
+
+    def set_seat(self, browser: Browser, text: str) -> Outcome:
+        """The student's seat (``C12``); empty text: they have none, and are not asked again."""
+        match = SEAT.fullmatch(text) if text.strip() else None
+        if text.strip() and match is None:
+            return Outcome(False, "a seat is its row letters and a number, like C12")
+        with self._lock:
+            browser.seat_asked = True
+            browser.seat = f"{match.group(1).upper()}{int(match.group(2))}" if match else ""
+        return Outcome(True, f"seat {browser.seat} noted" if browser.seat else "no seat noted")
+
+    def set_sure(self, browser: Browser, confidence: str) -> Outcome:
+        """How sure the student is of this poll's vote (kept with it)."""
+        with self._lock:
+            voted = browser.vote_poll == self.poll.number and browser.vote is not None
+            if browser.voter is None or not voted or not self.poll.open:
+                return Outcome(False, "vote first, while voting is open")
+            if confidence not in CONFIDENCES:
+                return Outcome(False, "choose guessing, unsure or sure")
+            browser.sure = confidence
+            payload = encode_phone_confidence(browser.voter, confidence)
+        packet = RawPacket(PacketKind.PHONE_CONFIDENCE, payload, self.receiver_name, self.clock())
+        self.outbox.put(packet)
+        return Outcome(True, f"noted: {confidence}")
 
     def stream_opened(self, browser: Browser, opened: bool) -> None:
         with self._lock:
@@ -240,6 +284,10 @@ class Room:
                 "answers": list(poll.answers),
                 "voted": voted[0] if voted else "",
                 "voted_at": voted[1] if voted else 0.0,
+                "sure": browser.sure if voted else "",
+                "ask_seat": not browser.seat_asked,
+                "seat": browser.seat,
+                "talk_to": list(self._partners.get(browser.voter or "", ())),
             }
 
     def take_packets(self, wait: float) -> list[RawPacket]:
