@@ -110,3 +110,21 @@ async def test_without_the_setting_no_countdown_starts_by_itself(db_path: Path) 
         await until(pilot, round_done(app, receiver))
         assert app.state.poll_open and app.state.remaining_s is None
         assert not any("nearly everyone" in t for t in toasts(app))
+
+
+def test_the_plain_demo_plays_the_discussion_step(tmp_path: Path) -> None:
+    """A seated simulated hall: groups after vote 1 (kept with the poll), the revote,
+    and the gain by kind of group, which analyze then reports alike."""
+    import json
+
+    from tests.helpers import run_cli
+
+    db = tmp_path / "demo.db"
+    shown = run_cli("demo", "--plain", "--speed", "50", "--students", "120", "--db", str(db))
+    assert shown.returncode == 0, shown.stderr
+    groups = stored_groups(db)
+    assert "Discussion in" in shown.stdout and len({g for _, g, _ in groups}) >= 40
+    analyzed = json.loads(run_cli("analyze", "--db", str(db), "--session", "1", "--json").stdout)
+    mixed = analyzed["questions"][0]["by_group"]["mixed"]
+    before, after = mixed["percent_correct"]
+    assert f"in mixed groups ({mixed['groups']}): {before}% -> {after}% correct" in shown.stdout

@@ -129,7 +129,7 @@ def test_analyze_compares_the_revote_of_mixed_and_same_answer_groups(tmp_path: P
 
     db = tmp_path / "kinds.db"
     url = "sim://40?seed=5&speed=50&revote=1"
-    assert run_cli("record", "--db", str(db), "--receiver", url).returncode == 0
+    assert run_cli("record", "--db", str(db), "--receiver", url, "--course", "P").returncode == 0
     revote = run_cli("record", "--db", str(db), "--receiver", url, "--session", "1", "--revote")
     assert revote.returncode == 0, revote.stderr
     assert run_cli("key", "--db", str(db), "--session", "1", "--question", "1", "B").returncode == 0
@@ -149,6 +149,7 @@ def test_analyze_compares_the_revote_of_mixed_and_same_answer_groups(tmp_path: P
     members: dict[int, list[str]] = {}
     for handset, number in group_of.items():
         members.setdefault(number, []).append(handset)
+    expected_cells = []
     for kind in ("mixed", "same"):
         chosen = [
             hs for hs in members.values() if (len({first[h] for h in hs}) > 1) == (kind == "mixed")
@@ -160,11 +161,17 @@ def test_analyze_compares_the_revote_of_mixed_and_same_answer_groups(tmp_path: P
             before = 100 * sum(first[h] == "B" for h in paired) / len(paired)
             after = 100 * sum(second[h] == "B" for h in paired) / len(paired)
             assert by_group[kind]["percent_correct"] == [round(before, 1), round(after, 1)]
+            expected_cells.append(f"{before:.0f}% → {after:.0f}%, gain")
     text = run_cli("analyze", "--db", str(db), "--session", "1").stdout
     assert "after discussion in mixed groups:" in text
     page = tmp_path / "report.html"
     assert run_cli("report", "--db", str(db), "--session", "1", "-o", str(page)).returncode == 0
     assert "After discussion in mixed groups" in page.read_text()
+    term = tmp_path / "term.html"
+    assert run_cli("report", "--db", str(db), "--course", "P", "-o", str(term)).returncode == 0
+    shown = term.read_text()
+    assert expected_cells and all(cell in shown for cell in expected_cells)
+    assert "normalized change" in shown and "Marx" in shown
 
 
 def test_a_roster_with_seats_seats_the_course_for_groups(tmp_path: Path) -> None:

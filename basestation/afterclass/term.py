@@ -17,9 +17,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from basestation.afterclass.session_analysis import by_group_kind
 from basestation.db import Reader
 from basestation.domain import choices_of
-from basestation.peer_instruction import PollRound, compare_rounds, response_times
+from basestation.peer_instruction import (
+    PollRound,
+    compare_rounds,
+    normalized_change,
+    response_times,
+)
 from basestation.timefmt import local_date, local_datetime
 
 DEFAULT_ABSENT_SESSIONS = 3
@@ -104,9 +110,11 @@ def _session(reader: Reader, row: dict[str, Any]) -> _Session:
                     "date": local_date(row["started_at"]),
                     "question": question["number"],
                     "text": question["text"],
-                    "gain": None if comparison.gain is None else round(comparison.gain, 3),
+                    "gain": _rounded(comparison.gain),
+                    "change": _rounded(normalized_change(comparison.switches)),
                     "paired": comparison.paired,
                 }
+                | _by_group(reader, first, rounds[-1], question)
             )
     times = response_times(
         PollRound(
@@ -184,3 +192,19 @@ def _absent(roster: list[dict[str, Any]], window: list[_Session]) -> list[dict[s
         for s in roster
         if s["id"] not in answered
     ]
+
+
+def _by_group(
+    reader: Reader, first: dict[str, Any], last: dict[str, Any], question: dict[str, Any]
+) -> dict[str, Any]:
+    """The revote of mixed and same-answer discussion groups, if groups were kept."""
+    groups = reader.poll_groups(first["id"])
+    if not groups:
+        return {}
+    answers = choices_of(question["choices"])
+    kinds = by_group_kind(first["latest"], last["latest"], question["correct"], groups, answers)
+    return {"by_group": kinds}
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)

@@ -7,7 +7,7 @@ import html
 from typing import Any
 
 from basestation.afterclass.charts import bar_chart, line_chart
-from basestation.peer_instruction import gain_text
+from basestation.peer_instruction import CHANGE_MEANING, GAIN_MEANING, gain_text
 
 
 def _percent(value: float | None) -> str:
@@ -45,6 +45,17 @@ def term_figures(picture: dict[str, Any]) -> str:
     return charts
 
 
+def _kind(gain: dict[str, Any], kind: str) -> str:
+    """``40% → 70%, gain 50% (12)``: a kind of discussion group's revote, if kept."""
+    figures = gain.get("by_group", {}).get(kind)
+    if not figures or not figures["groups"]:
+        return "-"
+    right = figures["percent_correct"]
+    before_after = "" if right is None else f"{right[0]:.0f}% → {right[1]:.0f}%, "
+    text = f"{before_after}gain {gain_text(figures['gain'], figures['paired'])}"
+    return html.escape(f"{text} ({figures['groups']} groups)")
+
+
 def render_term(picture: dict[str, Any]) -> str:
     escape = html.escape
     rows = "".join(
@@ -59,7 +70,8 @@ def render_term(picture: dict[str, Any]) -> str:
     gains = "".join(
         f"<tr><td>{escape(g['date'])}</td><td>{g['question']}</td>"
         f"<td>{escape(g['text'] or '')}</td><td>{escape(gain_text(g['gain'], g['paired']))}"
-        "</td></tr>"
+        f"</td><td>{'-' if g.get('change') is None else format(g['change'], '+.0%')}</td>"
+        f"<td>{_kind(g, 'mixed')}</td><td>{_kind(g, 'same')}</td></tr>"
         for g in picture["gains"]
     )
     absent = picture["absent"]
@@ -81,6 +93,7 @@ def render_term(picture: dict[str, Any]) -> str:
         charts=term_figures(picture),
         rows=rows,
         gains=gains,
+        meanings=escape(f"The {GAIN_MEANING}; the {CHANGE_MEANING}."),
         missing=missing,
     )
 
@@ -104,7 +117,9 @@ svg {{ max-width: 100%; height: auto; }}
 <th>median s</th><th>90th percentile s</th><th>anonymous</th></tr></thead>
 <tbody>{rows}</tbody></table>
 <h2>Normalized gain per question</h2>
-<table><thead><tr><th>date</th><th>#</th><th>question</th><th>gain</th></tr></thead>
+<p>{meanings}</p>
+<table><thead><tr><th>date</th><th>#</th><th>question</th><th>normalized gain</th>
+<th>normalized change</th><th>mixed groups</th><th>same-answer groups</th></tr></thead>
 <tbody>{gains}</tbody></table>
 <h2>Not answering lately (for the instructor only)</h2>
 {missing}

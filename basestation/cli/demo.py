@@ -13,18 +13,24 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from basestation.afterclass.session_analysis import by_group_kind
 from basestation.assembly import open_station
+from basestation.db.groups import store_groups
+from basestation.domain import DEFAULT_ANSWERS as ANSWERS
 from basestation.domain import PreparedQuestion
+from basestation.live.discussion import discussion_groups, seating_with_told
 from basestation.live.station import Station
 from basestation.live.votes import BufferSnapshot
-from basestation.peer_instruction import compare_rounds
+from basestation.peer_instruction import compare_rounds, gain_text
 from drivers.registry import receiver_for_url
 from simulators.scenario import ClassScenario
 from simulators.sim_receiver import SimReceiver
 
 BAR_WIDTH = 40
 TAIL_S = 0.5
-DEMO_HINT = "demo: simulated handsets are voting"
+DEMO_HINT = "demo: simulated handsets are voting (after vote 1, g groups neighbours)"
+DEMO_ROW = 20
+"""Seats per row of the simulated hall."""
 
 
 def demo_db_path() -> Path:
@@ -38,7 +44,7 @@ DEMO_LOSS = 0.03
 def demo_url(students: int, seed: int, speed: float, questions: int = 1) -> str:
     return (
         f"sim://{students}?seed={seed}&speed={speed}&questions={questions}&revote=1"
-        f"&loss={DEMO_LOSS}&end=0"
+        f"&loss={DEMO_LOSS}&end=0&seats={DEMO_ROW}"
     )
 
 
@@ -74,6 +80,7 @@ def run_demo(
         station.polls.start_session(course="Demo", title="Peer Instruction demo")
         station.polls.add_question("Demo question", correct=correct)
         finals: list[dict[str, str]] = []
+        groups: dict[str, int] = {}
         for round_number in (1, 2):
             if stop.is_set():
                 break
@@ -81,13 +88,45 @@ def run_demo(
             _play_round(console, station, receiver, round_number, stop)
             finals.append(station.buffer.latest())
             station.close_poll()
+            if round_number == 1:
+                groups = _discussion_groups(console, station, receiver, finals[0], correct)
         station.polls.finish()
     if len(finals) == 2:
         console.print(_switch_summary(finals[0], finals[1], correct))
+        for kind, figures in by_group_kind(finals[0], finals[1], correct, groups, ANSWERS).items():
+            right = figures["percent_correct"]
+            words = "same-answer groups" if kind == "same" else "mixed groups"
+            console.print(
+                f"  in {words} ({figures['groups']}): "
+                + ("" if right is None else f"{right[0]}% -> {right[1]}% correct, ")
+                + f"normalized gain {gain_text(figures['gain'], figures['paired'])}"
+            )
     if temporary:
         console.print("The temporary database is removed now (keep one with --db FILE).")
     else:
         console.print(f"Stored in {db_path}: try `basestation analyze --session 1 --db {db_path}`")
+
+
+def _discussion_groups(
+    console: Console,
+    station: Station,
+    receiver: SimReceiver,
+    first: dict[str, str],
+    correct: str,
+) -> dict[str, int]:
+    """Groups of neighbours after vote 1, as ``g`` forms them, kept with the poll."""
+    seats = seating_with_told({}, receiver.seats_told())
+    formed = discussion_groups(1, first, seats, 2, correct)
+    poll = station.polls.last_poll
+    if formed is None or poll is None:
+        return {}
+    station.store.call(store_groups, poll.id, formed.kept)
+    mixed = sum(len({first[h] for h, _ in group}) > 1 for group in formed.kept)
+    console.print(
+        f"Discussion in {len(formed.kept)} groups of neighbours; "
+        f"{mixed / len(formed.kept):.0%} of them hold different answers."
+    )
+    return {h: number for number, group in enumerate(formed.kept, 1) for h, _ in group}
 
 
 def _play_round(
