@@ -111,12 +111,14 @@ def bank_entries(
     kept = reader.kept_questions()
     asked = reader.asked_questions()
     questions = {**{bank_id_of(row): asked_as(row, kept) for row in asked}, **kept}
-    uses = known_uses(reader, asked, origin=origin, course_label=course_label)
     chosen = (
         set(questions)
         if sessions is None
         else {bank_id_of(row) for row in asked if row["session"] in sessions}
     )
+    # every use of the chosen questions, wherever asked; the others' uses are never read
+    of_chosen = [row for row in asked if bank_id_of(row) in chosen]
+    uses = known_uses(reader, of_chosen, origin=origin, course_label=course_label)
     first_asked: dict[str, int] = {}
     for index, row in enumerate(asked):  # in lecture order: session, then question number
         first_asked.setdefault(bank_id_of(row), index)

@@ -22,7 +22,7 @@ TERM_FORMATS = ("gradebook", "attendance")
 
 def chosen_sessions(reader: Reader, session_ids: list[int], course: str | None) -> list[int]:
     if course is not None:
-        found = [row["session"] for row in reader.sessions() if row["course"] == course]
+        found = [row["session"] for row in reader.course_sessions(course)]
         if not found:
             raise StoreError(f"no session of course {course!r}")
         return sorted(set(found) | set(session_ids))

@@ -10,6 +10,7 @@ they can be assigned and regraded later.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from basestation.db import Reader
 from basestation.domain import correct_answers
@@ -76,33 +77,38 @@ def grade_session(reader: Reader, session_id: int) -> SessionGrades:
         if student in students:
             students[student].handsets.append(handset)
     unregistered: dict[str, StudentResult] = {}
-    votes = reader.graded_votes(session_id)
     pressed = reader.imported_attempts(session_id)
-    by_key: dict[tuple[int | str, int], list[dict[str, object]]] = {}
-    for vote in votes:
-        owner = owners.get(vote["handset"])
-        if owner not in students:
-            owner = None  # a student of another course: listed by handset here
-        if owner is None:
-            unregistered.setdefault(vote["handset"], StudentResult("", "", "", [vote["handset"]]))
-        by_key.setdefault(
-            (owner if owner is not None else vote["handset"], vote["number"]), []
-        ).append(vote)
-    for (who, number), answers in by_key.items():
+    # one pass over the votes, in order: per (student or stray handset, question) the
+    # first vote, the latest of the last round, how many, and from which handsets
+    by_key: dict[tuple[int | str, int], list[Any]] = {}
+    for number, correct, round_, opened_at, handset, answer, t_host in reader.graded_votes(
+        session_id
+    ):
+        owner = owners.get(handset)
+        who: int | str = handset
+        if owner is not None and owner in students:
+            who = owner
+        elif handset not in unregistered:  # nobody's, or a student of another course
+            unregistered[handset] = StudentResult("", "", "", [handset])
+        entry = by_key.get((who, number))
+        if entry is None:  # first, its time, final, final round, count, handsets, key
+            first = [answer, t_host - opened_at, answer, round_, 1, {handset}, correct]
+            by_key[(who, number)] = first
+        else:
+            if round_ >= entry[3]:
+                entry[2], entry[3] = answer, round_
+            entry[4] += 1
+            entry[5].add(handset)
+    keys_of: dict[str | None, set[str]] = {}
+    for (who, number), (first, time_s, final, _, count, handsets, correct) in by_key.items():
         result = students[who] if isinstance(who, int) else unregistered[who]
-        last_round = max(int(str(a["round"])) for a in answers)
-        final = [a for a in answers if a["round"] == last_round][-1]
-        first = answers[0]
-        keys = correct_answers(str(first["correct"] or ""))
-        score = rules.answer_points + (rules.correct_points if final["answer"] in keys else 0)
-        handsets = {str(a["handset"]) for a in answers}
+        keys = keys_of.get(correct)
+        if keys is None:
+            keys = keys_of[correct] = set(correct_answers(correct or ""))
+        score = rules.answer_points + (rules.correct_points if final in keys else 0)
         imported = [pressed[(number, h)] for h in handsets if (number, h) in pressed]
         result.questions[number] = QuestionResult(
-            str(first["answer"]),
-            str(final["answer"]),
-            sum(imported) if imported else len(answers),
-            round(float(str(first["t_host"])) - float(str(first["opened_at"])), 2),
-            score,
+            first, final, sum(imported) if imported else count, round(time_s, 2), score
         )
     everyone = list(students.values()) + list(unregistered.values())
     for result in everyone:

@@ -47,7 +47,7 @@ class _Session:
 def term_picture(
     reader: Reader, course: str, absent_sessions: int = DEFAULT_ABSENT_SESSIONS
 ) -> dict[str, Any]:
-    rows = [row for row in reader.sessions() if row["course"] == course]
+    rows = reader.course_sessions(course)
     roster = reader.students(course)  # the course's roster, else every student known
     sessions = [_session(reader, row) for row in rows]
     heard = set().union(*(s.handsets for s in sessions)) if sessions else set()

@@ -75,7 +75,7 @@ def export(
             sessions = set(session_ids) or None
             if course is not None:
                 sessions = (sessions or set()) | {
-                    row["session"] for row in reader.sessions() if row["course"] == course
+                    row["session"] for row in reader.course_sessions(course)
                 }
             entries = bank_entries(
                 reader, origin=origin, sessions=sessions, course_label=course_label

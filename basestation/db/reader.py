@@ -14,11 +14,12 @@ import sqlite_utils
 
 from basestation.db import bank
 from basestation.db.connection import StoreError, open_existing
-from basestation.db.roster import grading_rules, session_owners
+from basestation.db.roster import grading_rules, registered_owners, session_loaners
 from basestation.db.schema import migrations
 from basestation.domain import PreparedQuestion
 
 Row = dict[str, Any]
+GradedVote = tuple[int, str | None, int, float, str, str, float]
 
 
 def _upgrade(path: Path) -> None:
@@ -40,6 +41,7 @@ class Reader:
             self._db.close()
             _upgrade(path)
             self._db = open_existing(path)
+        self._registered: dict[str, int] | None = None
 
     def close(self) -> None:
         self._db.close()
@@ -62,6 +64,15 @@ class Reader:
                       JOIN questions q ON q.id = p.question_id WHERE q.session_id = s.id)
                    AS votes
             FROM sessions s ORDER BY s.id""")
+
+    def course_sessions(self, course: str) -> list[Row]:
+        """The course's sessions in order (``session``, ``started_at``, ``course``,
+        ``title``), without counting their votes."""
+        return self._rows(
+            "SELECT id AS session, started_at, course, title, anonymous FROM sessions "
+            "WHERE course = ? ORDER BY id",
+            [course],
+        )
 
     def session(self, session_id: int) -> Row:
         rows = self._rows("SELECT * FROM sessions WHERE id = ?", [session_id])
@@ -187,7 +198,11 @@ class Reader:
         return grading_rules(self._db, course)
 
     def session_owners(self, session_id: int) -> dict[str, int]:
-        return session_owners(self._db, session_id)
+        """Handset -> students.id for a session: its loaners, then the registered owners
+        (read once per reader: a term's sessions share them)."""
+        if self._registered is None:
+            self._registered = registered_owners(self._db)
+        return self._registered | session_loaners(self._db, session_id)
 
     def roster_size(self, session_id: int) -> int | None:
         """Students on the roster of the session's course (None: no roster for it)."""
@@ -228,15 +243,17 @@ class Reader:
             owned.setdefault(row["student"], []).append(row)
         return owned
 
-    def graded_votes(self, session_id: int) -> list[Row]:
-        """Every vote of a session with its question and round, in order."""
-        return self._rows(
+    def graded_votes(self, session_id: int) -> list[GradedVote]:
+        """Every vote of a session with its question and round, in order, as tuples
+        (number, correct, round, opened_at, handset, answer, t_host): a term's grades
+        read hundreds of thousands."""
+        return self._db.execute(
             """
             SELECT q.number, q.correct, p.round, p.opened_at, v.handset, v.answer, v.t_host
             FROM votes v JOIN polls p ON p.id = v.poll_id JOIN questions q ON q.id = p.question_id
             WHERE q.session_id = ? ORDER BY q.number, p.round, v.seq, v.id""",
             [session_id],
-        )
+        ).fetchall()
 
     def imported_attempts(self, session_id: int) -> dict[tuple[int, str], int]:
         """(question number, handset) -> presses, as an imported vendor file says."""

@@ -160,18 +160,17 @@ def assign_handset(
     )
 
 
-def session_owners(db: sqlite_utils.Database, session_id: int) -> dict[str, int]:
-    """Handset -> students.id for a session: loaners first, then the registered owners."""
-    owners = {
-        row["handset"]: row["student"] for row in db.query("SELECT handset, student FROM handsets")
-    }
-    owners |= {
-        row["handset"]: row["student"]
-        for row in db.query(
-            "SELECT handset, student FROM loaners WHERE session_id = ?", [session_id]
-        )
-    }
-    return owners
+def registered_owners(db: sqlite_utils.Database) -> dict[str, int]:
+    """Handset -> students.id of every handset given to a student for good."""
+    return dict(db.execute("SELECT handset, student FROM handsets").fetchall())
+
+
+def session_loaners(db: sqlite_utils.Database, session_id: int) -> dict[str, int]:
+    """Handset -> students.id of the loaners of one session (they win over owners)."""
+    rows = db.execute(
+        "SELECT handset, student FROM loaners WHERE session_id = ?", [session_id]
+    ).fetchall()
+    return dict(rows)
 
 
 RULE_FIELDS = ("participation_percent", "participation_points", "answer_points", "correct_points")
