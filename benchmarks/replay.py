@@ -6,7 +6,9 @@ polls) is written with the project's own capture writer, as a binary capture
 plays every poll, and the packets go through decode, dedup and tally. The baseline,
 in the same run, is the JSON reading alone: the standard library parsing each line.
 Prints one JSON object.
-Run: ``uv run python benchmarks/replay.py [--packets N]``.
+``--record`` also times ``basestation record`` replaying a one-poll capture at 1,000
+and 100,000 handsets, beside the loop above on the same file.
+Run: ``uv run python benchmarks/replay.py [--packets N] [--record]``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -30,7 +34,7 @@ TARGET_PACKETS_PER_S = 500_000
 POLLS = 4
 
 
-def write_capture(path: Path, packets: int, handsets: int, seed: int) -> None:
+def write_capture(path: Path, packets: int, handsets: int, seed: int, polls: int = 4) -> None:
     rng = random.Random(seed)
     ids = [
         handset_id_from_bytes(rng.randrange(256), rng.randrange(256), i % 256)
@@ -38,8 +42,8 @@ def write_capture(path: Path, packets: int, handsets: int, seed: int) -> None:
     ]
     payloads = {(h, a): encode_air_payload(h, a) for h in ids for a in ANSWERS}
     writer = open_capture(path, "link:0000BEEF", started_at=0.0)
-    per_poll, clock = packets // POLLS, 10.0
-    for _ in range(POLLS):
+    per_poll, clock = packets // polls, 10.0
+    for _ in range(polls):
         writer.event("poll-open", clock)
         batch: list[RawPacket] = []
         for made in range(per_poll):
@@ -65,7 +69,7 @@ def write_capture(path: Path, packets: int, handsets: int, seed: int) -> None:
     writer.close()
 
 
-def replay(path: Path) -> tuple[float, int, int]:
+def replay(path: Path, polls: int = POLLS) -> tuple[float, int, int]:
     """Seconds from opening the receiver to the last packet tallied; packets; votes."""
     buffer = VoteBuffer()
     pipeline = VotePipeline(buffer)
@@ -73,7 +77,7 @@ def replay(path: Path) -> tuple[float, int, int]:
     receiver = receiver_for_url(f"replay://{path}?speed=max")
     heard = votes = 0
     with receiver:
-        for poll in range(POLLS):
+        for poll in range(polls):
             buffer.open(poll + 1)
             receiver.open_poll()
             while not receiver.round_finished:  # type: ignore[attr-defined]
@@ -83,6 +87,37 @@ def replay(path: Path) -> tuple[float, int, int]:
             votes += buffer.close().votes
             receiver.close_poll()
     return time.perf_counter() - started, heard, votes
+
+
+def through_record(path: Path, folder: Path) -> float:
+    """Seconds of ``basestation record`` replaying the (one-poll) capture into a new
+    database, as a user runs it: a fresh process, start to summary."""
+    db = folder / f"record-{path.suffix[1:]}.db"
+    command = [sys.executable, "-m", "basestation", "record", "--db", str(db)]
+    started = time.perf_counter()
+    subprocess.run(
+        [*command, "--receiver", f"replay://{path}?speed=max"],
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - started
+
+
+def record_figures(packets: int, handsets: int, seed: int) -> dict[str, object]:
+    """One poll of ``packets`` packets: the replay loop above and ``record``, each format."""
+    figures: dict[str, object] = {"handsets": handsets, "packets": packets}
+    with tempfile.TemporaryDirectory() as folder:
+        for name in ("hall.bcap", "hall.cap"):
+            path = Path(folder) / name
+            write_capture(path, packets, handsets, seed, polls=1)
+            loop_s, heard, _ = replay(path, polls=1)
+            record_s = through_record(path, Path(folder))
+            figures[path.suffix[1:]] = {
+                "replay_loop_packets_per_s": round(heard / loop_s),
+                "record_packets_per_s": round(heard / record_s),
+                "record_slower_by": round(record_s / loop_s, 2),
+            }
+    return figures
 
 
 def json_lines_alone(path: Path) -> float:
@@ -128,8 +163,19 @@ def main() -> None:
     parser.add_argument("--packets", type=int, default=400_000)
     parser.add_argument("--handsets", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="Also replay one poll through `basestation record` at 1,000 and 100,000 "
+        "handsets, beside the replay loop on the same file.",
+    )
     args = parser.parse_args()
-    print(json.dumps(run(args.packets, args.handsets, args.seed)))
+    result = run(args.packets, args.handsets, args.seed)
+    if args.record:
+        result["through_record"] = [
+            record_figures(args.packets, handsets, args.seed) for handsets in (1_000, 100_000)
+        ]
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":
