@@ -46,5 +46,9 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations this database lacks; return their names."""
     _adopt_legacy_records(db)
     pending = [migration.name for migration in migrations.pending(db)]
-    migrations.apply(db)
+    if not db.table_names():  # a new file: its whole schema in one transaction, one commit
+        with db.atomic():
+            migrations.apply(db)
+    else:
+        migrations.apply(db)
     return pending
