@@ -15,6 +15,7 @@ from drivers.base import Receiver
 from drivers.errors import ReceiverEnded, ReceiverError
 from drivers.packets import RawPacket
 from drivers.status import JoinInfo, MemberStatus, ReceiverState
+from drivers.threads import background_thread
 from drivers.url import parse_receiver_url
 
 MEMBER_READ_S = 0.05
@@ -27,9 +28,7 @@ class _Member:
         self._out = out
         self._commands: queue.SimpleQueue[Callable[[Receiver], None]] = queue.SimpleQueue()
         self._stop = threading.Event()
-        self._thread = threading.Thread(
-            target=self._run, daemon=True, name=f"receiver {receiver.describe()}"
-        )
+        self._thread = background_thread(self._run, f"receiver {receiver.describe()}")
 
     def start(self) -> None:
         self._thread.start()

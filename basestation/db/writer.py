@@ -52,6 +52,7 @@ from basestation.db.rescue import RescueJournal, put_back_all
 from basestation.db.upgrade import migrate
 from basestation.domain import Vote
 from basestation.paths import create_private_file
+from drivers.threads import background_thread
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -103,7 +104,7 @@ class Store:
         if self._recorder_lock is not None:
             self._recorder_lock.acquire()
         self._ready: Future[None] = Future()
-        self._thread = threading.Thread(target=self._run, name="store-writer", daemon=True)
+        self._thread = background_thread(self._run, "store-writer")
         self._thread.start()
         try:
             self._ready.result()

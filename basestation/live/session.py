@@ -1,10 +1,10 @@
 """A station running in a worker thread, driven by small commands, read by snapshots.
 
-The dashboard never touches the receiver or the store itself: it queues
-commands (start, stop, next question, revote, set the key, the text, the
-countdown) that the worker runs between reads, and it reads the immutable
-:class:`LiveState` the worker publishes after every turn. :class:`LiveSession`
-is the :class:`~basestation.poll_source.LiveControl` the dashboard is given.
+The dashboard never touches the receiver or the store itself: it queues commands (start,
+stop, next question, revote, the key, the text, the countdown) that the worker runs
+between reads, and reads the immutable :class:`LiveState` the worker publishes after
+every turn. :class:`LiveSession` is the :class:`~basestation.poll_source.LiveControl`
+the dashboard is given.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from basestation.live.snapshot import SnapshotMaker, polls_with_correct, stored_
 from basestation.live.station import Station
 from basestation.poll_source import DiscussionGroups, LiveState, RoundAnswers
 from drivers.errors import ReceiverError
+from drivers.threads import background_thread
 
 log = logging.getLogger(__name__)
 READ_TIMEOUT_S = 0.02
@@ -89,7 +90,7 @@ class LiveSession:
 
     # -- lifecycle ------------------------------------------------------------
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="live-session", daemon=True)
+        self._thread = background_thread(self._run, "live-session")
         self._thread.start()
 
     def stop(self) -> None:
@@ -322,9 +323,5 @@ class LiveSession:
 
 
 def _drain(messages: queue.SimpleQueue[str]) -> list[str]:
-    taken = []
-    while True:
-        try:
-            taken.append(messages.get_nowait())
-        except queue.Empty:
-            return taken
+    """What is queued now (the dashboard is the one reader)."""
+    return [messages.get_nowait() for _ in range(messages.qsize())]

@@ -23,6 +23,7 @@ from drivers.base import Receiver
 from drivers.errors import ReceiverError, ReceiverUrlError
 from drivers.packets import RawPacket
 from drivers.status import JoinInfo, ReceiverState
+from drivers.threads import background_thread
 from drivers.url import ReceiverUrl
 from drivers.web.addresses import join_addresses
 from drivers.web.app import Changes, RateLimit, build_app
@@ -151,7 +152,7 @@ class WebReceiver(Receiver):
                 listener.close()
                 loop.close()
 
-        self._thread = threading.Thread(target=serve, name="web receiver", daemon=True)
+        self._thread = background_thread(serve, "web receiver")
         self._thread.start()
         if not started.wait(START_TIMEOUT_S) or failure:
             reason = failure[0] if failure else "it did not start"
