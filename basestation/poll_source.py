@@ -64,7 +64,8 @@ class LiveState:
     phones: int = 0
     """Phones signed in with a live page or a recent request."""
     seated: bool = False
-    """Seats are known after vote 1 (the seating, or seats phones told): g can group."""
+    """Seats are known once vote 1 closed, before the revote (the seating, or seats
+    phones told): the next step may suggest g."""
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 
 LETTERS = "ABCDEFGHIJ"
-_VOTER = re.compile(r"[0-9A-F]{8}|[PW]-[0-9A-F]{10}")
-_PAYLOAD = re.compile(rb"([0-9A-F]{8}|[PW]-[0-9A-F]{10}),([A-J])")
 CONFIDENCES = ("guessing", "unsure", "sure")
 """How sure of a vote a student can say they are, least first."""
-_CONFIDENCE = re.compile(rb"([0-9A-F]{8}|[PW]-[0-9A-F]{10}),(guessing|unsure|sure)")
+_VOTER_PATTERN = r"[0-9A-F]{8}|[PW]-[0-9A-F]{10}"
+_VOTER = re.compile(_VOTER_PATTERN)
+_PAYLOAD = re.compile(f"({_VOTER_PATTERN}),([A-J])".encode())
+_CONFIDENCE = re.compile(f"({_VOTER_PATTERN}),({'|'.join(CONFIDENCES)})".encode())
 
 
 class PhoneVoteError(ValueError):
@@ -29,8 +30,7 @@ def is_phone_voter(voter: str) -> bool:
 
 
 def encode_phone_vote(voter: str, letter: str) -> bytes:
-    if not is_phone_voter(voter):
-        raise PhoneVoteError(f"{voter!r} is no voter a phone can vote as")
+    _check_voter(voter)
     if len(letter) != 1 or letter not in LETTERS:
         raise PhoneVoteError(f"{letter!r} is not a letter A-J")
     return f"{voter},{letter}".encode("ascii")
@@ -38,15 +38,11 @@ def encode_phone_vote(voter: str, letter: str) -> bytes:
 
 def decode_phone_vote(payload: bytes) -> tuple[str, str]:
     """(voter, letter); PhoneVoteError for anything else."""
-    match = _PAYLOAD.fullmatch(payload)
-    if match is None:
-        raise PhoneVoteError(f"not a phone vote: {payload[:40]!r}")
-    return match.group(1).decode("ascii"), match.group(2).decode("ascii")
+    return _decode(_PAYLOAD, payload, "a phone vote")
 
 
 def encode_phone_confidence(voter: str, confidence: str) -> bytes:
-    if not is_phone_voter(voter):
-        raise PhoneVoteError(f"{voter!r} is no voter a phone can vote as")
+    _check_voter(voter)
     if confidence not in CONFIDENCES:
         raise PhoneVoteError(f"{confidence[:20]!r} is not one of {', '.join(CONFIDENCES)}")
     return f"{voter},{confidence}".encode("ascii")
@@ -54,7 +50,16 @@ def encode_phone_confidence(voter: str, confidence: str) -> bytes:
 
 def decode_phone_confidence(payload: bytes) -> tuple[str, str]:
     """(voter, confidence); PhoneVoteError for anything else."""
-    match = _CONFIDENCE.fullmatch(payload)
+    return _decode(_CONFIDENCE, payload, "a phone's confidence")
+
+
+def _check_voter(voter: str) -> None:
+    if not is_phone_voter(voter):
+        raise PhoneVoteError(f"{voter!r} is no voter a phone can vote as")
+
+
+def _decode(pattern: re.Pattern[bytes], payload: bytes, what: str) -> tuple[str, str]:
+    match = pattern.fullmatch(payload)
     if match is None:
-        raise PhoneVoteError(f"not a phone's confidence: {payload[:40]!r}")
+        raise PhoneVoteError(f"not {what}: {payload[:40]!r}")
     return match.group(1).decode("ascii"), match.group(2).decode("ascii")

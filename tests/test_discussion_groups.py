@@ -128,3 +128,17 @@ def test_the_plain_demo_plays_the_discussion_step(tmp_path: Path) -> None:
     mixed = analyzed["questions"][0]["by_group"]["mixed"]
     before, after = mixed["percent_correct"]
     assert f"in mixed groups ({mixed['groups']}): {before}% -> {after}% correct" in shown.stdout
+
+
+def test_run_refuses_a_seating_it_cannot_read_before_anything_is_opened(tmp_path: Path) -> None:
+    from tests.helpers import run_cli
+
+    seats = tmp_path / "seats.csv"
+    seats.write_text("Student ID,Seat\nS1,C12\nS2,by the window\n")
+    db = tmp_path / "class.db"
+    refused = run_cli("run", "--receiver", "sim://10", "--db", str(db), "--seats", str(seats))
+    assert refused.returncode == 1
+    assert (
+        "seats.csv" in refused.stderr and "line 3: 'by the window' is not a seat" in refused.stderr
+    )
+    assert len(refused.stderr.strip().splitlines()) == 1 and not db.exists()

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from basestation.formats.roster import SEAT_HEADERS
-from basestation.seats import Seat
+from basestation.seats import Seat, SeatError
 
 WHO_HEADERS = ("student id", "student_id", "handset", "handset id", "clicker id", "id")
 
@@ -31,7 +31,10 @@ def read_seating(path: Path, handsets_of: Mapping[str, list[str]]) -> dict[str, 
     for number, row in enumerate(rows[1:], 2):
         if len(row) <= max(seat_column, who_column) or not row[who_column].strip():
             continue
-        key, seat = row[who_column].strip(), Seat.parse(row[seat_column])
+        try:
+            key, seat = row[who_column].strip(), Seat.parse(row[seat_column])
+        except SeatError as error:
+            raise SeatError(f"line {number}: {error}") from None
         for handset in handsets_of.get(key, [key.upper()]):
             if handset in seat_of and seat_of[handset] != seat:
                 raise ValueError(f"line {number}: {key} has two seats")

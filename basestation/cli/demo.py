@@ -121,10 +121,9 @@ def _discussion_groups(
     if formed is None or poll is None:
         return {}
     station.store.call(store_groups, poll.id, formed.kept)
-    mixed = sum(len({first[h] for h, _ in group}) > 1 for group in formed.kept)
     console.print(
         f"Discussion in {len(formed.kept)} groups of neighbours; "
-        f"{mixed / len(formed.kept):.0%} of them hold different answers."
+        f"{formed.mixed_share:.0%} of them hold different answers."
     )
     return {h: number for number, group in enumerate(formed.kept, 1) for h, _ in group}
 

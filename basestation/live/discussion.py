@@ -34,6 +34,8 @@ class FormedGroups:
     """(handset, seat) of each group, as the database keeps them."""
     partners: dict[str, tuple[str, ...]]
     """Handset -> the seats of the others in its group."""
+    mixed_share: float
+    """Of the groups, those whose vote-1 answers differ."""
 
 
 def seating_with_told(seats: Mapping[str, Seat], told: Mapping[str, str]) -> dict[str, Seat]:
@@ -60,7 +62,8 @@ def discussion_groups(
             holder[seat] = handset
     if not holder:
         return None
-    grouping = form_groups({seat: first[h] for seat, h in holder.items()}, size, keys)
+    answers = {seat: first[h] for seat, h in holder.items()}
+    grouping = form_groups(answers, size, keys)
     groups = [sorted(group) for group in grouping.groups]
     kept = [[(holder[seat], str(seat)) for seat in group] for group in groups]
     partners = {
@@ -74,4 +77,4 @@ def discussion_groups(
         frozenset(seat_of.values()),
         len(first) - len(holder),
     )
-    return FormedGroups(shown, kept, partners)
+    return FormedGroups(shown, kept, partners, grouping.mixed_share(answers))

@@ -98,8 +98,9 @@ class SnapshotMaker:
             join_address=join.addresses[0] if join and join.addresses else "",
             round_code=join.round_code if join and join.poll_open else "",
             phones=join.phones if join else 0,
-            seated=polls.poll is None
-            and bool(question)
+            seated=polls.poll is None  # asked of the receiver only where the hint needs it
+            and question is not None
+            and live.rounds_of(question.number) == 1
             and (bool(live.discussion.seats) or bool(receiver.seats_told())),
             session_id=polls.session_id,
             question=question.number if question else None,
