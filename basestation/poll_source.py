@@ -4,7 +4,8 @@ store or database (harlequin and posting pass their backends in the same way).""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from basestation.domain import DEFAULT_ANSWERS
@@ -67,6 +68,24 @@ class LiveState:
     """Seats are known once vote 1 closed, before the revote (the seating, or seats
     phones told): the next step may suggest g."""
 
+    def as_shown(self) -> LiveState:
+        """This state with its clocks in whole seconds and its rate in whole packets, as
+        screens write them: two states alike here paint alike."""
+        return replace(
+            self,
+            elapsed_s=whole_seconds(self.elapsed_s),
+            remaining_s=None if self.remaining_s is None else whole_seconds(self.remaining_s),
+            packets_per_s=round(self.packets_per_s),
+            receiver_down_s=None
+            if self.receiver_down_s is None
+            else whole_seconds(self.receiver_down_s),
+        )
+
+
+def whole_seconds(seconds: float) -> int:
+    """Seconds as clocks show them: a started second counts (2.1 s left is 3)."""
+    return int(seconds + 0.999) if seconds > 0 else 0
+
 
 @dataclass(frozen=True)
 class RoundAnswers:
@@ -125,6 +144,10 @@ class LiveControl(PollSource, Protocol):
 
     def learn_remote(self) -> None:
         """The next press of any handset while no poll is open is the instructor's."""
+
+    def watch(self, ready: Callable[[], object]) -> None:
+        """Call ``ready`` (from another thread) whenever a state that paints differently,
+        or news (messages, presses), has been published."""
 
     def take_messages(self) -> list[str]: ...
 

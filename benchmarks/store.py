@@ -23,7 +23,7 @@ from basestation.live.votes import Vote
 
 USB_BASE_CEILING_VOTES_PER_S = 2_000
 TARGET_VOTES_PER_S = 200_000
-TARGET_COMMIT_MS = 20
+TARGET_COMMIT_MS = 50
 
 
 def make_poll(store: Store) -> int:

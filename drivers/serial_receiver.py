@@ -119,7 +119,10 @@ class SerialReceiver(Receiver):
     def _read(self, wait: float) -> list[RawPacket]:
         port = self._serial
         try:
-            data = port.read(port.in_waiting or 1)  # blocks at most PORT_TIMEOUT_S
+            waiting = port.in_waiting
+            if not waiting and wait <= 0:
+                return []  # asked for what is there already: nothing
+            data = port.read(waiting or 1)  # blocks at most PORT_TIMEOUT_S
             if data and port.in_waiting:
                 data += port.read(port.in_waiting)
         except serial.SerialException as error:

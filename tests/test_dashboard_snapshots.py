@@ -66,6 +66,7 @@ def vote_once(close: bool) -> Callable[[Pilot[None]], Awaitable[None]]:
         if close:
             app.live.stop_poll()
             app.live.step()
+        app.live.publish()
         app.refresh_view()
         await pilot.pause()
 
@@ -81,6 +82,7 @@ async def revote_and_compare(pilot: Pilot[None]) -> None:
     play_round(app)
     app.live.stop_poll()
     app.live.step()
+    app.live.publish()
     app.refresh_view()
     await pilot.press("v")
     await pilot.pause()
@@ -104,6 +106,7 @@ async def trouble(pilot: Pilot[None]) -> None:
     while receiver.state is ReceiverState.CONNECTED:
         app.live.step()
     app.live.step()
+    app.live.publish()
     app.refresh_view()
     await pilot.pause()
 

@@ -57,7 +57,7 @@ from drivers.threads import background_thread
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 CALL_TIMEOUT_S = 10.0
-GROUP_COMMIT_S = 0.010
+GROUP_COMMIT_S = 0.025
 CLOSE_TIMEOUT_S = 1.0
 FILE_CHECK_EVERY_S = 0.5
 

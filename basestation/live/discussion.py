@@ -5,11 +5,13 @@ poll for ``analyze``, and each handset's partners told to the phones."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from basestation.afterclass.grouping import form_groups
-from basestation.poll_source import DiscussionGroups
+from basestation.db.groups import store_question_groups
+from basestation.live.station import Station
+from basestation.poll_source import DiscussionGroups, RoundAnswers
 from basestation.seats import Seat, SeatError
 
 log = logging.getLogger(__name__)
@@ -78,3 +80,26 @@ def discussion_groups(
         len(first) - len(holder),
     )
     return FormedGroups(shown, kept, partners, grouping.mixed_share(answers))
+
+
+def groups_for_station(
+    station: Station,
+    settings: DiscussionSettings,
+    rounds: RoundAnswers,
+    submit: Callable[[Callable[[], None]], None],
+) -> DiscussionGroups | None:
+    """Groups from vote 1 of ``rounds`` (seats: the settings', then what phones told);
+    ``submit`` queues keeping them with the poll and telling the phones to the worker."""
+    told = station.receiver.seats_told()
+    seat_of = seating_with_told(settings.seats, told) if told else settings.seats
+    formed = discussion_groups(
+        rounds.question, rounds.first, seat_of, settings.group_size, rounds.correct or ""
+    )
+    session_id = station.polls.session_id
+    if formed is None or session_id is None:
+        return None
+    kept = [[(station.stored_handset(h), seat) for h, seat in g] for g in formed.kept]
+    question = rounds.question
+    submit(lambda: station.store.call(store_question_groups, session_id, question, kept))
+    submit(lambda: station.receiver.groups_formed(formed.partners))
+    return formed.shown

@@ -99,6 +99,13 @@ class PollController:
         self.store.call(sql.set_correct, question.id, answer)
         self.question = replace(question, correct=answer)
 
+    def cycle_correct(self) -> None:
+        """Mark the next answer correct (none, A, B, … E, none)."""
+        question = self._require_question("set the key")
+        cycle: list[str | None] = [None, *question.spec.answers]
+        current = question.correct if question.correct in cycle else None
+        self.set_correct(cycle[(cycle.index(current) + 1) % len(cycle)])
+
     def set_text(self, text: str | None) -> None:
         """Type or correct the current question's text (also while it is polled)."""
         question = self._require_question("set the question's text")

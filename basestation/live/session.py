@@ -18,7 +18,6 @@ from typing import Any
 
 from basestation.afterclass.bank_history import history_text
 from basestation.db import Reader, StoreError
-from basestation.db.groups import store_question_groups
 from basestation.domain import (
     DEFAULT_CHOICES,
     MAX_CHOICES,
@@ -26,15 +25,17 @@ from basestation.domain import (
     PreparedQuestion,
     QuestionSpec,
 )
-from basestation.live.discussion import (
-    DiscussionSettings,
-    discussion_groups,
-    seating_with_told,
-)
+from basestation.live.discussion import DiscussionSettings, groups_for_station
 from basestation.live.pacing import Pacing
 from basestation.live.poll_timer import PollTimer
 from basestation.live.polls import PollStateError
-from basestation.live.snapshot import SnapshotMaker, polls_with_correct, stored_rounds
+from basestation.live.snapshot import (
+    Publisher,
+    SnapshotMaker,
+    polls_with_correct,
+    stored_rounds,
+    tell,
+)
 from basestation.live.station import Station
 from basestation.poll_source import DiscussionGroups, LiveState, RoundAnswers
 from drivers.errors import ReceiverError
@@ -42,6 +43,10 @@ from drivers.threads import background_thread
 
 log = logging.getLogger(__name__)
 READ_TIMEOUT_S = 0.02
+INGEST_WINDOW_S = 0.015
+"""Packets that come one by one (a serial port wakes its reader for each) are taken
+together: after the first, the worker waits this long (at most until its next state is
+due) and takes what came meanwhile in one read."""
 
 
 class LiveSession:
@@ -78,6 +83,7 @@ class LiveSession:
         self.seen_before: set[str] = set()
         station.buffer.on_instructor = self.instructor_presses.put
         self._snapshots = SnapshotMaker(self)
+        self._publisher = Publisher()
         self._published = self._snapshots.make()
 
     @property
@@ -113,15 +119,16 @@ class LiveSession:
             self.step()
 
     def step(self) -> None:
-        """One turn of the worker: queued commands, one read, then a fresh snapshot."""
-        self._run_commands()
+        """One turn of the worker: queued commands, one read, then a fresh state if one
+        is due (:class:`~basestation.live.snapshot.Publisher`)."""
+        commands_ran = self._run_commands()
         self._read_once()
         for notice in self.station.take_notices():
             self.messages.put(notice)
         if (poll := self.station.polls.poll) is not None:
             last = next(reversed(self.round_answers.values()), {})  # the last round's voters
-            turn = self.pacing.turn(
-                poll.id, self._published.voters, self._published.roster_size or len(last)
+            turn = self.pacing.turn(  # this poll's voters now, not the last state's
+                poll.id, self.station.buffer.voters, self._published.roster_size or len(last)
             )
             for message in turn.said:
                 self.messages.put(message)
@@ -130,26 +137,50 @@ class LiveSession:
             if turn.close:
                 self._close_poll()
                 self.timer_closes += 1
-        self._published = self._snapshots.make()
+                commands_ran = True
+        if self._publisher.take(commands_ran):
+            self.publish(news=commands_ran)
+
+    def publish(self, news: bool = True) -> None:
+        """Publish a fresh state now (the worker does on its cadence; a test stepping it
+        by hand may ask) and tell the watcher if it paints differently or there is news."""
+        previous, self._published = self._published, self._snapshots.make()
+        news = news or not self.messages.empty() or not self.instructor_presses.empty()
+        watcher = self._publisher.watcher
+        if watcher and (news or self._published.as_shown() != previous.as_shown()):
+            tell(watcher)
+
+    def watch(self, ready: Callable[[], object]) -> None:
+        """Call ``ready`` (from the worker's thread) whenever a state that paints
+        differently, or news, has been published."""
+        self._publisher.watcher = ready
 
     def _read_once(self) -> None:
         if self.ended:
             time.sleep(READ_TIMEOUT_S)
             return
+        station, publisher = self.station, self._publisher
         try:
-            if not self.station.pump(READ_TIMEOUT_S):
+            more = station.pump(min(READ_TIMEOUT_S, publisher.due_in()))
+            if more and station.last_read and (wait := min(INGEST_WINDOW_S, publisher.due_in())):
+                self._stop.wait(wait)
+                more = station.pump(0.0)
+            if not more:
                 self.ended = True
                 self.messages.put("the receiver has no more data")
         except ReceiverError as error:
             self.messages.put(str(error))
             time.sleep(READ_TIMEOUT_S)
 
-    def _run_commands(self) -> None:
+    def _run_commands(self) -> bool:
+        """Run what the dashboard queued; whether anything was."""
+        ran = False
         while True:
             try:
                 command = self._commands.get_nowait()
             except queue.Empty:
-                return
+                return ran
+            ran = True
             try:
                 command()
             except (PollStateError, StoreError, ReceiverError, ValueError) as error:
@@ -181,7 +212,7 @@ class LiveSession:
 
     def cycle_correct(self) -> None:
         """Mark the next answer correct (none, A, B, … E, none); each press counts."""
-        self.submit(self._cycle_correct)
+        self.submit(self.station.polls.cycle_correct)
 
     def set_question_text(self, text: str) -> None:
         self.submit(lambda: self._set_text(text.strip() or None))
@@ -190,15 +221,7 @@ class LiveSession:
         self.submit(lambda: self._adjust(delta_s))
 
     def learn_remote(self) -> None:
-        self.submit(self._learn_remote)
-
-    def _cycle_correct(self) -> None:
-        question = self.station.polls.question
-        if question is None:
-            raise PollStateError("there is no question to set a key for")
-        cycle: list[str | None] = [None, *question.spec.answers]
-        current = question.correct if question.correct in cycle else None
-        self.station.polls.set_correct(cycle[(cycle.index(current) + 1) % len(cycle)])
+        self.submit(lambda: self.station.learn_remote(self.messages.put))
 
     def _set_text(self, text: str | None) -> None:
         if self.station.polls.question is None:
@@ -256,20 +279,6 @@ class LiveSession:
         else:
             self.station.polls.add_question(text, spec=QuestionSpec(choices=self.choices))
 
-    def _learn_remote(self) -> None:
-        if self.station.polls.poll is not None:
-            raise PollStateError(
-                "close the poll first: a student's press would be taken for the remote"
-            )
-        self.station.buffer.learn_instructor(self._remote_learned)
-
-    def _remote_learned(self, handset: str) -> None:
-        self.messages.put(f"instructor remote {handset} learned: its presses run the poll")
-        try:
-            self.station.receiver.set_instructor(handset)
-        except ReceiverError as error:
-            self.messages.put(f"the receiver was not told of the remote: {error}")
-
     # -- reading ----------------------------------------------------------------
     def rounds_of(self, question: int) -> int:
         return sum(1 for number, _ in self.round_answers if number == question)
@@ -291,19 +300,9 @@ class LiveSession:
 
     def form_groups(self, question: int) -> DiscussionGroups | None:
         rounds = self.live_rounds(question)
-        told = self.station.receiver.seats_told()
-        seats, size = self.discussion.seats, self.discussion.group_size
-        seat_of = seating_with_told(seats, told) if told else seats
-        formed = rounds and discussion_groups(
-            question, rounds.first, seat_of, size, rounds.correct or ""
-        )
-        session_id, station = self.station.polls.session_id, self.station
-        if not formed or session_id is None:
+        if rounds is None:
             return None
-        kept = [[(station.stored_handset(h), seat) for h, seat in g] for g in formed.kept]
-        self.submit(lambda: station.store.call(store_question_groups, session_id, question, kept))
-        self.submit(lambda: station.receiver.groups_formed(formed.partners))
-        return formed.shown
+        return groups_for_station(self.station, self.discussion, rounds, self.submit)
 
     def live_rounds(self, question: int) -> RoundAnswers | None:
         rounds = sorted(r for q, r in self.round_answers if q == question)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Sized
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -14,21 +16,66 @@ from basestation.live.station import Station
 from basestation.poll_source import LiveState, RoundAnswers
 from drivers.status import ReceiverState
 
+log = logging.getLogger(__name__)
 RATE_WINDOW_S = 2.0
+RATE_EVERY_S = 1.0
+PUBLISH_PERIOD_S = 1 / 11
+"""A little more often than 10 Hz: a vote is on the screen within 100 ms."""
 AWAY_STATES = (ReceiverState.RECONNECTING, ReceiverState.GONE)
 
 
 @dataclass
 class _Rate:
+    """Packets per second over the last :data:`RATE_WINDOW_S`, worked out once a second:
+    a figure that changed at every redraw would repaint its line at every redraw."""
+
     samples: list[tuple[float, int]] = field(default_factory=list)
+    rate: float = 0.0
 
     def update(self, now: float, total: int) -> float:
+        if self.samples and now - self.samples[-1][0] < RATE_EVERY_S:
+            return self.rate
         self.samples.append((now, total))
         while len(self.samples) > 2 and now - self.samples[0][0] > RATE_WINDOW_S:
             self.samples.pop(0)
         first_time, first_total = self.samples[0]
         span = now - first_time
-        return (total - first_total) / span if span > 0 else 0.0
+        self.rate = (total - first_total) / span if span > 0 else 0.0
+        return self.rate
+
+
+class Publisher:
+    """When the worker publishes a state, and whom it tells. It publishes on its own
+    cadence (:data:`PUBLISH_PERIOD_S`, a little above the screen's 10 Hz) and after
+    every command; it ends its batch of packets at the next publication, so what it
+    publishes is as old as one read, never as old as a batch. It tells the watcher
+    (the screen) only when the state would paint differently, or there is news: an
+    idle screen is not woken to paint the same thing again."""
+
+    def __init__(self, period_s: float = PUBLISH_PERIOD_S) -> None:
+        self.period_s = period_s
+        self.watcher: Callable[[], object] | None = None
+        self._due = float("-inf")
+
+    def due_in(self) -> float:
+        """Seconds until the next publication (0 when it is due)."""
+        return max(0.0, self._due - time.monotonic())
+
+    def take(self, commands_ran: bool) -> bool:
+        """Whether to publish now."""
+        now = time.monotonic()
+        if commands_ran or now >= self._due:
+            self._due = now + self.period_s
+            return True
+        return False
+
+
+def tell(ready: Callable[[], object]) -> None:
+    """Tell the screen its state is ready; a screen that has gone changes nothing."""
+    try:
+        ready()
+    except RuntimeError as error:  # its event loop has closed
+        log.debug("the screen was not told: %s", error)
 
 
 class SessionParts(Protocol):
@@ -59,6 +106,8 @@ class SnapshotMaker:
         self._rate = _Rate()
         self._down_since: float | None = None
         self._roster: tuple[int | None, int | None] = (None, None)
+        self._seen: tuple[tuple[int | None, int], int, int] = ((None, 0), 0, 0)
+        """(poll, handsets seen before it), voters looked at, of them not seen before."""
 
     def _roster_size(self, session_id: int | None) -> int | None:
         if session_id is None:
@@ -70,6 +119,19 @@ class SnapshotMaker:
             except StoreError:
                 self._roster = (session_id, None)
         return self._roster[1]
+
+    def _handsets_seen(self) -> int:
+        """Handsets heard this run: those of earlier rounds and this poll's new ones,
+        counted as they come (a set of every handset per turn was the worker's main
+        cost with a thousand voting)."""
+        buffer, before = self.live.station.buffer, self.live.seen_before
+        key, looked, new = self._seen
+        if key != (buffer.poll_id, len(before)):
+            key, looked, new = (buffer.poll_id, len(before)), 0, 0
+        arrived = buffer.voters_from(looked)
+        new += sum(1 for handset in arrived if handset not in before)
+        self._seen = (key, looked + len(arrived), new)
+        return len(before) + new
 
     def _receiver_down_s(self, state: ReceiverState, now: float) -> float | None:
         if state not in AWAY_STATES:
@@ -111,7 +173,7 @@ class SnapshotMaker:
             rounds_of_question=live.rounds_of(question.number) if question else 0,
             counts=snapshot.counts if poll else dict.fromkeys(snapshot.counts, 0),
             voters=snapshot.voters if poll else 0,
-            handsets_seen=len(live.seen_before | station.buffer.latest().keys()),
+            handsets_seen=self._handsets_seen(),
             votes=snapshot.votes,
             duplicates=snapshot.duplicates,
             invalid=snapshot.invalid,

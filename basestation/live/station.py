@@ -16,12 +16,12 @@ from basestation.db import Store
 from basestation.db.commands import ReceiverCounters
 from basestation.domain import Vote
 from basestation.live.pipeline import VotePipeline
-from basestation.live.polls import PollController
+from basestation.live.polls import PollController, PollStateError
 from basestation.live.votes import DEFAULT_WINDOW_S, VoteBuffer
 from basestation.pseudonyms import Pseudonyms
 from drivers.base import Receiver
 from drivers.capture import CaptureSink
-from drivers.errors import ReceiverEnded
+from drivers.errors import ReceiverEnded, ReceiverError
 from drivers.packets import RawPacket
 from drivers.status import OPEN_STATES, ReceiverState
 
@@ -69,6 +69,7 @@ class Station:
         self.pipeline.on_confidence = self._store_confidence
         self.polls = PollController(store, self.buffer)
         self.ended = False
+        self.last_read = 0
         self._notices: list[str] = []
         self._packets_at_open: dict[str, int] = {}
         self._wall_clock = wall_clock
@@ -106,7 +107,9 @@ class Station:
         self.pipeline.ingest(packets)
 
     def pump(self, timeout: float = READ_TIMEOUT_S) -> bool:
-        """Read and ingest once; False once the receiver has ended."""
+        """Read and ingest once; False once the receiver has ended. ``last_read`` says
+        how many packets it took."""
+        self.last_read = 0
         if self.ended:
             return False
         was_connected = self.receiver.state in OPEN_STATES
@@ -115,6 +118,7 @@ class Station:
         except ReceiverEnded:
             self.ended = True
             return False
+        self.last_read = len(packets)
         if self.capture is not None:
             self.capture.packets(packets)
             connected = self.receiver.state in OPEN_STATES
@@ -138,6 +142,23 @@ class Station:
             log.warning("%s", message)
             self._notices.append(message)
         self._clock_offset = offset
+
+    def learn_remote(self, say: Callable[[str], None]) -> None:
+        """The next handset heard while no poll is open becomes the instructor's remote;
+        ``say`` is told which (on the thread that reads), and the receiver too."""
+        if self.polls.poll is not None:
+            raise PollStateError(
+                "close the poll first: a student's press would be taken for the remote"
+            )
+
+        def learned(handset: str) -> None:
+            say(f"instructor remote {handset} learned: its presses run the poll")
+            try:
+                self.receiver.set_instructor(handset)
+            except ReceiverError as error:
+                say(f"the receiver was not told of the remote: {error}")
+
+        self.buffer.learn_instructor(learned)
 
     def open_poll(self) -> None:
         self.polls.open_poll(self.receiver.describe())

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from itertools import islice
 
 from basestation.domain import ANSWER_LETTERS, DEFAULT_ANSWERS, Vote
 
@@ -225,6 +226,17 @@ class VoteBuffer:
     def latest(self) -> dict[str, str]:
         """The answer that counts for each handset."""
         return dict(self._latest)
+
+    @property
+    def voters(self) -> int:
+        """Handsets whose vote counts in this poll."""
+        return len(self._latest)
+
+    def voters_from(self, start: int) -> list[str]:
+        """The handsets of this poll from the ``start``-th to vote on (in the order of
+        their first vote, which a changed answer keeps): what is new since a caller last
+        looked, without copying the rest."""
+        return list(islice(self._latest, start, None))
 
     def snapshot(self) -> BufferSnapshot:
         return BufferSnapshot(

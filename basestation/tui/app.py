@@ -7,14 +7,16 @@ from typing import ClassVar
 
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.screen import Screen
 
 from basestation.peer_instruction import DEFAULT_BAND, DiscussionBand
 from basestation.poll_source import LiveControl, LiveState
 from basestation.tui.palette import commands_allowed
-from basestation.tui.poll_view import PollScreen, PollViewApp
+from basestation.tui.poll_view import PollViewApp
 from basestation.tui.screens.comparison import ComparisonScreen
 from basestation.tui.screens.confirm import ConfirmScreen
+from basestation.tui.screens.dashboard import DashboardScreen
 from basestation.tui.screens.groups import NO_SEATS_NOTE, GroupsScreen
 from basestation.tui.screens.help import HELP, HelpScreen
 from basestation.tui.screens.join import JoinScreen
@@ -23,8 +25,9 @@ from basestation.tui.screens.text_entry import QuestionTextScreen
 from basestation.tui.widgets.seat_map import seat_map
 from basestation.tui.widgets.status import receiver_line, troubles
 
-REFRESH_HZ = 11
-"""A little above 10 Hz, so that a redraw always comes within 100 ms of a vote."""
+FALLBACK_HZ = 2
+"""The worker tells the dashboard when to paint (11 times a second while votes come);
+this timer only paints what a busy worker published last."""
 TIME_STEP_S = 10.0
 FLASH_S = 0.6
 HIDDEN_NOTE = "results are hidden on the projector: h shows them first"
@@ -43,38 +46,15 @@ INSTRUCTOR_BUTTONS = {
 """What the instructor remote's buttons do (documented in the README and on ``?``)."""
 
 
-class DashboardScreen(PollScreen):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "app.quit_dashboard", "Quit"),
-        Binding("ctrl+c", "app.quit_dashboard", "Quit", show=False, priority=True),
-        Binding("question_mark", "app.help", "Help", key_display="?"),
-        Binding("s", "app.start_poll", "Start"),
-        Binding("x", "app.stop_poll", "Stop"),
-        Binding("n", "app.next_question", "Next"),
-        Binding("r", "app.revote", "Revote"),
-        Binding("v", "app.compare", "Compare"),
-        Binding("h", "app.hide_results", "Hide"),
-        Binding("h", "app.show_results", "Show"),
-        Binding("k", "app.reveal_key", "Reveal key"),
-        Binding("k", "app.conceal_key", "Hide key"),
-        Binding("c", "app.cycle_correct", "Set key"),
-        Binding("plus", "app.more_time", "+10 s", key_display="+"),
-        Binding("minus", "app.less_time", "-10 s", key_display="-"),
-        Binding("t", "app.edit_text", "Text", show=False),
-        Binding("p", "app.toggle_history", "Past", show=False),
-        Binding("i", "app.learn_remote", "Learn remote", show=False),
-        Binding("l", "app.session", "List", show=False),
-        Binding("o", "app.cycle_choices", "Choices", show=False),
-        Binding("j", "app.join", "Phones QR", show=False),
-        Binding("g", "app.groups", "Groups", show=False),
-    ]
+class StateReady(Message):
+    """The worker has published the state the dashboard asked for."""
 
 
 class DashboardApp(PollViewApp):
     """Reads a :class:`LiveControl`; every change goes through its command queue."""
 
     TITLE = "basestation"
-    REFRESH_HZ = REFRESH_HZ
+    REFRESH_HZ = FALLBACK_HZ
     SCREEN = DashboardScreen
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -101,6 +81,7 @@ class DashboardApp(PollViewApp):
         self._troubles: set[str] = set()
 
     def starting(self) -> None:
+        self.live.watch(self._state_ready)
         if self.run_worker_thread:
             self.live.start()
         if self.start_poll_on_mount:
@@ -109,8 +90,22 @@ class DashboardApp(PollViewApp):
     def on_unmount(self) -> None:
         self.live.stop()
 
-    def refresh_view(self) -> None:
-        """Read one snapshot and redraw; tell what changed; handle instructor presses."""
+    def tick(self) -> None:
+        """The worker says when there is something new to paint (:meth:`on_state_ready`);
+        the timer only makes sure a busy worker's last state is painted."""
+        self.refresh_view(always=False)
+
+    def _state_ready(self) -> None:
+        """On the worker's thread: ``post_message`` is safe from any thread."""
+        self.post_message(StateReady())
+
+    def on_state_ready(self, message: StateReady) -> None:
+        if self.is_running and self.screen_stack:
+            self.refresh_view(always=False)
+
+    def refresh_view(self, always: bool = True) -> None:
+        """Read one snapshot and redraw (unless ``always`` is off and the screen would
+        not change); tell what changed; handle instructor presses."""
         previous, self.state = self.state, self.live.state()
         state = self.state
         if state.question != previous.question:
@@ -118,7 +113,8 @@ class DashboardApp(PollViewApp):
                 self.hide_results = True
             # a key prepared before class stays hidden until revealed (k)
             self.show_key = not self.hide_results and not state.correct
-        self.paint(state, receiver_line(state), self.hint)
+        if always or state.as_shown() != previous.as_shown():
+            self.paint(state, receiver_line(state), self.hint)
         if _controls(previous) != _controls(state):
             self.refresh_bindings()
         self._tell(previous, state)

@@ -124,12 +124,16 @@ class PollViewApp(App[None]):
         the live screen, so it stops when that screen closes at shutdown, before the
         screen stack is emptied (an app-wide timer would fire on an empty stack)."""
         self.starting()
-        self.main.set_interval(1 / self.REFRESH_HZ, self._refresh_while_running)
+        self.main.set_interval(1 / self.REFRESH_HZ, self._tick_while_running)
         self.refresh_view()
 
-    def _refresh_while_running(self) -> None:
+    def _tick_while_running(self) -> None:
         if self.is_running and self.screen_stack:
-            self.refresh_view()
+            self.tick()
+
+    def tick(self) -> None:
+        """What the refresh timer does: paint the latest state."""
+        self.refresh_view()
 
     def starting(self) -> None:
         """Work to do once mounted, before the first paint."""

@@ -15,6 +15,7 @@ LABEL_WIDTH = 3
 FIGURES_WIDTH = 14
 BAR_GLYPH = "█"
 MAX_ROWS_PER_BAR = 12
+MAX_STRIPS_KEPT = 1_000
 
 
 def bar_rows(height: int, bars: int) -> tuple[int, int]:
@@ -98,8 +99,12 @@ class AnswerBars(TextPanel):
     the busiest widget of the screen."""
 
     _lines: list[list[Piece]] | None = None
+    _made: dict[tuple[int, tuple[Piece, ...]], Strip] | None = None
+
+    _shown: tuple[LiveState, str | None] | None = None
 
     def show(self, state: LiveState, correct: str | None) -> None:
+        self._shown = (state, correct)
         width = self.size.width or 80
         rows, gap = bar_rows(self.size.height or 5, len(state.counts))
         lines = bar_lines(state.counts, state.voters, correct, width, rows, gap)
@@ -111,13 +116,31 @@ class AnswerBars(TextPanel):
         else:
             self.set_strips(self._strips_of(lines, width))
 
+    def on_resize(self) -> None:
+        """Bars sized to the space they have now (also when first shown: a hidden panel
+        has no size). Textual calls the panel's own handler too."""
+        if self._shown is not None:
+            self._lines = None
+            self.show(*self._shown)
+
     def _strips_of(self, lines: list[list[Piece]], width: int) -> list[Strip]:
-        return [
-            Strip([Segment(piece, _STYLES[style]) for piece, style in line if piece])
-            .extend_cell_length(width)
-            .crop(0, width)
-            for line in lines
-        ]
+        """One strip per line; a line drawn before (most rows of a bar, most redraws) is
+        the strip made then, so unchanged rows cost neither a new strip nor a repaint."""
+        made = self._made
+        if made is None or len(made) > MAX_STRIPS_KEPT:
+            made = self._made = {}
+        strips = []
+        for line in lines:
+            key = (width, tuple(line))
+            strip = made.get(key)
+            if strip is None:
+                strip = made[key] = (
+                    Strip([Segment(piece, _STYLES[style]) for piece, style in line if piece])
+                    .extend_cell_length(width)
+                    .crop(0, width)
+                )
+            strips.append(strip)
+        return strips
 
     def _build(self) -> list[Strip]:
         width = self.size.width

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from basestation.poll_source import LiveState
+from basestation.poll_source import LiveState, whole_seconds
 from basestation.tui.widgets.big_text import big_text, fitting_scale
 from basestation.tui.widgets.text_panel import TextPanel
 
@@ -13,7 +13,7 @@ CAPTION_ROWS = 3
 
 
 def clock_text(seconds: float) -> str:
-    minutes, rest = divmod(int(seconds + 0.999) if seconds > 0 else 0, 60)
+    minutes, rest = divmod(whole_seconds(seconds), 60)
     return f"{minutes}:{rest:02d}"
 
 
@@ -55,6 +55,15 @@ def render_projector(state: LiveState, width: int, height: int) -> Text:
 
 
 class ProjectorPanel(TextPanel):
+    _shown: LiveState | None = None
+
     def show(self, state: LiveState) -> None:
+        self._shown = state
         self.center = True
         self.set_text(render_projector(state, self.size.width or 80, self.size.height or 15))
+
+    def on_resize(self) -> None:
+        """Figures sized to the space there is now (also when first shown: a hidden panel
+        has no size). Textual calls the panel's own handler too."""
+        if self._shown is not None:
+            self.show(self._shown)
