@@ -4,7 +4,9 @@ The real driver code (pyusb's receiver, its report parser) and the real pipeline
 fed 64-byte reports as a newer base pushes them (two records each), for a class
 that presses and changes its mind. Beside it, in the same run, a plain loop doing
 the same work: split the report, decode each record from scratch, offer it.
-Prints one JSON object. Run: ``uv run python benchmarks/usb_base.py [--records N]``.
+Prints one JSON object: the pure-Python path, and beside it the compiled one when it
+is built (``basestation hot-path build``), each in a process of its own.
+Run: ``uv run python benchmarks/usb_base.py [--records N]``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import sys
 import time
+
+import hot_path_modes  # first: a pure run hides the compiled modules
 
 from basestation.live.pipeline import VotePipeline
 from basestation.live.votes import VoteBuffer
@@ -74,14 +79,13 @@ def run(records: int, handsets: int, seed: int) -> dict[str, object]:
     plain = plain_us_per_record(reports)
     return {
         "benchmark": "usb_base",
+        "hot_path": "compiled" if hot_path_modes.loaded_compiled(VoteBuffer) else "pure",
         "records": count,
         "handsets": handsets,
         "us_per_record": round(per_record, 3),
         "plain_loop_us_per_record": round(plain, 3),
         "vs_plain_loop": round(plain / per_record, 2),
         "votes_accepted": buffer.votes,
-        "target_us_per_record": TARGET_US_PER_RECORD,
-        "meets_target": per_record <= TARGET_US_PER_RECORD,
     }
 
 
@@ -91,7 +95,24 @@ def main() -> None:
     parser.add_argument("--handsets", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    print(json.dumps(run(args.records, args.handsets, args.seed)))
+    if hot_path_modes.is_child():
+        print(json.dumps(run(args.records, args.handsets, args.seed)))
+        return
+    result = hot_path_modes.measure(__file__, sys.argv[1:], pure=True)
+    compiled: dict[str, object] = {
+        "compiled_us_per_record": None,
+        "compiled_target_us_per_record": TARGET_US_PER_RECORD,
+    }
+    if hot_path_modes.compiled_built():
+        other = hot_path_modes.measure(__file__, sys.argv[1:], pure=False)
+        us = float(other["us_per_record"])  # type: ignore[arg-type]
+        compiled |= {
+            "compiled_us_per_record": us,
+            "compiled_hot_path": other["hot_path"],
+            "compiled_vs_plain_loop": other["vs_plain_loop"],
+            "compiled_meets_target": us <= TARGET_US_PER_RECORD,
+        }
+    print(json.dumps(result | compiled))
 
 
 if __name__ == "__main__":
