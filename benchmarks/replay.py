@@ -7,8 +7,9 @@ plays every poll, and the packets go through decode, dedup and tally. The baseli
 in the same run, is the JSON reading alone: the standard library parsing each line.
 Prints one JSON object.
 ``--record`` also times ``basestation record`` replaying a one-poll capture at 1,000
-and 100,000 handsets, beside the loop above on the same file.
-Run: ``uv run python benchmarks/replay.py [--packets N] [--record]``.
+and 100,000 handsets, beside the loop above on the same file; ``--capture FILE`` times
+both on a capture of your own (its first poll: what one ``record`` plays).
+Run: ``uv run python benchmarks/replay.py [--packets N] [--record] [--capture FILE]``.
 """
 
 from __future__ import annotations
@@ -110,14 +111,20 @@ def record_figures(packets: int, handsets: int, seed: int) -> dict[str, object]:
         for name in ("hall.bcap", "hall.cap"):
             path = Path(folder) / name
             write_capture(path, packets, handsets, seed, polls=1)
-            loop_s, heard, _ = replay(path, polls=1)
-            record_s = through_record(path, Path(folder))
-            figures[path.suffix[1:]] = {
-                "replay_loop_packets_per_s": round(heard / loop_s),
-                "record_packets_per_s": round(heard / record_s),
-                "record_slower_by": round(record_s / loop_s, 2),
-            }
+            figures[path.suffix[1:]] = loop_and_record(path, Path(folder))
     return figures
+
+
+def loop_and_record(path: Path, folder: Path) -> dict[str, object]:
+    """The first poll of the capture at ``path``: the replay loop, then ``record``."""
+    loop_s, heard, _ = replay(path, polls=1)
+    record_s = through_record(path, folder)
+    return {
+        "packets": heard,
+        "replay_loop_packets_per_s": round(heard / loop_s),
+        "record_packets_per_s": round(heard / record_s),
+        "record_slower_by": round(record_s / loop_s, 2),
+    }
 
 
 def json_lines_alone(path: Path) -> float:
@@ -169,12 +176,23 @@ def main() -> None:
         help="Also replay one poll through `basestation record` at 1,000 and 100,000 "
         "handsets, beside the replay loop on the same file.",
     )
+    parser.add_argument(
+        "--capture",
+        type=Path,
+        help="A capture file (.bcap, or JSON lines, maybe .gz) to time as well: the replay "
+        "loop and `basestation record` on its first poll.",
+    )
     args = parser.parse_args()
     result = run(args.packets, args.handsets, args.seed)
     if args.record:
         result["through_record"] = [
             record_figures(args.packets, handsets, args.seed) for handsets in (1_000, 100_000)
         ]
+    if args.capture is not None:
+        with tempfile.TemporaryDirectory() as folder:
+            result["capture"] = {"file": str(args.capture)} | loop_and_record(
+                args.capture.resolve(), Path(folder)
+            )
     print(json.dumps(result))
 
 

@@ -65,7 +65,7 @@ def channel_bytes(channel: str) -> tuple[int, int]:
     channel = channel.upper()
     if len(channel) != 2 or any(letter not in CHANNEL_LETTERS for letter in channel):
         raise ValueError(f"channel {channel!r} is not one of AA..DD")
-    first, second = (CHANNEL_LETTERS.index(letter) for letter in channel)
+    first, second = [CHANNEL_LETTERS.index(letter) for letter in channel]
     return 0x21 + first, 0x41 + second
 
 
@@ -277,7 +277,7 @@ def encode_polled_batch(records: list[VoteRecord], more: bool, start: int) -> by
         (*POLL_REPORT, int(more), 0, start & 0xFF, (start + len(records)) & 0xFF, len(records))
     )
     button = {answer: code for code, answer in POLLED_BUTTONS.items()}
-    body = b"".join(bytes((button[r.answer], *handset_id_bytes(r.handset))) for r in records)
+    body = b"".join([bytes((button[r.answer], *handset_id_bytes(r.handset))) for r in records])
     return pad_report(header + body)
 
 
