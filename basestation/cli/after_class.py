@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from basestation import db
-from basestation.cli.options import db_option, resolve_db
+from basestation.cli.options import db_option, output_options, resolve_db
 from basestation.db.errors import StoreError
 from basestation.textsafe import shown
 
@@ -100,13 +100,7 @@ Python's ``utf-8-sig`` take); Blackboard's file is left as its guide shows it.""
     metavar="NAME",
     help="Gradebook: one column of this name, the sum of the sessions, instead of one each.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The file to write (mode 0600); default: standard output.",
-)
-@click.option("--force", is_flag=True, help="Replace a file basestation did not write.")
+@output_options("The file to write (mode 0600); default: standard output.")
 def export(
     db_path: Path | None,
     session_ids: tuple[int, ...],

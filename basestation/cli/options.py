@@ -31,6 +31,28 @@ def db_option(function: Any) -> Any:
     )(function)
 
 
+FORCE_HELP = "Replace a file basestation did not write."
+
+
+def output_options(
+    help: str, *, required: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``-o/--output FILE`` (``help`` says what it holds) and ``--force``: the one pair
+    of options of every command that writes a file."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        command = click.option("--force", is_flag=True, help=FORCE_HELP)(command)
+        return click.option(
+            "-o",
+            "--output",
+            type=click.Path(path_type=Path, dir_okay=False),
+            required=required,
+            help=help,
+        )(command)
+
+    return decorate
+
+
 def resolve_db(db_path: Path | None) -> Path:
     return db_path if db_path is not None else default_db_path()
 

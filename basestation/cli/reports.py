@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from basestation import db
-from basestation.cli.options import band_option, db_option, resolve_db
+from basestation.cli.options import band_option, db_option, output_options, resolve_db
 from basestation.db import StoreError
 from basestation.domain import SEVERAL_KEYS_RULE, correct_answers, key_text
 from basestation.peer_instruction import (
@@ -103,14 +103,7 @@ def _kind_line(figures: dict[str, Any]) -> str:
 @db_option
 @click.option("--session", "session_id", type=int, help="A session's page.")
 @click.option("--course", help="Instead: the term's page of this course (it names students).")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    required=True,
-    help="The HTML file to write (mode 0600).",
-)
-@click.option("--force", is_flag=True, help="Replace a file basestation did not write.")
+@output_options("The HTML file to write (mode 0600).", required=True)
 @band_option
 def report(
     db_path: Path | None,

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from basestation import db
-from basestation.cli.options import db_option, resolve_db
+from basestation.cli.options import db_option, output_options, resolve_db
 from basestation.db.errors import StoreError
 from basestation.textsafe import shown
 
@@ -72,14 +72,9 @@ def changes_lines(changes: dict[str, list[str]], most: int = 8) -> list[str]:
 @roster.command("codes")
 @db_option
 @click.option("--course", required=True, help="The course whose students get codes.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    required=True,
-    help="The CSV to hand out through the LMS (Student ID, Name, Code; mode 0600).",
+@output_options(
+    "The CSV to hand out through the LMS (Student ID, Name, Code; mode 0600).", required=True
 )
-@click.option("--force", is_flag=True, help="Replace a file basestation did not write.")
 def roster_codes(db_path: Path | None, course: str, output: Path, force: bool) -> None:
     """A new personal code for each student of the course, to sign in on a phone
     (web:// receiver). Only hashes are kept: codes made before stop working."""

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from basestation.cli.options import db_option, resolve_db
+from basestation.cli.options import FORCE_HELP, db_option, resolve_db
 from basestation.db import StoreError
 
 
@@ -29,7 +29,7 @@ from basestation.db import StoreError
     type=click.Path(path_type=Path, dir_okay=False),
     help="Also write the term's page with charts (private: it names students).",
 )
-@click.option("--force", is_flag=True, help="Overwrite a file this program did not write.")
+@click.option("--force", is_flag=True, help=FORCE_HELP)
 def term(
     db_path: Path | None,
     course: str,
