@@ -47,7 +47,7 @@ INSTRUCTOR_BUTTONS = {
 
 
 class StateReady(Message):
-    """The worker has published the state the dashboard asked for."""
+    """The worker has published a state that paints differently, or there is news."""
 
 
 class DashboardApp(PollViewApp):
