@@ -15,8 +15,8 @@ import hashlib
 import importlib.machinery
 import json
 import os
-import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -38,10 +38,10 @@ HOT_MODULES = (
     "basestation/live/votes.py",
 )
 """Framing, the codecs, the decode seam, the vote buffer and its tallies."""
-BUILD = ROOT / "build" / "hot_path"
-MANIFEST = BUILD / "sources.json"
 GROUP = "basestation_hot_path"
 """The name of the library the compiled modules share (beside the packages)."""
+MANIFEST = ROOT / f"{GROUP}.sources.json"
+"""What each compiled module was compiled from (a digest of its source)."""
 
 
 def module_name(source: str) -> str:
@@ -83,7 +83,8 @@ def stale_modules() -> list[str]:
 
 
 def build() -> None:
-    """Compile the hot modules in place, with the build's files under build/hot_path."""
+    """Compile the hot modules in place; the C sources and objects are made in a
+    temporary folder and removed."""
     try:
         from mypyc.build import mypycify
         from setuptools import setup  # type: ignore[import-untyped]
@@ -93,21 +94,29 @@ def build() -> None:
             "uv run --extra compiled basestation hot-path build"
         ) from None
     clean(quiet=True)
-    BUILD.mkdir(parents=True, exist_ok=True)
     here = Path.cwd()
-    os.chdir(ROOT)  # mypyc names each module by its path from here
-    try:
-        setup(
-            name="basestation-hot-path",
-            packages=[],
-            py_modules=[],
-            ext_modules=mypycify(
-                list(HOT_MODULES), opt_level="3", target_dir=str(BUILD), group_name=GROUP
-            ),
-            script_args=["-q", "build_ext", "--inplace", "--build-temp", str(BUILD / "temp")],
-        )
-    finally:
-        os.chdir(here)
+    with tempfile.TemporaryDirectory(prefix="basestation-hot-path-") as folder:
+        os.chdir(ROOT)  # mypyc names each module by its path from here
+        try:
+            setup(
+                name="basestation-hot-path",
+                packages=[],
+                py_modules=[],
+                ext_modules=mypycify(
+                    list(HOT_MODULES), opt_level="3", target_dir=folder, group_name=GROUP
+                ),
+                script_args=[
+                    "-q",
+                    "build_ext",
+                    "--inplace",
+                    "--build-temp",
+                    f"{folder}/temp",
+                    "--build-lib",
+                    f"{folder}/lib",
+                ],
+            )
+        finally:
+            os.chdir(here)
     MANIFEST.write_text(json.dumps({source: digest(source) for source in HOT_MODULES}))
     click.echo(f"compiled {len(HOT_MODULES)} modules; `basestation hot-path clean` undoes it")
 
@@ -117,7 +126,7 @@ def clean(quiet: bool = False) -> None:
     removed += sorted(ROOT.glob(f"{GROUP}__mypyc.*"))
     for path in removed:
         path.unlink()
-    shutil.rmtree(BUILD, ignore_errors=True)
+    MANIFEST.unlink(missing_ok=True)
     if not quiet:
         click.echo(f"removed {len(removed)} compiled files: the pure-Python path is in use")
 
