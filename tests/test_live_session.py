@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,10 @@ from basestation.cli import main
 from basestation.live.pipeline import VotePipeline
 from basestation.live.votes import VoteBuffer
 from basestation.tui.widgets.status import question_text
+from drivers.base import Receiver
 from drivers.packets import PacketKind, RawPacket
 from drivers.registry import receiver_for_url
+from drivers.url import parse_receiver_url
 from firmware_protocol.iclicker_air import encode_air_payload
 
 INSTRUCTOR = "A24653B7"
@@ -110,3 +113,45 @@ def test_control_characters_never_reach_the_terminal(tmp_path: Path) -> None:
         live.stop()
     assert not any(ord(c) < 0x20 or c == "\u202e" for c in title)
     assert "\\x1b]0;pwned\\x07Which force?\\x1b[2J\\u202e" in title
+
+
+class HandOnReceiver(Receiver):
+    """Hands on what the test gives it, in the next read."""
+
+    scheme = "handon"
+
+    def __init__(self) -> None:
+        super().__init__(parse_receiver_url("handon://"))
+        self.waiting: list[RawPacket] = []
+
+    def _open(self) -> None: ...
+
+    def _close(self) -> None: ...
+
+    def _read(self, wait: float) -> list[RawPacket]:
+        packets, self.waiting = self.waiting, []
+        return packets
+
+
+def test_the_first_vote_after_a_quiet_spell_is_published_in_the_same_turn(
+    tmp_path: Path,
+) -> None:
+    """The worker publishes on a cadence while votes pour in; after a turn that changed
+    nothing on the screen, the next packets are published at once, and the screen is
+    told (it paints only when told, or on its slow fallback timer)."""
+    receiver = HandOnReceiver()
+    told: list[int] = []
+    with open_station(receiver, tmp_path / "c.db") as station:
+        station.polls.start_session()
+        live = live_session(station)
+        live.watch(lambda: told.append(live.state().votes))
+        live.start_poll()
+        live.step()  # the command: published, told
+        assert live.state().poll_open and told
+        live.publish(news=False)  # nothing changed since: a quiet spell
+        before = len(told)
+        receiver.waiting = [air("428071B3", "B", time.time())]
+        live.step()
+        assert live.state().votes == 1 and live.state().counts["B"] == 1
+        assert told[before:] == [1]
+        live.stop()

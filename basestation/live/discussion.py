@@ -85,11 +85,14 @@ def discussion_groups(
 def groups_for_station(
     station: Station,
     settings: DiscussionSettings,
-    rounds: RoundAnswers,
+    rounds: RoundAnswers | None,
     submit: Callable[[Callable[[], None]], None],
 ) -> DiscussionGroups | None:
     """Groups from vote 1 of ``rounds`` (seats: the settings', then what phones told);
-    ``submit`` queues keeping them with the poll and telling the phones to the worker."""
+    ``submit`` queues keeping them with the poll and telling the phones to the worker.
+    None: no vote 1 (``rounds`` is None), or no one seated."""
+    if rounds is None:
+        return None
     told = station.receiver.seats_told()
     seat_of = seating_with_told(settings.seats, told) if told else settings.seats
     formed = discussion_groups(

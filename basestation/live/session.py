@@ -45,8 +45,7 @@ log = logging.getLogger(__name__)
 READ_TIMEOUT_S = 0.02
 INGEST_WINDOW_S = 0.015
 """Packets that come one by one (a serial port wakes its reader for each) are taken
-together: after the first, the worker waits this long (at most until its next state is
-due) and takes what came meanwhile in one read."""
+together: after the first, what comes this long after it (or until a state is due)."""
 
 
 class LiveSession:
@@ -122,7 +121,7 @@ class LiveSession:
         """One turn of the worker: queued commands, one read, then a fresh state if one
         is due (:class:`~basestation.live.snapshot.Publisher`)."""
         commands_ran = self._run_commands()
-        self._read_once()
+        heard = self._read_once()
         for notice in self.station.take_notices():
             self.messages.put(notice)
         if (poll := self.station.polls.poll) is not None:
@@ -138,16 +137,18 @@ class LiveSession:
                 self._close_poll()
                 self.timer_closes += 1
                 commands_ran = True
-        if self._publisher.take(commands_ran):
+        if self._publisher.take(commands_ran, heard > 0):
             self.publish(news=commands_ran)
 
     def publish(self, news: bool = True) -> None:
-        """Publish a fresh state now (the worker does on its cadence; a test stepping it
-        by hand may ask) and tell the watcher if it paints differently or there is news."""
+        """Publish a fresh state now (a test stepping the worker by hand may ask); tell
+        the watcher if it paints differently or there is news."""
         previous, self._published = self._published, self._snapshots.make()
+        changed = self._published.as_shown() != previous.as_shown()
+        self._publisher.quiet = not changed
         news = news or not self.messages.empty() or not self.instructor_presses.empty()
         watcher = self._publisher.watcher
-        if watcher and (news or self._published.as_shown() != previous.as_shown()):
+        if watcher and (news or changed):
             tell(watcher)
 
     def watch(self, ready: Callable[[], object]) -> None:
@@ -155,22 +156,27 @@ class LiveSession:
         differently, or news, has been published."""
         self._publisher.watcher = ready
 
-    def _read_once(self) -> None:
+    def _read_once(self) -> int:
+        """Read (and take in) what came; how many packets."""
         if self.ended:
             time.sleep(READ_TIMEOUT_S)
-            return
+            return 0
         station, publisher = self.station, self._publisher
         try:
             more = station.pump(min(READ_TIMEOUT_S, publisher.due_in()))
-            if more and station.last_read and (wait := min(INGEST_WINDOW_S, publisher.due_in())):
+            heard = station.last_read
+            if more and heard and (wait := min(INGEST_WINDOW_S, publisher.due_in())):
                 self._stop.wait(wait)
                 more = station.pump(0.0)
+                heard += station.last_read
             if not more:
                 self.ended = True
                 self.messages.put("the receiver has no more data")
+            return heard
         except ReceiverError as error:
             self.messages.put(str(error))
             time.sleep(READ_TIMEOUT_S)
+            return 0
 
     def _run_commands(self) -> bool:
         """Run what the dashboard queued; whether anything was."""
@@ -300,8 +306,6 @@ class LiveSession:
 
     def form_groups(self, question: int) -> DiscussionGroups | None:
         rounds = self.live_rounds(question)
-        if rounds is None:
-            return None
         return groups_for_station(self.station, self.discussion, rounds, self.submit)
 
     def live_rounds(self, question: int) -> RoundAnswers | None:

@@ -50,21 +50,25 @@ class Publisher:
     every command; it ends its batch of packets at the next publication, so what it
     publishes is as old as one read, never as old as a batch. It tells the watcher
     (the screen) only when the state would paint differently, or there is news: an
-    idle screen is not woken to paint the same thing again."""
+    idle screen is not woken to paint the same thing again. After a quiet spell the
+    first packets are published at once: the first vote after a pause is on the screen
+    without waiting for the cadence."""
 
     def __init__(self, period_s: float = PUBLISH_PERIOD_S) -> None:
         self.period_s = period_s
         self.watcher: Callable[[], object] | None = None
+        self.quiet = True
+        """The last publication changed nothing on the screen."""
         self._due = float("-inf")
 
     def due_in(self) -> float:
         """Seconds until the next publication (0 when it is due)."""
         return max(0.0, self._due - time.monotonic())
 
-    def take(self, commands_ran: bool) -> bool:
-        """Whether to publish now."""
+    def take(self, commands_ran: bool, heard: bool) -> bool:
+        """Whether to publish now (``heard``: packets came in this turn)."""
         now = time.monotonic()
-        if commands_ran or now >= self._due:
+        if commands_ran or now >= self._due or (heard and self.quiet):
             self._due = now + self.period_s
             return True
         return False
