@@ -68,10 +68,11 @@ class Publisher:
     def take(self, commands_ran: bool, heard: bool) -> bool:
         """Whether to publish now (``heard``: packets came in this turn)."""
         now = time.monotonic()
-        if commands_ran or now >= self._due or (heard and self.quiet):
-            self._due = now + self.period_s
+        if now >= self._due:  # on a steady beat: a late turn does not push the next one
+            late = now - self._due < self.period_s
+            self._due = self._due + self.period_s if late else now + self.period_s
             return True
-        return False
+        return commands_ran or (heard and self.quiet)
 
 
 def tell(ready: Callable[[], object]) -> None:
