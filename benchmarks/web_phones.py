@@ -9,8 +9,9 @@ process's CPU share of one core while the phones vote and the dashboard's redraw
 second while votes come in (from the redraws between the first accepted vote and the
 last: the screen paints only when something changed); beside them, measured in the
 same run, the same dashboard's CPU share and redraws with no phone at all (the
-baseline), and a plain page load's p50 (the server's floor). The receiver's rate limit is off (``rate=0``): on loopback
-every phone has the same address, which on a real network each has its own.
+baseline), and a plain page load's p50 (the server's floor). The receiver's rate
+limit is off (``rate=0``): on loopback every phone has the same address, which on a
+real network each has its own.
 Run: ``uv run python benchmarks/web_phones.py [--phones N] [--votes K]``.
 """
 
