@@ -208,9 +208,10 @@ class Receiver(ABC):
     @abstractmethod
     def _read(self, wait: float) -> list[RawPacket]:
         """What the device has handed on, waiting at most about ``wait`` seconds (it may
-        return [] sooner: :meth:`read` calls again until its deadline). Raises
-        DeviceGone (or an OSError) when the device went away, ReceiverEnded when a
-        finite source is exhausted."""
+        return [] sooner: :meth:`read` calls again until its deadline); with ``wait``
+        0, what is there already, without blocking (the dashboard's worker takes the
+        rest of a burst so). Raises DeviceGone (or an OSError) when the device went
+        away, ReceiverEnded when a finite source is exhausted."""
 
     def _open_poll(self) -> None:
         """Most receivers forward everything they hear; those that need a command override."""
