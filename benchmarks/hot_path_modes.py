@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+from importlib.abc import PathEntryFinder
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +27,7 @@ def _hide_compiled() -> None:
         (machinery.SourcelessFileLoader, machinery.BYTECODE_SUFFIXES),
     )
 
-    def hook(entry: str) -> machinery.FileFinder:
+    def hook(entry: str) -> PathEntryFinder:
         path = Path(entry or ".").resolve()
         if not path.is_relative_to(ROOT) or path.is_relative_to(ROOT / ".venv"):
             raise ImportError  # not the project's: the usual finders
@@ -45,8 +46,10 @@ def is_child() -> bool:
 
 
 def compiled_built() -> bool:
-    suffix = machinery.EXTENSION_SUFFIXES[0]
-    return (ROOT / "basestation" / "live" / f"votes{suffix}").exists()
+    """Every module of the hot path has its compiled form (``basestation hot-path``)."""
+    from basestation.cli.hot_path import HOT_MODULES, this_python_compiled
+
+    return all(this_python_compiled(source) for source in HOT_MODULES)
 
 
 def measure(script: str, args: list[str], *, pure: bool) -> dict[str, object]:
@@ -63,3 +66,23 @@ def loaded_compiled(cls: type) -> bool:
     """Whether ``cls`` comes from a compiled module."""
     module = sys.modules[cls.__module__]
     return str(module.__file__).endswith(tuple(machinery.EXTENSION_SUFFIXES))
+
+
+def pure_and_compiled(
+    script: str, figure: str, target: float, *, higher_is_better: bool, also: tuple[str, ...] = ()
+) -> dict[str, object]:
+    """The pure run's result, and beside it the compiled run's ``figure`` (with its
+    ``also`` figures) against ``target``, when the compiled hot path is built."""
+    result = measure(script, sys.argv[1:], pure=True)
+    compiled: dict[str, object] = {f"compiled_{figure}": None, f"compiled_target_{figure}": target}
+    if compiled_built():
+        other = measure(script, sys.argv[1:], pure=False)
+        value, pure = float(other[figure]), float(result[figure])  # type: ignore[arg-type]
+        compiled |= {
+            f"compiled_{figure}": other[figure],
+            "compiled_vs_pure": round(value / pure if higher_is_better else pure / value, 2),
+            "compiled_hot_path": other["hot_path"],
+            **{f"compiled_{name}": other[name] for name in also},
+            "compiled_meets_target": value >= target if higher_is_better else value <= target,
+        }
+    return result | compiled

@@ -15,12 +15,11 @@ import argparse
 import binascii
 import json
 import random
-import sys
 import time
 
 import hot_path_modes  # first: a pure run hides the compiled modules
-from cobs.cobs import DecodeError as CDecodeError
-from cobs.cobs import decode as c_cobs_decode
+from cobs.cobs import DecodeError as CDecodeError  # type: ignore[import-untyped]
+from cobs.cobs import decode as c_cobs_decode  # type: ignore[import-untyped]
 
 from basestation.live.pipeline import VotePipeline
 from basestation.live.votes import VoteBuffer
@@ -213,22 +212,14 @@ def main() -> None:
     if hot_path_modes.is_child():
         print(json.dumps(run(args.frames, args.handsets, args.seed)))
         return
-    result = hot_path_modes.measure(__file__, sys.argv[1:], pure=True)
-    compiled: dict[str, object] = {
-        "compiled_frames_per_s": None,
-        "compiled_target_frames_per_s": TARGET_FRAMES_PER_S,
-    }
-    if hot_path_modes.compiled_built():
-        other = hot_path_modes.measure(__file__, sys.argv[1:], pure=False)
-        rate = float(other["frames_per_s"])  # type: ignore[arg-type]
-        compiled |= {
-            "compiled_frames_per_s": round(rate),
-            "compiled_vs_pure": round(rate / float(result["frames_per_s"]), 2),  # type: ignore[arg-type]
-            "compiled_hot_path": other["hot_path"],
-            "compiled_vs_inlined_loop": other["vs_inlined_loop"],
-            "compiled_meets_target": rate >= TARGET_FRAMES_PER_S,
-        }
-    print(json.dumps(result | compiled))
+    result = hot_path_modes.pure_and_compiled(
+        __file__,
+        "frames_per_s",
+        TARGET_FRAMES_PER_S,
+        higher_is_better=True,
+        also=("vs_inlined_loop",),
+    )
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
 import time
 
 import hot_path_modes  # first: a pure run hides the compiled modules
@@ -98,21 +97,14 @@ def main() -> None:
     if hot_path_modes.is_child():
         print(json.dumps(run(args.records, args.handsets, args.seed)))
         return
-    result = hot_path_modes.measure(__file__, sys.argv[1:], pure=True)
-    compiled: dict[str, object] = {
-        "compiled_us_per_record": None,
-        "compiled_target_us_per_record": TARGET_US_PER_RECORD,
-    }
-    if hot_path_modes.compiled_built():
-        other = hot_path_modes.measure(__file__, sys.argv[1:], pure=False)
-        us = float(other["us_per_record"])  # type: ignore[arg-type]
-        compiled |= {
-            "compiled_us_per_record": us,
-            "compiled_hot_path": other["hot_path"],
-            "compiled_vs_plain_loop": other["vs_plain_loop"],
-            "compiled_meets_target": us <= TARGET_US_PER_RECORD,
-        }
-    print(json.dumps(result | compiled))
+    result = hot_path_modes.pure_and_compiled(
+        __file__,
+        "us_per_record",
+        TARGET_US_PER_RECORD,
+        higher_is_better=False,
+        also=("vs_plain_loop",),
+    )
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ from __future__ import annotations
 import importlib
 import importlib.machinery
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -31,3 +33,16 @@ def test_the_hot_modules_under_test_are_the_compiled_ones() -> None:
         if not str(importlib.import_module(module_name(source)).__file__).endswith(suffixes)
     ]
     assert not pure, f"expected compiled, imported from source: {pure}"
+
+
+def test_check_says_which_path_is_in_use() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "basestation", "hot-path", "check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    compiled = os.environ.get("BASESTATION_EXPECT_COMPILED") == "1"
+    expected = f"compiled: {len(HOT_MODULES)} of" if compiled else "pure Python (the default)"
+    assert done.stdout.startswith(expected), done.stdout
