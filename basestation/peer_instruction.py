@@ -176,33 +176,35 @@ def compare_rounds(
     answers: Sequence[str] = DEFAULT_ANSWERS,
 ) -> Comparison:
     """The k x k switching matrix (vote 1 answer -> vote 2 answer) and its summary."""
-    paired = sorted(
-        h for h in first.keys() & second.keys() if first[h] in answers and second[h] in answers
-    )
+    both = first.keys() & second.keys()
+    # each (vote 1, vote 2) pair of answers, counted over the handsets that voted twice
+    pairs = Counter(zip(map(first.__getitem__, both), map(second.__getitem__, both), strict=True))
     matrix = {a: dict.fromkeys(answers, 0) for a in answers}
-    for handset in paired:
-        matrix[first[handset]][second[handset]] += 1
+    for (before, after), count in pairs.items():
+        if before in matrix and after in matrix:
+            matrix[before][after] += count
+    paired = sum(sum(row.values()) for row in matrix.values())
     switches = None
     p1 = p2 = gain = None
     keys = correct_answers(correct)
     if keys:
         switches = {"RR": 0, "RW": 0, "WR": 0, "WW_same": 0, "WW_diff": 0}
-        for handset in paired:
-            before, after = first[handset], second[handset]
-            if before in keys:
-                switches["RR" if after in keys else "RW"] += 1
-            elif after in keys:
-                switches["WR"] += 1
-            else:
-                switches["WW_same" if before == after else "WW_diff"] += 1
+        for before, row in matrix.items():
+            for after, count in row.items():
+                if before in keys:
+                    switches["RR" if after in keys else "RW"] += count
+                elif after in keys:
+                    switches["WR"] += count
+                else:
+                    switches["WW_same" if before == after else "WW_diff"] += count
         if paired:
-            p1 = (switches["RR"] + switches["RW"]) / len(paired)
-            p2 = (switches["RR"] + switches["WR"]) / len(paired)
+            p1 = (switches["RR"] + switches["RW"]) / paired
+            p2 = (switches["RR"] + switches["WR"]) / paired
             gain = normalized_gain(p1, p2)
     return Comparison(
         round_figures(first, correct, answers),
         round_figures(second, correct, answers),
-        len(paired),
+        paired,
         matrix,
         switches,
         p1,
@@ -224,7 +226,12 @@ class PollRound:
 
 def response_times(poll: PollRound) -> dict[str, float | None]:
     """Seconds from opening to each handset's first vote: median and 90th percentile."""
-    times = sorted(at - poll.opened_at for at in poll.first_vote_at.values())
+    return time_spread([at - poll.opened_at for at in poll.first_vote_at.values()])
+
+
+def time_spread(seconds: list[float]) -> dict[str, float | None]:
+    """The median and the 90th percentile of response times (None: nobody answered)."""
+    times = sorted(seconds)
     if not times:
         return {"median_s": None, "p90_s": None}
     return {

@@ -110,20 +110,26 @@ def bank_entries(
     questions only imported come last, by id): the same bank gives the same bytes."""
     kept = reader.kept_questions()
     asked = reader.asked_questions()
-    questions = {**{bank_id_of(row): asked_as(row, kept) for row in asked}, **kept}
+    ids = [bank_id_of(row) for row in asked]  # once each: it hashes the words
+    last_asked = dict(zip(ids, asked, strict=True))
     chosen = (
-        set(questions)
+        set(last_asked) | set(kept)
         if sessions is None
-        else {bank_id_of(row) for row in asked if row["session"] in sessions}
+        else {i for i, row in zip(ids, asked, strict=True) if row["session"] in sessions}
     )
     # every use of the chosen questions, wherever asked; the others' uses are never read
-    of_chosen = [row for row in asked if bank_id_of(row) in chosen]
+    of_chosen = [row for i, row in zip(ids, asked, strict=True) if i in chosen]
     uses = known_uses(reader, of_chosen, origin=origin, course_label=course_label)
     first_asked: dict[str, int] = {}
-    for index, row in enumerate(asked):  # in lecture order: session, then question number
-        first_asked.setdefault(bank_id_of(row), index)
+    for index, bank_id in enumerate(ids):  # in lecture order: session, then question number
+        first_asked.setdefault(bank_id, index)
     order = sorted(chosen, key=lambda i: (first_asked.get(i, len(asked)), i))
-    return [BankEntry(questions[i], tuple(uses.get(i, {}).values())) for i in order]
+    return [
+        BankEntry(
+            kept[i] if i in kept else asked_as(last_asked[i], kept), tuple(uses.get(i, {}).values())
+        )
+        for i in order
+    ]
 
 
 def history_text(reader: Reader, question: PreparedQuestion) -> str:

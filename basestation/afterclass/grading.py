@@ -9,10 +9,11 @@ they can be assigned and regraded later.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 from basestation.db import Reader
+from basestation.db.reader import VoteColumns
 from basestation.domain import correct_answers
 
 
@@ -24,7 +25,7 @@ class GradingRules:
     correct_points: float = 1.0
 
 
-@dataclass
+@dataclass(slots=True)
 class QuestionResult:
     first_answer: str
     final_answer: str
@@ -67,7 +68,8 @@ def grade_session(reader: Reader, session_id: int) -> SessionGrades:
     session = reader.session(session_id)
     course, anonymous = session["course"], bool(session["anonymous"])
     rules = rules_for(reader, course)
-    questions = [(row["number"], row["correct"]) for row in reader.questions(session_id)]
+    asked = reader.questions(session_id)
+    questions = [(row["number"], row["correct"]) for row in asked]
     owners = reader.session_owners(session_id)
     students = {
         row["id"]: StudentResult(row["student_id"], row["name"] or "", row["email"] or "", [])
@@ -76,44 +78,73 @@ def grade_session(reader: Reader, session_id: int) -> SessionGrades:
     for handset, student in owners.items():
         if student in students:
             students[student].handsets.append(handset)
-    unregistered: dict[str, StudentResult] = {}
+    # who a vote is from: the student who owns the handset, else the handset itself
+    # (nobody's, or a student of another course: listed by handset)
+    who_of: dict[str, int | str] = {h: s for h, s in owners.items() if s in students}
+    results: dict[int | str, StudentResult] = dict(students)
+    unregistered: list[StudentResult] = []
     pressed = reader.imported_attempts(session_id)
-    # one pass over the votes, in order: per (student or stray handset, question) the
-    # first vote, the latest of the last round, how many, and from which handsets
-    by_key: dict[tuple[int | str, int], list[Any]] = {}
-    for number, correct, round_, opened_at, handset, answer, t_host in reader.graded_votes(
-        session_id
-    ):
-        owner = owners.get(handset)
-        who: int | str = handset
-        if owner is not None and owner in students:
-            who = owner
-        elif handset not in unregistered:  # nobody's, or a student of another course
-            unregistered[handset] = StudentResult("", "", "", [handset])
-        entry = by_key.get((who, number))
-        if entry is None:  # first, its time, final, final round, count, handsets, key
-            first = [answer, t_host - opened_at, answer, round_, 1, {handset}, correct]
-            by_key[(who, number)] = first
-        else:
-            if round_ >= entry[3]:
-                entry[2], entry[3] = answer, round_
-            entry[4] += 1
-            entry[5].add(handset)
-    keys_of: dict[str | None, set[str]] = {}
-    for (who, number), (first, time_s, final, _, count, handsets, correct) in by_key.items():
-        result = students[who] if isinstance(who, int) else unregistered[who]
-        keys = keys_of.get(correct)
-        if keys is None:
-            keys = keys_of[correct] = set(correct_answers(correct or ""))
-        score = rules.answer_points + (rules.correct_points if final in keys else 0)
-        imported = [pressed[(number, h)] for h in handsets if (number, h) in pressed]
-        result.questions[number] = QuestionResult(
-            first, final, sum(imported) if imported else count, round(time_s, 2), score
-        )
-    everyone = list(students.values()) + list(unregistered.values())
+    right, wrong = rules.answer_points + rules.correct_points, rules.answer_points
+    for question in asked:
+        number, keys = question["number"], set(correct_answers(question["correct"] or ""))
+        handsets, answers, times = _question_votes(reader, question["id"])
+        # per student (or stray handset), in the order of their first vote: the first
+        # vote and its time, the latest of the last round, and how many
+        whos = tuple(map(who_of.get, handsets, handsets))
+        final = dict(zip(whos, answers, strict=True))
+        earliest = zip(reversed(answers), reversed(times), strict=True)
+        first = dict(zip(reversed(whos), earliest, strict=True))
+        attempts: dict[int | str, int] = Counter(whos)
+        if pressed:
+            attempts = attempts | _imported_presses(number, whos, handsets, pressed)
+        for who, final_answer in final.items():
+            result = results.get(who)
+            if result is None:
+                result = results[who] = StudentResult("", "", "", [str(who)])
+                unregistered.append(result)
+            first_answer, time_s = first[who]
+            result.questions[number] = QuestionResult(
+                first_answer,
+                final_answer,
+                attempts[who],
+                round(time_s, 2),
+                right if final_answer in keys else wrong,
+            )
+    everyone = list(students.values()) + unregistered
     for result in everyone:
         answered = len(result.questions)
         if questions and 100 * answered / len(questions) >= rules.participation_percent:
             result.participation = rules.participation_points
         result.performance = round(sum(q.score for q in result.questions.values()), 3)
     return SessionGrades(session_id, course, anonymous, questions, rules, everyone)
+
+
+def _question_votes(reader: Reader, question_id: int) -> VoteColumns:
+    """Every vote of a question, round after round, in the order each was accepted; times
+    are seconds since its round opened."""
+    handsets: tuple[str, ...] = ()
+    answers: tuple[str, ...] = ()
+    times: tuple[float, ...] = ()
+    for poll in reader.question_polls(question_id):
+        more = reader.poll_columns(poll["id"], since=poll["opened_at"])
+        handsets, answers, times = handsets + more[0], answers + more[1], times + more[2]
+    return handsets, answers, times
+
+
+def _imported_presses(
+    number: int,
+    whos: tuple[int | str, ...],
+    handsets: tuple[str, ...],
+    pressed: dict[tuple[int, str], int],
+) -> dict[int | str, int]:
+    """Who -> presses, where an imported vendor file counted them (it saw every press,
+    the store only the accepted votes): summed over the handsets they voted from."""
+    used: dict[int | str, list[str]] = {}
+    for who, handset in dict.fromkeys(zip(whos, handsets, strict=True)):
+        used.setdefault(who, []).append(handset)
+    instead = {}
+    for who, theirs in used.items():
+        imported = [pressed[(number, h)] for h in theirs if (number, h) in pressed]
+        if imported:
+            instead[who] = sum(imported)
+    return instead

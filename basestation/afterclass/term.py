@@ -24,7 +24,7 @@ from basestation.peer_instruction import (
     PollRound,
     compare_rounds,
     normalized_change,
-    response_times,
+    time_spread,
 )
 from basestation.timefmt import local_date, local_datetime
 
@@ -116,18 +116,8 @@ def _session(reader: Reader, row: dict[str, Any]) -> _Session:
                 }
                 | _by_group(reader, first, rounds[-1], question)
             )
-    times = response_times(
-        PollRound(
-            0,
-            1,
-            0.0,
-            {},
-            {
-                f"{poll.poll}:{h}": at - poll.opened_at
-                for poll in firsts
-                for h, at in poll.first_vote_at.items()
-            },
-        )
+    times = time_spread(
+        [at - poll.opened_at for poll in firsts for at in poll.first_vote_at.values()]
     )
     summary = {
         "session": session_id,
@@ -170,9 +160,7 @@ def _rates(session: _Session, enrolled: set[int], heard: int) -> None:
     owners = session.owners
 
     def roster_rate(voters: set[str]) -> float:
-        return round(
-            len({owners[h] for h in voters if owners.get(h) in enrolled}) / len(enrolled), 3
-        )
+        return round(len(enrolled.intersection(map(owners.get, voters))) / len(enrolled), 3)
 
     summary["response_rate"] = roster_rate(session.handsets)
     summary["unregistered"] = sum(1 for h in session.handsets if owners.get(h) not in enrolled)

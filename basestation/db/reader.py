@@ -19,7 +19,7 @@ from basestation.db.schema import migrations
 from basestation.domain import PreparedQuestion
 
 Row = dict[str, Any]
-GradedVote = tuple[int, str | None, int, float, str, str, float]
+VoteColumns = tuple[tuple[str, ...], tuple[str, ...], tuple[float, ...]]
 
 
 def _upgrade(path: Path) -> None:
@@ -135,19 +135,34 @@ class Reader:
         """The answer that counts for each handset in a poll: its last accepted vote."""
         return {row["handset"]: row["answer"] for row in self.poll_votes(poll_id)}
 
-    def question_rounds(self, question_id: int) -> list[Row]:
-        """Each round of a question: its poll, when it opened, the latest answer and the
-        first vote's time of each handset."""
-        rounds = []
-        for poll in self._rows(
+    def question_polls(self, question_id: int) -> list[Row]:
+        """A question's polls (``id``, ``round``, ``opened_at``), round by round."""
+        return self._rows(
             "SELECT id, round, opened_at FROM polls WHERE question_id = ? ORDER BY round",
             [question_id],
-        ):
-            latest: dict[str, str] = {}
-            first: dict[str, float] = {}
-            for vote in self.poll_votes(poll["id"]):
-                latest[vote["handset"]] = vote["answer"]
-                first.setdefault(vote["handset"], vote["t_host"])
+        )
+
+    def poll_columns(self, poll_id: int, since: float = 0.0) -> VoteColumns:
+        """A poll's accepted votes in the order they were accepted, as three columns:
+        handsets, answers, and seconds since ``since``. A term reads hundreds of
+        thousands of votes; its dictionaries are built from columns in C, not per row."""
+        rows = self._db.execute(
+            "SELECT handset, answer, t_host - ? FROM votes WHERE poll_id = ? ORDER BY seq, id",
+            [since, poll_id],
+        ).fetchall()
+        if not rows:
+            return (), (), ()
+        handsets, answers, times = zip(*rows, strict=True)
+        return handsets, answers, times
+
+    def question_rounds(self, question_id: int) -> list[Row]:
+        """Each round of a question: its poll, when it opened, the latest answer of each
+        handset (in the order they first voted) and the time of its first vote."""
+        rounds = []
+        for poll in self.question_polls(question_id):
+            handsets, answers, times = self.poll_columns(poll["id"])
+            latest = dict(zip(handsets, answers, strict=True))
+            first = dict(zip(reversed(handsets), reversed(times), strict=True))
             rounds.append({**poll, "latest": latest, "first": first})
         return rounds
 
@@ -242,18 +257,6 @@ class Reader:
         ):
             owned.setdefault(row["student"], []).append(row)
         return owned
-
-    def graded_votes(self, session_id: int) -> list[GradedVote]:
-        """Every vote of a session with its question and round, in order, as tuples
-        (number, correct, round, opened_at, handset, answer, t_host): a term's grades
-        read hundreds of thousands."""
-        return self._db.execute(
-            """
-            SELECT q.number, q.correct, p.round, p.opened_at, v.handset, v.answer, v.t_host
-            FROM votes v JOIN polls p ON p.id = v.poll_id JOIN questions q ON q.id = p.question_id
-            WHERE q.session_id = ? ORDER BY q.number, p.round, v.seq, v.id""",
-            [session_id],
-        ).fetchall()
 
     def imported_attempts(self, session_id: int) -> dict[tuple[int, str], int]:
         """(question number, handset) -> presses, as an imported vendor file says."""
