@@ -99,3 +99,48 @@ def test_a_courses_own_rules_are_applied(tmp_path: Path) -> None:
     assert by_id["s1"].total == 2.0 + 2 * (0.5 + 3.0)
     assert by_id["s2"].total == 2.0 + (0.5 + 3.0)  # 50 % now earns participation
     assert by_id["s3"].total == 0.0
+
+
+def test_a_student_with_two_handsets_is_one_student_and_strays_come_in_question_order(
+    tmp_path: Path,
+) -> None:
+    """Dee votes from both her handsets: her first vote is vote 1's earliest from either,
+    her answer the revote's, her presses the sum. Strays are listed in the order of the
+    question they first voted in, whatever the clock says."""
+    k0, k1, k2, k3 = ClassroomModel(4, seed=5).handsets
+    db = tmp_path / "class.db"
+    with Store(db) as store:
+        import_roster(store, [RosterEntry(2, "d1", "Dee", "", [k0, k1])], course="C")
+        polls = PollController(store, VoteBuffer(on_accept=store.add_vote))
+        session = polls.start_session(course="C")
+
+        def vote(handset: str, answer: str, after_s: float) -> None:
+            assert polls.poll is not None
+            polls.buffer.offer(handset, answer, "r", polls.poll.opened_at + after_s)
+
+        polls.add_question("Q1", correct="C")
+        polls.open_poll()
+        vote(k1, "A", 2.0)
+        vote(k0, "B", 3.0)
+        vote(k3, "D", 9.0)
+        polls.close_poll()
+        polls.revote()
+        vote(k0, "C", 1.0)
+        polls.close_poll()
+        polls.add_question("Q2", correct="A")
+        polls.open_poll()
+        vote(k2, "A", 1.0)
+        vote(k1, "E", 4.0)
+        polls.finish()
+        store.flush()
+    with Reader(db) as reader:
+        grades = grade_session(reader, session)
+    dee, *strays = grades.students
+    assert dee.student_id == "d1" and {k0, k1} <= set(dee.handsets)
+    q1, q2 = dee.questions[1], dee.questions[2]
+    assert (q1.first_answer, q1.time_s, q1.final_answer, q1.attempts) == ("A", 2.0, "C", 3)
+    assert (q2.first_answer, q2.final_answer, q2.attempts, q2.score) == ("E", "E", 1, 0.0)
+    assert (dee.participation, dee.performance) == (1.0, 1.0)
+    assert [s.handsets for s in strays] == [[k3], [k2]]
+    assert strays[0].questions[1].final_answer == "D" and 2 not in strays[0].questions
+    assert strays[1].questions[2].score == 1.0

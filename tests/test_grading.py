@@ -4,13 +4,16 @@ change an answer key, regrade: the grades follow. Anonymous sessions link nobody
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import sqlite3
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from basestation.afterclass.collector import collector_paused
 from basestation.cli import main
 from firmware_protocol.handset_id import alternate_form
 from simulators.classroom import ClassroomModel
@@ -163,3 +166,17 @@ def test_an_anonymous_sessions_database_holds_no_handset_id_anywhere(tmp_path: P
     result = CliRunner().invoke(main, ["analyze", "--db", str(db), "--session", "1", "--json"])
     question = json.loads(result.output)["questions"][0]
     assert question["paired"] == len(latest[0].keys() & latest[1].keys())
+
+
+def test_a_term_export_puts_the_garbage_collector_back_as_it_was(tmp_path: Path) -> None:
+    """Grading pauses Python's cyclic collector; the command leaves it running again (the
+    same functions serve long-lived processes), also when grading fails."""
+    db = tmp_path / "class.db"
+    play_class(db, course="PHYS 101")
+    out = tmp_path / "grades.csv"
+    cli("export", "--db", str(db), "--course", "PHYS 101", "--format", "gradebook", "-o", str(out))
+    assert gc.isenabled() and "clicker session 1" in out.read_text()
+    with pytest.raises(ZeroDivisionError), collector_paused():
+        assert not gc.isenabled()
+        _ = 1 / 0
+    assert gc.isenabled()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 
+from basestation.afterclass.collector import collector_paused
 from basestation.afterclass.export import session_export, write_votes_csv
 from basestation.afterclass.grade_export import (
     grades_json,
@@ -43,7 +44,8 @@ def run_export(
     sessions = chosen_sessions(reader, session_ids, course)
     stream = io.StringIO()
     if output_format in TERM_FORMATS:
-        grades = [grade_session(reader, session) for session in sessions]
+        with collector_paused():
+            grades = [grade_session(reader, session) for session in sessions]
         columns = (
             [column]
             if column and len(sessions) == 1
