@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from drivers.packets import PacketKind, RawPacket
 from drivers.registry import receiver_for_url
 from drivers.url import parse_receiver_url
 from firmware_protocol.iclicker_air import encode_air_payload
+from simulators.classroom import ClassroomModel
 
 INSTRUCTOR = "A24653B7"
 
@@ -131,6 +133,33 @@ class HandOnReceiver(Receiver):
     def _read(self, wait: float) -> list[RawPacket]:
         packets, self.waiting = self.waiting, []
         return packets
+
+
+class OnePerRead(HandOnReceiver):
+    """Hands on one packet per read, as a serial port wakes its reader for each."""
+
+    def _read(self, wait: float) -> list[RawPacket]:
+        packets, self.waiting = self.waiting[:1], self.waiting[1:]
+        return packets
+
+
+def test_what_a_read_window_brings_is_committed_at_once(tmp_path: Path) -> None:
+    """After a first packet the worker waits a short window, takes what came meanwhile
+    in one more read, and tells the store the batch is whole: it is committed then, not
+    at the end of the store's group window (an hour here)."""
+    receiver = OnePerRead()
+    committed = threading.Event()
+    with open_station(receiver, tmp_path / "c.db") as station:
+        station.store.group_commit_s = 3600.0
+        station.polls.start_session()
+        live = live_session(station)
+        live.start_poll()
+        live.step()
+        station.store.on_commit = lambda votes: committed.set() if votes else None
+        receiver.waiting = [air(h, "B", time.time()) for h in ClassroomModel(2, seed=1).handsets]
+        live.step()  # one packet per read: both are read in the same turn
+        assert committed.wait(10) and station.store.committed_votes == 2
+        live.stop()
 
 
 def test_the_first_vote_after_a_quiet_spell_is_published_in_the_same_turn(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+import threading
 import time
 from pathlib import Path
 
@@ -189,3 +190,19 @@ def test_default_location_honours_the_environment(
     monkeypatch.delenv("BASESTATION_DB")
     assert default_db_path().name == "basestation.db"
     assert "basestation" in str(default_db_path().parent)
+
+
+def test_a_batch_said_whole_is_committed_without_waiting_for_the_group_window(
+    db_path: Path,
+) -> None:
+    """The live session reads a serial port over a short window, then says the batch is
+    whole: it is committed then, not at the end of the group window (an hour here)."""
+    committed = threading.Event()
+    with Store(db_path, group_commit_s=3600.0) as store:
+        poll = make_poll(store)
+        store.on_commit = lambda votes: committed.set() if votes else None
+        for index in range(20):
+            store.add_vote(poll, Vote(f"{index:08X}", "A", "r", float(index)))
+        store.commit_now()
+        assert committed.wait(10)
+        assert count_votes(db_path) == 20

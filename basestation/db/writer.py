@@ -3,8 +3,8 @@
 Every write goes through the writer thread's single connection, so there is no lock
 contention and votes and poll updates are committed in the order they were made.
 The writer is woken by work: the first vote of a batch wakes it, it gathers what
-comes within ``group_commit_s`` (a group commit: one fsync for many votes in a burst)
-and commits, so a vote waits a few milliseconds, not a timer's tick.
+comes within ``group_commit_s`` (a group commit: one fsync for a burst), or until told
+the batch is whole (``commit_now``: the votes of one read's window), and commits.
 
 When a commit fails (disk full, read-only or failing file) the writer keeps the
 votes in memory, writes them at once to a rescue journal beside the database
@@ -57,7 +57,7 @@ from drivers.threads import background_thread
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 CALL_TIMEOUT_S = 10.0
-GROUP_COMMIT_S = 0.025
+GROUP_COMMIT_S = 0.035
 CLOSE_TIMEOUT_S = 1.0
 FILE_CHECK_EVERY_S = 0.5
 
@@ -91,6 +91,7 @@ class Store:
         self.commit_latencies: deque[float] = deque(maxlen=10_000)
         self._pending: list[Item] = []
         self._oldest_pending: float | None = None
+        self._commit_now = False
         self._lock = threading.Condition()
         self._closing = False
         self._close_deadline = 0.0
@@ -135,6 +136,13 @@ class Store:
                 self._lock.notify()  # the first vote of a batch wakes the writer
             self._pending.append(row)
 
+    def commit_now(self) -> None:
+        """The queued votes are a whole batch (one read's window): commit them at once."""
+        with self._lock:
+            if self._pending:
+                self._commit_now = True
+                self._lock.notify()
+
     def submit(self, step: str, **kwargs: Any) -> None:
         """Queue a step of :data:`~basestation.db.commands.DEFERRED` that nobody waits
         for (closing a poll, its counters): in order with the votes, kept in the rescue
@@ -157,6 +165,7 @@ class Store:
             if self._closing:
                 raise StoreError("the store is closed")
             self._pending.append(work)
+            self._commit_now = True  # someone waits for it
             self._lock.notify()
         result: T = wait_for(work, timeout, lambda: self.error, self.path)
         return result
@@ -209,7 +218,7 @@ class Store:
             migrate(self._db)  # a new file's schema is written without a WAL: it stays small
             self._db.enable_wal()
             if self._recorder_lock is not None:
-                self._put_back_journals()
+                self.recovered = put_back_all(self._db, self.path)
         except Exception as error:  # handed to the constructor's caller
             self._ready.set_exception(error)
             return
@@ -228,9 +237,6 @@ class Store:
         self._identity = takeover.identity(path)
         return db
 
-    def _put_back_journals(self) -> None:
-        self.recovered = put_back_all(self._db, self.path)
-
     def _write_loop(self) -> None:
         failures = 0
         while True:
@@ -240,6 +246,7 @@ class Store:
                 self._gather()
                 batch, self._pending = self._pending, []
                 oldest, self._oldest_pending = self._oldest_pending, None
+                self._commit_now = False
                 closing = self._closing
                 self._in_flight = sum(1 for item in batch if isinstance(item, tuple))
             self._watch_file()
@@ -256,23 +263,23 @@ class Store:
             self._keep_in_journal(batch)
             self._reopen()
             if closing and time.monotonic() >= self._close_deadline:
-                self._give_up(batch)
+                self.error = give_up(self._journal, batch, self.error or "")
+                log.error("%s", self.error)
                 return
             with self._lock:
                 self._pending = batch + self._pending
                 self._oldest_pending = oldest
                 self._in_flight = 0
-            pause = 0.05 if closing else min(self.flush_interval_s * 2**failures, 2.0)
-            time.sleep(pause)
+            time.sleep(0.05 if closing else min(self.flush_interval_s * 2**failures, 2.0))
 
     def _gather(self) -> None:
-        """Hold the batch open until ``group_commit_s`` after its oldest vote (lock held):
-        votes of a burst share one commit; a lone vote waits no longer than that."""
+        """Hold the batch open until ``group_commit_s`` after its oldest vote or until it is
+        whole (lock held): a burst shares one commit; a lone vote waits no longer."""
         if self._oldest_pending is None or self._closing:
             return
-        remaining = self._oldest_pending + self.group_commit_s - time.monotonic()
-        if remaining > 0:
-            self._lock.wait(remaining)
+        deadline = self._oldest_pending + self.group_commit_s
+        while not (self._commit_now or self._closing) and (left := deadline - time.monotonic()) > 0:
+            self._lock.wait(left)
 
     def _commit(self, batch: list[Item], oldest: float | None) -> bool:
         try:
@@ -297,10 +304,6 @@ class Store:
         """Write what failed to the rescue journal at once, so even a killed process
         loses nothing (each item once)."""
         self.error = keep(self._journal, self._journaled, batch, self.error or "")
-
-    def _give_up(self, batch: list[Item]) -> None:
-        self.error = give_up(self._journal, batch, self.error or "")
-        log.error("%s", self.error)
 
     def _reopen(self) -> None:
         """A fresh connection after a failed commit (no failed transaction left over)."""

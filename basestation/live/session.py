@@ -43,9 +43,9 @@ from drivers.threads import background_thread
 
 log = logging.getLogger(__name__)
 READ_TIMEOUT_S = 0.02
-INGEST_WINDOW_S = 0.015
-"""Packets that come one by one (a serial port wakes its reader for each) are taken
-together: after the first, what comes this long after it (or until a state is due)."""
+INGEST_WINDOW_S = 0.031
+"""After a first packet, what comes this long after it (or until a state is due) is
+taken in one read and committed (:meth:`Station.pump_window`): three turns per state."""
 
 
 class LiveSession:
@@ -163,12 +163,12 @@ class LiveSession:
             return 0
         station, publisher = self.station, self._publisher
         try:
-            more = station.pump(min(READ_TIMEOUT_S, publisher.due_in()))
+            more = station.pump_window(
+                min(READ_TIMEOUT_S, publisher.due_in()),
+                lambda: min(INGEST_WINDOW_S, publisher.due_in()),
+                self._stop.wait,
+            )
             heard = station.last_read
-            if more and heard and (wait := min(INGEST_WINDOW_S, publisher.due_in())):
-                self._stop.wait(wait)
-                more = station.pump(0.0)
-                heard += station.last_read
             if not more:
                 self.ended = True
                 self.messages.put("the receiver has no more data")

@@ -129,6 +129,24 @@ class Station:
         self._watch_wall_clock()
         return True
 
+    def pump_window(
+        self, timeout: float, window: Callable[[], float], wait: Callable[[float], object]
+    ) -> bool:
+        """Read once; after a first packet, ``wait`` for ``window()`` seconds and take what
+        came meanwhile in one more read, then commit it all at once: a serial port wakes
+        its reader for each packet, and each turn and commit costs more than a packet.
+        ``last_read`` counts both reads."""
+        more = self.pump(timeout)
+        heard = self.last_read
+        if more and heard and (seconds := window()) > 0:
+            wait(seconds)
+            more = self.pump(0.0)
+            heard += self.last_read
+        if heard:
+            self.store.commit_now()
+        self.last_read = heard
+        return more
+
     def _watch_wall_clock(self) -> None:
         """A wall clock that steps (NTP, a suspended laptop, a user) changes no vote's
         order, which the poll's own numbering keeps; it is logged and told."""
