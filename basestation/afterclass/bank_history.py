@@ -124,12 +124,11 @@ def bank_entries(
     for index, bank_id in enumerate(ids):  # in lecture order: session, then question number
         first_asked.setdefault(bank_id, index)
     order = sorted(chosen, key=lambda i: (first_asked.get(i, len(asked)), i))
-    return [
-        BankEntry(
-            kept[i] if i in kept else asked_as(last_asked[i], kept), tuple(uses.get(i, {}).values())
-        )
-        for i in order
-    ]
+    entries = []
+    for bank_id in order:
+        question = kept[bank_id] if bank_id in kept else asked_as(last_asked[bank_id], kept)
+        entries.append(BankEntry(question, tuple(uses.get(bank_id, {}).values())))
+    return entries
 
 
 def history_text(reader: Reader, question: PreparedQuestion) -> str:

@@ -16,8 +16,8 @@ from contextlib import contextmanager
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Pause the cyclic collector for the block (or the decorated function), then put it
-    back as it was, also when the block fails."""
+    """Pause the cyclic collector for the block, then put it back as it was, also when
+    the block fails."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
