@@ -46,6 +46,13 @@ handset_ids = st.tuples(st.integers(0, 255), st.integers(0, 255), st.integers(0,
 )
 
 
+@given(st.integers(0, 255), st.integers(0, 255), st.integers(0, 255))
+def test_an_ids_printed_form_is_its_bytes_and_their_xor_in_hex(a: int, b: int, c: int) -> None:
+    printed = handset_id_from_bytes(a, b, c)
+    assert printed == bytes((a, b, c, a ^ b ^ c)).hex().upper()
+    assert is_valid_handset_id(printed) or printed == "11A4C277"  # the vendor's sample ID
+
+
 @given(handset_ids, st.sampled_from([*ANSWERS, PING]))
 def test_round_trip_every_id_and_answer(handset: str, answer: str) -> None:
     assert decode_air_payload(encode_air_payload(handset, answer)) == (handset, answer)
