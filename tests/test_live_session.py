@@ -162,6 +162,22 @@ def test_what_a_read_window_brings_is_committed_at_once(tmp_path: Path) -> None:
         live.stop()
 
 
+def test_after_a_quiet_spell_the_worker_does_not_wait_for_more_packets(tmp_path: Path) -> None:
+    """The read window is for votes pouring in: after a quiet spell the first packet is
+    taken and published alone, without waiting for the ones behind it."""
+    receiver = OnePerRead()
+    with open_station(receiver, tmp_path / "c.db") as station:
+        station.polls.start_session()
+        live = live_session(station)
+        live.start_poll()
+        live.step()
+        live.publish(news=False)  # nothing changed since: a quiet spell
+        receiver.waiting = [air(h, "B", time.time()) for h in ClassroomModel(2, seed=1).handsets]
+        live.step()
+        assert live.state().votes == 1 and len(receiver.waiting) == 1
+        live.stop()
+
+
 def test_the_first_vote_after_a_quiet_spell_is_published_in_the_same_turn(
     tmp_path: Path,
 ) -> None:

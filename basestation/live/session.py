@@ -44,8 +44,8 @@ from drivers.threads import background_thread
 log = logging.getLogger(__name__)
 READ_TIMEOUT_S = 0.02
 INGEST_WINDOW_S = 0.031
-"""After a first packet, what comes this long after it (or until a state is due) is
-taken in one read and committed (:meth:`Station.pump_window`): three turns per state."""
+"""While votes pour in, what comes this long after a first packet is taken in one read
+and committed (:meth:`Station.pump_window`, :meth:`Publisher.gather_s`)."""
 
 
 class LiveSession:
@@ -165,7 +165,7 @@ class LiveSession:
         try:
             more = station.pump_window(
                 min(READ_TIMEOUT_S, publisher.due_in()),
-                lambda: min(INGEST_WINDOW_S, publisher.due_in()),
+                lambda: publisher.gather_s(INGEST_WINDOW_S),
                 self._stop.wait,
             )
             heard = station.last_read

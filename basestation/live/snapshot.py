@@ -65,6 +65,12 @@ class Publisher:
         """Seconds until the next publication (0 when it is due)."""
         return max(0.0, self._due - time.monotonic())
 
+    def gather_s(self, window_s: float) -> float:
+        """How long to wait for more packets after a first one: none after a quiet spell
+        (the first vote after a pause is published at once), else ``window_s`` or until
+        the next publication, whichever comes first."""
+        return 0.0 if self.quiet else min(window_s, self.due_in())
+
     def take(self, commands_ran: bool, heard: bool) -> bool:
         """Whether to publish now (``heard``: packets came in this turn)."""
         now = time.monotonic()
