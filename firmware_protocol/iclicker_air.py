@@ -6,8 +6,6 @@ bytes bit by bit and checksum = (e0 + e1 + e2 + byte3) mod 256.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from firmware_protocol.handset_id import handset_id_bytes, handset_id_from_bytes
 
 PAYLOAD_BYTES = 5
@@ -22,11 +20,9 @@ class AirPayloadError(ValueError):
     """The payload is not a valid iClicker transmission."""
 
 
-class AirPacket(NamedTuple):
-    """A decoded transmission; ``answer`` is one of ANSWERS or PING."""
-
-    handset: str
-    answer: str
+AirPacket = tuple[str, str]
+"""A decoded transmission: (handset, answer), the answer one of ANSWERS or PING (a plain
+tuple: a hall of 100,000 handsets decodes most presses it hears)."""
 
 
 def encode_id(id0: int, id1: int, id2: int) -> tuple[int, int, int, int]:
@@ -66,4 +62,5 @@ def decode_air_payload(payload: bytes) -> AirPacket:
     answer = _NIBBLE_ANSWERS.get(byte3 & 0x0F)
     if answer is None:
         raise AirPayloadError(f"unknown answer nibble 0x{byte3 & 0x0F:X}")
-    return AirPacket(handset_id_from_bytes(*decode_id(e0, e1, e2, byte3)), answer)
+    id0, id1, id2 = decode_id(e0, e1, e2, byte3)
+    return handset_id_from_bytes(id0, id1, id2), answer

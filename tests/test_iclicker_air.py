@@ -170,3 +170,16 @@ def test_ids_are_refused_exactly_where_the_vendors_plugin_refuses_them(typed: st
     if len(typed) < 8 and any(c not in "0123456789abcdefABCDEF" for c in typed):
         ours = None  # padding something that is not hex cannot make it an ID
     assert ours == expected
+
+
+@given(st.lists(st.tuples(handset_ids, st.sampled_from(ANSWERS)), min_size=1, max_size=40))
+def test_a_hall_that_fills_the_memo_is_decoded_packet_by_packet(
+    presses: list[tuple[str, str]],
+) -> None:
+    """Past ``max_entries`` distinct payloads the memo steps aside and gives its memory
+    back; every payload, before and after, decodes as the codec says."""
+    decoder = PacketDecoder(max_entries=8)
+    for handset, answer in presses * 2:
+        assert decoder.lookup_air(encode_air_payload(handset, answer)) == (handset, answer)
+    distinct = len(set(presses))
+    assert len(decoder.memo) == (0 if distinct > 8 else distinct)
