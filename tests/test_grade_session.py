@@ -4,6 +4,7 @@ no handset gets nothing, an unregistered handset is listed by its ID, course rul
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from basestation.afterclass.grading import GradingRules, grade_session
@@ -16,6 +17,16 @@ from basestation.live.votes import VoteBuffer
 from simulators.classroom import ClassroomModel
 
 H0, H1, H2 = ClassroomModel(3, seed=3).handsets  # valid iClicker IDs
+
+
+def voter(polls: PollController) -> Callable[[str, str, float], None]:
+    """Offers a handset's answer to the open poll, ``after_s`` seconds after it opened."""
+
+    def vote(handset: str, answer: str, after_s: float) -> None:
+        assert polls.poll is not None
+        polls.buffer.offer(handset, answer, "r", polls.poll.opened_at + after_s)
+
+    return vote
 
 
 def record_class(db: Path, rules: dict[str, float] | None = None) -> int:
@@ -33,10 +44,7 @@ def record_class(db: Path, rules: dict[str, float] | None = None) -> int:
             store.call(roster_sql.set_grading_rules, "C", rules)
         polls = PollController(store, VoteBuffer(on_accept=store.add_vote))
         session = polls.start_session(course="C")
-
-        def vote(handset: str, answer: str, after_s: float) -> None:
-            assert polls.poll is not None
-            polls.buffer.offer(handset, answer, "r", polls.poll.opened_at + after_s)
+        vote = voter(polls)
 
         polls.add_question("Q1", correct="B")
         polls.open_poll()
@@ -113,10 +121,7 @@ def test_a_student_with_two_handsets_is_one_student_and_strays_come_in_question_
         import_roster(store, [RosterEntry(2, "d1", "Dee", "", [k0, k1])], course="C")
         polls = PollController(store, VoteBuffer(on_accept=store.add_vote))
         session = polls.start_session(course="C")
-
-        def vote(handset: str, answer: str, after_s: float) -> None:
-            assert polls.poll is not None
-            polls.buffer.offer(handset, answer, "r", polls.poll.opened_at + after_s)
+        vote = voter(polls)
 
         polls.add_question("Q1", correct="C")
         polls.open_poll()

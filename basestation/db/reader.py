@@ -133,7 +133,8 @@ class Reader:
 
     def latest_answers(self, poll_id: int) -> dict[str, str]:
         """The answer that counts for each handset in a poll: its last accepted vote."""
-        return {row["handset"]: row["answer"] for row in self.poll_votes(poll_id)}
+        handsets, answers, _ = self.poll_columns(poll_id)
+        return dict(zip(handsets, answers, strict=True))
 
     def question_polls(self, question_id: int) -> list[Row]:
         """A question's polls (``id``, ``round``, ``opened_at``), round by round."""
@@ -161,7 +162,7 @@ class Reader:
         rounds = []
         for poll in self.question_polls(question_id):
             handsets, answers, times = self.poll_columns(poll["id"])
-            latest = dict(zip(handsets, answers, strict=True))
+            latest = dict(zip(handsets, answers, strict=True))  # as latest_answers, one read
             first = dict(zip(reversed(handsets), reversed(times), strict=True))
             rounds.append({**poll, "latest": latest, "first": first})
         return rounds
