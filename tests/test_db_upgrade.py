@@ -103,6 +103,7 @@ def test_upgrade_keeps_every_row_and_moves_the_usb_sequence(old_db: Path) -> Non
         "0015_poll_groups",
         "0016_enrolment_seats",
         "0017_vote_confidence",
+        "0018_no_vote_index_by_handset",
     ]
     assert not query(old_db, "SELECT name FROM sqlite_master WHERE name = 'schema_migrations'")
     assert query(old_db, "PRAGMA integrity_check") == [("ok",)]

@@ -17,12 +17,19 @@ import sqlite_utils
 
 from basestation.db.commands import DEFERRED
 from basestation.db.connection import StoreError
-from basestation.db.rescue import VOTE_COLUMNS, RescueJournal
+from basestation.db.rescue import RescueJournal
+from basestation.domain import Vote
 
-VoteRow = (
-    tuple[int, str, str, str, int | None, float, int | None]
-    | tuple[int, str, str, str, int | None, float, int | None, int | None]
-)
+
+class Votes:
+    """Accepted votes of one poll, in order: one read's, queued at once (the store adds
+    to the newest while the writer has not taken it)."""
+
+    __slots__ = ("poll_id", "votes")
+
+    def __init__(self, poll_id: int, votes: list[Vote]) -> None:
+        self.poll_id = poll_id
+        self.votes = votes
 
 
 class Call:
@@ -43,37 +50,49 @@ class Deferred:
     kwargs: dict[str, Any]
 
 
-Item = VoteRow | Call | Deferred
+Item = Votes | Call | Deferred
 
 
-def journal_entry(item: VoteRow | Deferred | Call) -> dict[str, Any]:
+def vote_count(items: list[Item]) -> int:
+    return sum(len(item.votes) for item in items if isinstance(item, Votes))
+
+
+def journal_entries(item: Votes | Deferred | Call) -> list[dict[str, Any]]:
+    """What the rescue journal keeps of ``item``: a line per vote, or the step."""
     if isinstance(item, Deferred):
-        return {"step": item.step, "kwargs": item.kwargs}
+        return [{"step": item.step, "kwargs": item.kwargs}]
     if isinstance(item, Call):
         raise TypeError("a call waits for its answer: it is never kept in a journal")
-    return {"vote": dict(zip(VOTE_COLUMNS, item, strict=False))}
+    return [
+        {
+            "vote": {
+                "poll_id": item.poll_id,
+                "handset": vote.handset,
+                "answer": vote.answer,
+                "receiver": vote.receiver,
+                "t_receiver_us": vote.receiver_time_us,
+                "t_host": vote.host_time,
+                "seq": vote.seq or None,
+                "base_seq": vote.base_seq,
+            }
+        }
+        for vote in item.votes
+    ]
 
 
 def commit_batch(db: sqlite_utils.Database, batch: list[Item]) -> int:
     """Everything in ``batch`` in order, in one transaction; returns the votes written.
     sqlite3.Error (and nothing committed) if the database fails."""
     outcomes: list[tuple[Call, Any, BaseException | None]] = []
-    rows: list[VoteRow] = []
     written = 0
     with db.atomic():
         for item in batch:
-            if isinstance(item, tuple):
-                rows.append(item)
-                continue
-            if rows:
-                written += _insert_votes(db, rows)
-                rows = []
-            if isinstance(item, Deferred):
+            if isinstance(item, Votes):
+                written += _insert_votes(db, item)
+            elif isinstance(item, Deferred):
                 DEFERRED[item.step](db, **item.kwargs)
             elif _claim(item):
                 outcomes.append(_run_call(db, item))
-        if rows:
-            written += _insert_votes(db, rows)
     for call, result, failure in outcomes:
         if failure is None:
             call.future.set_result(result)
@@ -100,33 +119,36 @@ def _run_call(db: sqlite_utils.Database, call: Call) -> tuple[Call, Any, BaseExc
         return call, None, error
 
 
-def _insert_votes(db: sqlite_utils.Database, rows: list[VoteRow]) -> int:
-    """Insert in order: each run of rows of one width with as few statements as SQLite's
-    parameter limit allows (one step each: a burst of votes is not thousands of round
-    trips through the interpreter lock)."""
-    start = 0
-    for index in range(1, len(rows) + 1):
-        if index == len(rows) or len(rows[index]) != len(rows[start]):
-            width = len(rows[start])
-            limit = db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-            per_statement = min(limit, MAX_PARAMETERS) // width
-            for first in range(start, index, per_statement):
-                chunk = rows[first : min(index, first + per_statement)]
-                db.conn.execute(_insert_rows(width, len(chunk)), list(chain.from_iterable(chunk)))
-            start = index
-    return len(rows)
+def _insert_votes(db: sqlite_utils.Database, item: Votes) -> int:
+    """Insert in order with as few statements as SQLite's parameter limit allows (one
+    step each: a burst of votes is not thousands of round trips through the interpreter
+    lock). Each vote's fields are bound as they are, the poll once per statement."""
+    limit = db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    per_statement = (min(limit, MAX_PARAMETERS) - 1) // len(Vote._fields)
+    votes = item.votes
+    for first in range(0, len(votes), per_statement):
+        chunk = votes[first : first + per_statement]
+        parameters = [item.poll_id, *chain.from_iterable(chunk)]
+        db.conn.execute(_insert_rows(len(chunk)), parameters)
+    return len(votes)
 
 
 MAX_PARAMETERS = 32_766
 """Parameters of one statement at most (SQLite's default limit since 3.32; a build
 may lower it)."""
+FIELD_COLUMNS = ("handset", "answer", "receiver", "t_host", "t_receiver_us", "base_seq", "seq")
+"""The columns of :class:`~basestation.domain.Vote`'s fields, in its order."""
 
 
 @lru_cache(maxsize=64)
-def _insert_rows(width: int, count: int) -> str:
-    row = f"({', '.join('?' * width)})"
-    values = ", ".join([row] * count)
-    return f"INSERT INTO votes ({', '.join(VOTE_COLUMNS[:width])}) VALUES {values}"
+def _insert_rows(count: int) -> str:
+    """``count`` rows after the poll's parameter; a vote of 0 numbers nothing (NULL)."""
+    row = f"({', '.join('?' * len(FIELD_COLUMNS))})"
+    fields = ", ".join(f"column{index}" for index in range(1, len(FIELD_COLUMNS)))
+    return (
+        f"INSERT INTO votes (poll_id, {', '.join(FIELD_COLUMNS)}) SELECT ?, {fields}, "
+        f"NULLIF(column{len(FIELD_COLUMNS)}, 0) FROM (VALUES {', '.join([row] * count)})"
+    )
 
 
 def keep(journal: RescueJournal, journaled: set[int], batch: list[Item], error: str) -> str:
@@ -135,7 +157,7 @@ def keep(journal: RescueJournal, journaled: set[int], batch: list[Item], error: 
     fresh = [item for item in batch if id(item) not in journaled and not isinstance(item, Call)]
     try:
         if fresh:
-            journal.append(journal_entry(item) for item in fresh)
+            journal.append(chain.from_iterable(journal_entries(item) for item in fresh))
     except OSError as failure:
         return f"{error}; the rescue file cannot be written either ({failure})"
     journaled.update(id(item) for item in fresh)
@@ -147,7 +169,7 @@ def keep(journal: RescueJournal, journaled: set[int], batch: list[Item], error: 
 def give_up(journal: RescueJournal, batch: list[Item], error: str) -> str:
     """Closing with a database that takes no writes: fail the waiting calls; the error
     to show, with what to run."""
-    votes = sum(1 for item in batch if isinstance(item, tuple))
+    votes = vote_count(batch)
     where = journal.described()
     command = "; ".join(f"basestation recover {path}" for path in journal.paths)
     message = (

@@ -240,8 +240,8 @@ def record_poll_receivers(
 def vote_confidence(db: sqlite_utils.Database, poll_id: int, handset: str, confidence: str) -> None:
     """How sure the student said they were of their latest vote in the poll."""
     db.execute(
-        "UPDATE votes SET confidence = ? WHERE id = "
-        "(SELECT MAX(id) FROM votes WHERE poll_id = ? AND handset = ?)",
+        "UPDATE votes SET confidence = ? WHERE id = (SELECT id FROM votes "
+        "WHERE poll_id = ? AND handset = ? ORDER BY seq DESC LIMIT 1)",
         [confidence, poll_id, handset],
     )
 

@@ -43,7 +43,7 @@ VOTE_COLUMNS = (
     "seq",
     "base_seq",
 )
-"""A vote row's columns, in the order the store writes them and a journal keeps them."""
+"""The columns of a vote a journal keeps, in the order they are put back."""
 
 
 def locations(db_path: Path) -> list[Path]:

@@ -289,3 +289,11 @@ def _enrolment_seats(db: sqlite_utils.Database) -> None:
 def _vote_confidence(db: sqlite_utils.Database) -> None:
     """How sure a phone's student said they were of a vote: guessing, unsure, sure."""
     db.table("votes").add_column("confidence", str)
+
+
+@migrations(name="0018_no_vote_index_by_handset")
+def _no_vote_index_by_handset(db: sqlite_utils.Database) -> None:
+    """Votes are read within their poll (its ``seq`` index), never by handset alone: the
+    handset index cost each insert a random B-tree step (most of the writer's time in a
+    large hall)."""
+    db.execute("DROP INDEX IF EXISTS idx_votes_handset")

@@ -22,7 +22,7 @@ import sqlite3
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, TypeVar
@@ -35,10 +35,11 @@ from basestation.db.batch import (
     Call,
     Deferred,
     Item,
-    VoteRow,
+    Votes,
     commit_batch,
     give_up,
     keep,
+    vote_count,
     wait_for,
 )
 from basestation.db.connection import (
@@ -90,6 +91,7 @@ class Store:
         self.committed_votes = 0
         self.commit_latencies: deque[float] = deque(maxlen=10_000)
         self._pending: list[Item] = []
+        self._votes_tail: Votes | None = None  # grows until the writer takes it
         self._oldest_pending: float | None = None
         self._commit_now = False
         self._lock = threading.Condition()
@@ -119,22 +121,20 @@ class Store:
     # -- what the rest of the program calls ------------------------------
     def add_vote(self, poll_id: int, vote: Vote) -> None:
         """Queue one accepted vote; committed within a few milliseconds."""
-        row: VoteRow = (
-            poll_id,
-            vote.handset,
-            vote.answer,
-            vote.receiver,
-            vote.receiver_time_us,
-            vote.host_time,
-            vote.seq or None,
-        )
-        if vote.base_seq is not None:
-            row = (*row, vote.base_seq)
+        self.add_votes(poll_id, (vote,))
+
+    def add_votes(self, poll_id: int, votes: Sequence[Vote]) -> None:
+        """Queue a poll's accepted votes, in order (one read's: one lock, not one a vote)."""
         with self._lock:
             if self._oldest_pending is None:
                 self._oldest_pending = time.monotonic()
                 self._lock.notify()  # the first vote of a batch wakes the writer
-            self._pending.append(row)
+            tail, pending = self._votes_tail, self._pending
+            if tail is not None and tail.poll_id == poll_id and pending[-1] is tail:
+                tail.votes.extend(votes)
+            else:
+                self._votes_tail = Votes(poll_id, list(votes))
+                pending.append(self._votes_tail)
 
     def commit_now(self) -> None:
         """The queued votes are a whole batch (one read's window): commit them at once."""
@@ -183,7 +183,7 @@ class Store:
     def pending_votes(self) -> int:
         """Votes not committed yet (queued, or in the batch being written)."""
         with self._lock:
-            return self._in_flight + sum(1 for item in self._pending if isinstance(item, tuple))
+            return self._in_flight + vote_count(self._pending)
 
     @property
     def problem(self) -> str | None:
@@ -244,11 +244,11 @@ class Store:
                 if not self._pending and not self._closing:
                     self._lock.wait(self.flush_interval_s)
                 self._gather()
-                batch, self._pending = self._pending, []
+                batch, self._pending, self._votes_tail = self._pending, [], None
                 oldest, self._oldest_pending = self._oldest_pending, None
                 self._commit_now = False
                 closing = self._closing
-                self._in_flight = sum(1 for item in batch if isinstance(item, tuple))
+                self._in_flight = vote_count(batch)
             self._watch_file()
             if not batch:
                 if closing:

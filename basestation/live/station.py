@@ -29,23 +29,17 @@ log = logging.getLogger(__name__)
 READ_TIMEOUT_S = 0.05
 PROGRESS_EVERY_S = 0.5
 CLOCK_STEP_S = 1.0
+INGEST_PART = 4096
+"""Packets of a read taken in before their votes are queued for the store."""
 ROUND_TAIL_S = 0.3
 """After a scripted round's last packet: time for copies still on their way."""
 VoteListener = Callable[[int, Vote], None]
 """Told of every accepted vote (poll id, vote), after the store has queued it."""
 
 
-def _fan_out(listeners: Sequence[VoteListener]) -> VoteListener:
-    def accepted(poll_id: int, vote: Vote) -> None:
-        for listener in listeners:
-            listener(poll_id, vote)
-
-    return accepted
-
-
 class Station:
-    """One receiver feeding one session. Every accepted vote is queued for the
-    store the moment the buffer accepts it."""
+    """One receiver feeding one session. The votes the buffer accepts in a read are
+    queued for the store at the end of that read, in order."""
 
     def __init__(
         self,
@@ -63,8 +57,10 @@ class Station:
         self._pseudonyms = Pseudonyms()
         if any(part.scheme == "web" for part in receiver.parts()):  # pairing phones
             listeners = [*listeners, self._tell_receiver]
-        on_accept = self._store_vote if not listeners else _fan_out([self._store_vote, *listeners])
-        self.buffer = VoteBuffer(window_s, on_accept=on_accept, instructor=instructor)
+        self._listeners = tuple(listeners)
+        self._accepted: list[Vote] = []
+        self._accepted_poll = 0
+        self.buffer = VoteBuffer(window_s, on_accept=self._accept, instructor=instructor)
         self.pipeline = VotePipeline(self.buffer)
         self.pipeline.on_confidence = self._store_confidence
         self.polls = PollController(store, self.buffer)
@@ -80,7 +76,8 @@ class Station:
 
     def _store_confidence(self, handset: str, confidence: str) -> None:
         poll = self.polls.poll
-        if poll is not None:  # it follows its vote, which the store has queued already
+        if poll is not None:  # it follows its vote: queued first
+            self._queue_accepted()
             handset = self.stored_handset(handset)
             self.store.submit(
                 "vote_confidence", poll_id=poll.id, handset=handset, confidence=confidence
@@ -90,12 +87,30 @@ class Station:
         """The handset as the database knows it (a pseudonym in an anonymous session)."""
         return self._pseudonyms.of(handset) if self.polls.anonymous else handset
 
-    def _store_vote(self, poll_id: int, vote: Vote) -> None:
-        """Anonymous sessions store a keyed pseudonym, never the handset's ID; the buffer
-        still sees real IDs, so duplicates are recognised as ever."""
+    def _accept(self, poll_id: int, vote: Vote) -> None:
+        if poll_id != self._accepted_poll:
+            self._queue_accepted()
+            self._accepted_poll = poll_id
+        self._accepted.append(vote)
+
+    def _queue_accepted(self) -> None:
+        """Queue the votes accepted since the last call for the store, then tell the
+        listeners. Anonymous sessions store a keyed pseudonym, never the handset's ID;
+        the buffer still sees real IDs, so duplicates are recognised as ever."""
+        votes, poll_id = self._accepted, self._accepted_poll
+        if not votes:
+            return
+        self._accepted = []
         if self.polls.anonymous:
-            vote = vote._replace(handset=self._pseudonyms.of(vote.handset))
-        self.store.add_vote(poll_id, vote)
+            of = self._pseudonyms.of
+            self.store.add_votes(
+                poll_id, [vote._replace(handset=of(vote.handset)) for vote in votes]
+            )
+        else:
+            self.store.add_votes(poll_id, votes)
+        for vote in votes:
+            for listener in self._listeners:
+                listener(poll_id, vote)
 
     def take_notices(self) -> list[str]:
         """What the user should be told since the last call: a receiver that does not
@@ -104,7 +119,18 @@ class Station:
         return notices
 
     def ingest(self, packets: Sequence[RawPacket]) -> None:
-        self.pipeline.ingest(packets)
+        """Take in one read: its accepted votes are queued for the store together (a
+        long read, such as a replayed poll's, a part at a time: the writer need not wait
+        for its end)."""
+        try:
+            if len(packets) <= INGEST_PART:
+                self.pipeline.ingest(packets)
+                return
+            for start in range(0, len(packets), INGEST_PART):
+                self.pipeline.ingest(packets[start : start + INGEST_PART])
+                self._queue_accepted()
+        finally:
+            self._queue_accepted()
 
     def pump(self, timeout: float = READ_TIMEOUT_S) -> bool:
         """Read and ingest once; False once the receiver has ended. ``last_read`` says
@@ -203,6 +229,7 @@ class Station:
         self.receiver.open_poll()
 
     def close_poll(self) -> None:
+        self._queue_accepted()  # before the poll's closing step, in order
         self.receiver.close_poll()
         if self.capture is not None:
             self.capture.event("poll-close")
