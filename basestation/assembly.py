@@ -18,8 +18,6 @@ from typing import TYPE_CHECKING
 
 from basestation.db import Store
 from basestation.domain import DEFAULT_CHOICES, MAX_CHOICES, PreparedQuestion
-from basestation.live.discussion import DiscussionSettings
-from basestation.live.session import LiveSession
 from basestation.live.station import Station, VoteListener
 from basestation.peer_instruction import DEFAULT_BAND, DiscussionBand
 from drivers.base import Receiver
@@ -27,6 +25,8 @@ from drivers.capture import CaptureSink, open_capture
 from drivers.registry import receiver_for_urls
 
 if TYPE_CHECKING:
+    from basestation.live.discussion import DiscussionSettings
+    from basestation.live.session import LiveSession
     from basestation.tui.app import DashboardApp
 
 
@@ -132,6 +132,8 @@ def live_session(
     choices: int = DEFAULT_CHOICES,
     discussion: DiscussionSettings | None = None,
 ) -> LiveSession:
+    from basestation.live.session import LiveSession  # not for `record`: 17 ms at start
+
     return LiveSession(
         station,
         countdown_s=countdown_s,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from importlib.metadata import entry_points
 
 from drivers.base import Receiver
 from drivers.errors import ReceiverUrlError
@@ -51,6 +50,8 @@ def registered_receiver(scheme: str, receiver_class: type[Receiver]) -> Iterator
 
 
 def known_schemes() -> list[str]:
+    from importlib.metadata import entry_points  # only for plugins: 10 ms at start
+
     plugins = {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)}
     return sorted(set(_BUILT_IN) | set(_registered) | plugins)
 
@@ -61,6 +62,8 @@ def receiver_class_for(scheme: str) -> type[Receiver]:
         return _registered[scheme]
     if scheme in _BUILT_IN:
         return _load(_BUILT_IN[scheme])
+    from importlib.metadata import entry_points
+
     for entry_point in entry_points(group=ENTRY_POINT_GROUP):
         if entry_point.name == scheme:
             loaded = entry_point.load()
