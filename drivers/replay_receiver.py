@@ -62,6 +62,12 @@ class ReplayReceiver(Receiver):
     def _close(self) -> None:
         return None
 
+    def close(self) -> None:
+        """Closed for good (a replayed unplug only closes the transport): the capture's
+        packets are let go at once, not when the collector finds the station's cycles."""
+        super().close()
+        self.polls, self._playing, self._next_entry = [], PlayedPoll([], [], []), 0
+
     def _open_poll(self) -> None:
         if not self.round_finished:
             return  # reopened after a replayed unplug: the same poll goes on
