@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+import tempfile
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from basestation.db import Store, StoreError
 from basestation.live.votes import Vote
@@ -151,6 +154,43 @@ def test_a_batch_longer_than_one_statement_binds_is_written_in_order(db_path: Pa
         )
         for v in votes
     ]
+
+
+VOTES = st.lists(
+    st.builds(
+        Vote,
+        st.sampled_from(["A24653B7", "428071B3", "0A0B0C0D"]),
+        st.sampled_from("ABCDE"),
+        st.sampled_from(["link:0000BEEF", "usb:1", "web"]),
+        st.floats(min_value=0, max_value=2e9, allow_nan=False),
+        st.none() | st.integers(0, 2**32 - 1),
+        st.none() | st.integers(0, 255),
+        st.integers(0, 2**31),
+    ),
+    max_size=70,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(reads=st.lists(VOTES, min_size=1, max_size=3))
+def test_every_vote_is_stored_as_it_was_queued(reads: list[list[Vote]]) -> None:
+    """Whatever the fields share within a statement (a receiver, a missing clock or base
+    number), each vote's row holds its own fields."""
+    numbered = iter(range(1, 1000))  # a poll numbers each vote once; 0 numbers none
+    reads = [[v._replace(seq=next(numbered) if v.seq % 2 else 0) for v in votes] for votes in reads]
+    with tempfile.TemporaryDirectory() as folder:
+        db_path = Path(folder) / "class.db"
+        with Store(db_path) as store:
+            poll = make_poll(store)
+            for votes in reads:
+                store.add_votes(poll, votes)
+                store.flush()
+        with sqlite3.connect(db_path) as connection:
+            stored = connection.execute(
+                "SELECT poll_id, handset, answer, receiver, t_host, t_receiver_us, base_seq, seq "
+                "FROM votes ORDER BY id"
+            ).fetchall()
+    assert stored == [(poll, *vote[:6], vote.seq or None) for votes in reads for vote in votes]
 
 
 def test_calls_run_after_the_votes_queued_before_them(db_path: Path) -> None:

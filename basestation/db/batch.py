@@ -10,6 +10,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
+from operator import countOf, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -123,17 +124,27 @@ def _insert_votes(db: sqlite_utils.Database, item: Votes) -> int:
     """Insert in order, a power of two of votes a statement, as many as SQLite's parameter
     limit allows (4,096): a burst of votes is a few steps, not thousands of round trips
     through the interpreter lock, and a statement of each size is parsed once (parsing
-    a new size cost three times its inserts). Each vote's fields are bound as they are,
-    the poll once per statement."""
+    a new size cost three times its inserts). Each vote's fields are bound as they are;
+    the poll, and a field one value for every vote of the statement (the receiver, a
+    missing clock or base number), once (binding a None costs as much as a row's insert)."""
     limit = db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     most = 1 << (((min(limit, MAX_PARAMETERS) - 1) // len(Vote._fields)).bit_length() - 1)
     votes, first = item.votes, 0
     while (left := len(votes) - first) > 0:
         size = min(most, 1 << (left.bit_length() - 1))
-        parameters = [item.poll_id, *chain.from_iterable(votes[first : first + size])]
-        db.conn.execute(_insert_rows(size), parameters)
+        chunk = votes[first : first + size]
+        shared = tuple(field for field in SHAREABLE if _one_value(chunk, field))
+        rows = map(itemgetter(*_varying(shared)), chunk) if shared else chunk
+        shared_values = [chunk[0][field] for field in shared]
+        parameters = [item.poll_id, *shared_values, *chain.from_iterable(rows)]
+        db.conn.execute(_insert_rows(size, shared), parameters)
         first += size
     return len(votes)
+
+
+def _one_value(chunk: list[Vote], field: int) -> bool:
+    value = chunk[0][field]
+    return chunk[-1][field] == value and countOf(map(itemgetter(field), chunk), value) == len(chunk)
 
 
 MAX_PARAMETERS = 32_766
@@ -141,16 +152,29 @@ MAX_PARAMETERS = 32_766
 may lower it)."""
 FIELD_COLUMNS = ("handset", "answer", "receiver", "t_host", "t_receiver_us", "base_seq", "seq")
 """The columns of :class:`~basestation.domain.Vote`'s fields, in its order."""
+SHAREABLE = (2, 4, 5)
+"""The fields often one value for a whole read: receiver, t_receiver_us, base_seq."""
 
 
-@lru_cache(maxsize=64)
-def _insert_rows(count: int) -> str:
-    """``count`` rows after the poll's parameter; a vote of 0 numbers nothing (NULL)."""
-    row = f"({', '.join('?' * len(FIELD_COLUMNS))})"
-    fields = ", ".join(f"column{index}" for index in range(1, len(FIELD_COLUMNS)))
+@lru_cache(maxsize=16)
+def _varying(shared: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(field for field in range(len(FIELD_COLUMNS)) if field not in shared)
+
+
+@lru_cache(maxsize=128)
+def _insert_rows(count: int, shared: tuple[int, ...]) -> str:
+    """``count`` rows after the poll's and the ``shared`` fields' parameters; a vote of 0
+    numbers nothing (NULL)."""
+    varying = _varying(shared)
+    columns = ", ".join(FIELD_COLUMNS[field] for field in (*shared, *varying))
+    picked = [
+        f"NULLIF(column{number}, 0)" if FIELD_COLUMNS[field] == "seq" else f"column{number}"
+        for number, field in enumerate(varying, 1)
+    ]
+    row = f"({', '.join('?' * len(varying))})"
     return (
-        f"INSERT INTO votes (poll_id, {', '.join(FIELD_COLUMNS)}) SELECT ?, {fields}, "
-        f"NULLIF(column{len(FIELD_COLUMNS)}, 0) FROM (VALUES {', '.join([row] * count)})"
+        f"INSERT INTO votes (poll_id, {columns}) SELECT {', '.join(['?'] * (1 + len(shared)))}, "
+        f"{', '.join(picked)} FROM (VALUES {', '.join([row] * count)})"
     )
 
 
