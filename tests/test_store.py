@@ -256,3 +256,37 @@ def test_a_batch_said_whole_is_committed_without_waiting_for_the_group_window(
         store.commit_now()
         assert committed.wait(10)
         assert count_votes(db_path) == 20
+
+
+def test_no_sqlite_utils_plugin_reaches_the_database(db_path: Path) -> None:
+    """A plugin installed beside the program (here one registered by hand) is never run
+    on the store's connection or a reader's."""
+    import sqlite_utils
+    from sqlite_utils import hookimpl
+    from sqlite_utils.plugins import pm
+
+    from basestation.db.connection import open_existing
+
+    def planted_runs(db: sqlite_utils.Database) -> bool:
+        try:
+            db.execute("SELECT planted()")
+        except sqlite3.OperationalError:
+            return False
+        return True
+
+    class Planted:
+        @staticmethod
+        @hookimpl
+        def prepare_connection(conn: sqlite3.Connection) -> None:
+            conn.create_function("planted", 0, lambda: 1)
+
+    pm.register(Planted, name="planted")
+    try:
+        assert planted_runs(sqlite_utils.Database(":memory:"))  # what a plain one does
+        with Store(db_path) as store:
+            assert store.call(planted_runs) is False
+        reader = open_existing(db_path)
+        assert planted_runs(reader) is False
+        reader.close()
+    finally:
+        pm.unregister(name="planted")

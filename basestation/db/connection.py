@@ -18,9 +18,11 @@ __all__ = ["StoreError", "ignore_file_size_signal", "new_id", "open_database", "
 
 
 def open_database(path: Path) -> sqlite_utils.Database:
-    """A connection with the project's settings (foreign keys, a patient busy timeout)."""
+    """A connection with the project's settings (foreign keys, a patient busy timeout).
+    No sqlite-utils plugin is loaded into it: what else is installed beside the program
+    changes nothing in its database (and start-up scans no package's entry points)."""
     connection = sqlite3.connect(str(path), check_same_thread=False, timeout=10.0)
-    db = sqlite_utils.Database(connection)
+    db = sqlite_utils.Database(connection, execute_plugins=False)
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 10000")
     return db
