@@ -33,6 +33,20 @@ def make_poll(store: Store) -> int:
     return poll
 
 
+def stored_votes(path: Path) -> list[tuple[object, ...]]:
+    """Every vote's row in the order stored: its poll, then its fields in ``Vote``'s order."""
+    with sqlite3.connect(path) as connection:
+        return connection.execute(
+            "SELECT poll_id, handset, answer, receiver, t_host, t_receiver_us, base_seq, seq "
+            "FROM votes ORDER BY id"
+        ).fetchall()
+
+
+def row_of(poll: int, vote: Vote) -> tuple[object, ...]:
+    """The row ``vote`` should have become (a vote numbered 0 is numbered NULL)."""
+    return (poll, *vote[:6], vote.seq or None)
+
+
 def test_new_database_is_private_and_in_wal_mode(tmp_path: Path) -> None:
     path = tmp_path / "nested" / "class.db"
     with Store(path) as store:
@@ -92,7 +106,7 @@ def test_votes_are_committed_without_being_asked(db_path: Path) -> None:
 
 
 def test_a_burst_is_stored_whole_and_in_order(db_path: Path) -> None:
-    """More rows than one statement binds, radio rows and USB rows (one column more)
+    """More rows than one statement binds, radio rows and USB rows (with a base number)
     mixed: every one stored, in the order accepted, each with its own values."""
     accepted = [
         Vote(
@@ -111,12 +125,7 @@ def test_a_burst_is_stored_whole_and_in_order(db_path: Path) -> None:
         for vote in accepted:
             store.add_vote(poll, vote)
         store.flush()
-    with sqlite3.connect(db_path) as connection:
-        rows = connection.execute(
-            "SELECT handset, answer, receiver, t_host, t_receiver_us, "
-            "base_seq, seq FROM votes ORDER BY id"
-        ).fetchall()
-    assert rows == [tuple(vote) for vote in accepted]
+    assert stored_votes(db_path) == [row_of(poll, vote) for vote in accepted]
 
 
 def test_a_batch_longer_than_one_statement_binds_is_written_in_order(db_path: Path) -> None:
@@ -131,29 +140,12 @@ def test_a_batch_longer_than_one_statement_binds_is_written_in_order(db_path: Pa
             0 if i % 1000 == 0 else i + 1,
         )
         for i in range(12_000)
-    ]  # SQLite binds at most 32,766 parameters a statement: 4,680 votes
+    ]  # a statement holds 4,096 votes at most (SQLite binds 32,766 parameters)
     with Store(db_path) as store:
         poll = make_poll(store)
         store.add_votes(poll, votes[:7_000])
         store.add_votes(poll, votes[7_000:])
-    with sqlite3.connect(db_path) as connection:
-        stored = connection.execute(
-            "SELECT poll_id, handset, answer, receiver, t_receiver_us, t_host, seq, "
-            "base_seq FROM votes ORDER BY id"
-        ).fetchall()
-    assert stored == [
-        (
-            poll,
-            v.handset,
-            v.answer,
-            v.receiver,
-            v.receiver_time_us,
-            v.host_time,
-            v.seq or None,
-            v.base_seq,
-        )
-        for v in votes
-    ]
+    assert stored_votes(db_path) == [row_of(poll, vote) for vote in votes]
 
 
 VOTES = st.lists(
@@ -185,12 +177,8 @@ def test_every_vote_is_stored_as_it_was_queued(reads: list[list[Vote]]) -> None:
             for votes in reads:
                 store.add_votes(poll, votes)
                 store.flush()
-        with sqlite3.connect(db_path) as connection:
-            stored = connection.execute(
-                "SELECT poll_id, handset, answer, receiver, t_host, t_receiver_us, base_seq, seq "
-                "FROM votes ORDER BY id"
-            ).fetchall()
-    assert stored == [(poll, *vote[:6], vote.seq or None) for votes in reads for vote in votes]
+        stored = stored_votes(db_path)
+    assert stored == [row_of(poll, vote) for votes in reads for vote in votes]
 
 
 def test_calls_run_after_the_votes_queued_before_them(db_path: Path) -> None:

@@ -18,7 +18,7 @@ import sqlite_utils
 
 from basestation.db.commands import DEFERRED
 from basestation.db.connection import StoreError
-from basestation.db.rescue import RescueJournal
+from basestation.db.rescue import VOTE_COLUMNS, RescueJournal
 from basestation.domain import Vote
 
 
@@ -66,16 +66,22 @@ def journal_entries(item: Votes | Deferred | Call) -> list[dict[str, Any]]:
         raise TypeError("a call waits for its answer: it is never kept in a journal")
     return [
         {
-            "vote": {
-                "poll_id": item.poll_id,
-                "handset": vote.handset,
-                "answer": vote.answer,
-                "receiver": vote.receiver,
-                "t_receiver_us": vote.receiver_time_us,
-                "t_host": vote.host_time,
-                "seq": vote.seq or None,
-                "base_seq": vote.base_seq,
-            }
+            "vote": dict(
+                zip(
+                    VOTE_COLUMNS,
+                    (
+                        item.poll_id,
+                        vote.handset,
+                        vote.answer,
+                        vote.receiver,
+                        vote.receiver_time_us,
+                        vote.host_time,
+                        vote.seq or None,
+                        vote.base_seq,
+                    ),
+                    strict=True,
+                )
+            )
         }
         for vote in item.votes
     ]
