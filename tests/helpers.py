@@ -14,9 +14,21 @@ from pathlib import Path
 from typing import Any
 
 from basestation.assembly import live_session, open_station
+from basestation.live.polls import PollController
+from basestation.live.votes import Outcome
 from drivers.registry import receiver_for_url
 from simulators.sim_receiver import SimReceiver, play_steps
 from tests.conftest import cli_command, cli_env
+
+
+def offer_and_store(polls: PollController, handset: str, answer: str, at: float) -> Outcome:
+    """Offer a press to the open poll; what its buffer (made with ``keep_votes``)
+    accepts is queued for the store, as a station does after each read."""
+    outcome = polls.buffer.offer(handset, answer, "r", at)
+    poll_id = polls.buffer.poll_id
+    assert poll_id is not None
+    polls.store.add_votes(poll_id, polls.buffer.take_votes())
+    return outcome
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from basestation.formats.roster_store import import_roster
 from basestation.live.polls import PollController
 from basestation.live.votes import VoteBuffer
 from simulators.classroom import ClassroomModel
+from tests.helpers import offer_and_store
 
 H0, H1, H2 = ClassroomModel(3, seed=3).handsets  # valid iClicker IDs
 
@@ -24,7 +25,7 @@ def voter(polls: PollController) -> Callable[[str, str, float], None]:
 
     def vote(handset: str, answer: str, after_s: float) -> None:
         assert polls.poll is not None
-        polls.buffer.offer(handset, answer, "r", polls.poll.opened_at + after_s)
+        offer_and_store(polls, handset, answer, polls.poll.opened_at + after_s)
 
     return vote
 
@@ -42,7 +43,7 @@ def record_class(db: Path, rules: dict[str, float] | None = None) -> int:
         )
         if rules is not None:
             store.call(roster_sql.set_grading_rules, "C", rules)
-        polls = PollController(store, VoteBuffer(on_accept=store.add_vote))
+        polls = PollController(store, VoteBuffer(keep_votes=True))
         session = polls.start_session(course="C")
         vote = voter(polls)
 
@@ -119,7 +120,7 @@ def test_a_student_with_two_handsets_is_one_student_and_strays_come_in_question_
     db = tmp_path / "class.db"
     with Store(db) as store:
         import_roster(store, [RosterEntry(2, "d1", "Dee", "", [k0, k1])], course="C")
-        polls = PollController(store, VoteBuffer(on_accept=store.add_vote))
+        polls = PollController(store, VoteBuffer(keep_votes=True))
         session = polls.start_session(course="C")
         vote = voter(polls)
 

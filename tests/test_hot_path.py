@@ -58,14 +58,10 @@ def reference(chunks: list[tuple[bytes, float, bool]]) -> tuple[VoteBuffer, list
     """One frame at a time: the frame decoder, the body, the air codec, one offer each."""
     votes: list[Vote] = []
     commands: list[str] = []
-    buffer = VoteBuffer(
-        on_accept=lambda _poll, vote: votes.append(vote),
-        instructor=INSTRUCTOR,
-        on_instructor=commands.append,
-    )
+    buffer = VoteBuffer(keep_votes=True, instructor=INSTRUCTOR, on_instructor=commands.append)
     decoder = LinkDecoder()
     for data, host_time, is_open in chunks:
-        toggle(buffer, is_open)
+        toggle(buffer, is_open, votes)
         for clock_us, payload in radio_payloads(decoder, data):
             try:
                 handset, answer = decode_air_payload(payload)
@@ -74,7 +70,7 @@ def reference(chunks: list[tuple[bytes, float, bool]]) -> tuple[VoteBuffer, list
             else:
                 if answer != "ping":
                     buffer.offer(handset, answer, "r", host_time, clock_us)
-    return buffer, votes, commands
+    return buffer, votes + buffer.take_votes(), commands
 
 
 def radio_payloads(decoder: LinkDecoder, data: bytes) -> list[tuple[int, bytes]]:
@@ -87,20 +83,17 @@ def radio_payloads(decoder: LinkDecoder, data: bytes) -> list[tuple[int, bytes]]
 def project(chunks: list[tuple[bytes, float, bool]]) -> tuple[VoteBuffer, list[Vote], list[str]]:
     votes: list[Vote] = []
     commands: list[str] = []
-    buffer = VoteBuffer(
-        on_accept=lambda _poll, vote: votes.append(vote),
-        instructor=INSTRUCTOR,
-        on_instructor=commands.append,
-    )
+    buffer = VoteBuffer(keep_votes=True, instructor=INSTRUCTOR, on_instructor=commands.append)
     session, pipeline = LinkSession("r"), VotePipeline(buffer)
     for data, host_time, is_open in chunks:
-        toggle(buffer, is_open)
+        toggle(buffer, is_open, votes)
         pipeline.ingest(session.on_bytes(data, host_time))
-    return buffer, votes, commands
+    return buffer, votes + buffer.take_votes(), commands
 
 
-def toggle(buffer: VoteBuffer, is_open: bool) -> None:
+def toggle(buffer: VoteBuffer, is_open: bool, votes: list[Vote]) -> None:
     if is_open and not buffer.is_open:
+        votes += buffer.take_votes()
         buffer.open(1, QUESTION)
     elif not is_open and buffer.is_open:
         buffer.close()

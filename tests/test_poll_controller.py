@@ -13,12 +13,13 @@ from basestation.db import Store
 from basestation.domain import QuestionSpec
 from basestation.live.polls import PollController, PollStateError
 from basestation.live.votes import VoteBuffer
+from tests.helpers import offer_and_store
 
 
 @pytest.fixture
 def polls(db_path: Path) -> Iterator[PollController]:
     with Store(db_path) as store:
-        buffer = VoteBuffer(on_accept=store.add_vote)
+        buffer = VoteBuffer(keep_votes=True)
         yield PollController(store, buffer)
 
 
@@ -52,15 +53,15 @@ def test_a_question_its_vote_and_its_revote_are_stored_as_rounds(
         polls.add_question("too early")
     with pytest.raises(PollStateError, match="while poll"):
         polls.open_poll()
-    polls.buffer.offer("A1B2C3D4", "A", "r", 1.0)
-    polls.buffer.offer("A1B2C3D4", "B", "r", 2.0)  # a change of mind: a second vote
-    polls.buffer.offer("0A0B0C0D", "C", "r", 3.0)
+    offer_and_store(polls, "A1B2C3D4", "A", 1.0)
+    offer_and_store(polls, "A1B2C3D4", "B", 2.0)  # a change of mind: a second vote
+    offer_and_store(polls, "0A0B0C0D", "C", 3.0)
     snapshot = polls.close_poll()
     assert snapshot.votes == 3 and snapshot.voters == 2
     assert not polls.buffer.is_open
     second = polls.revote()
     assert second.round == 2 and second.question.id == question.id
-    polls.buffer.offer("0A0B0C0D", "B", "r", 4.0)
+    offer_and_store(polls, "0A0B0C0D", "B", 4.0)
     polls.finish()
     polls.store.flush()
     assert rows(db_path, "SELECT id, course FROM sessions") == [(session, "PHYS 101")]
@@ -89,7 +90,7 @@ def test_a_key_must_be_among_the_questions_choices(polls: PollController, db_pat
     polls.set_correct("AC")  # several correct answers
     polls.open_poll()
     assert polls.buffer.answers == ("A", "B", "C")
-    polls.buffer.offer("A1B2C3D4", "D", "r", 1.0)  # not a choice of this question
+    offer_and_store(polls, "A1B2C3D4", "D", 1.0)  # not a choice of this question
     assert polls.close_poll().invalid == 1
     polls.store.flush()
     assert rows(db_path, "SELECT correct, choices FROM questions") == [("AC", 3)]
@@ -108,14 +109,14 @@ def test_resuming_a_session_continues_its_latest_question_and_closes_what_was_le
     db_path: Path,
 ) -> None:
     with Store(db_path) as store:
-        first = PollController(store, VoteBuffer(on_accept=store.add_vote))
+        first = PollController(store, VoteBuffer(keep_votes=True))
         session = first.start_session()
         first.add_question("Q1")
         first.add_question("Q2")
         first.open_poll()  # the process is killed here: the poll is never closed
         store.flush()
     with Store(db_path) as store:
-        later = PollController(store, VoteBuffer(on_accept=store.add_vote))
+        later = PollController(store, VoteBuffer(keep_votes=True))
         later.resume_session(session)
         assert later.question is not None and later.question.text == "Q2"
         assert later.revote().round == 2  # polled before the interruption

@@ -22,6 +22,7 @@ import pytest
 from basestation.db import Store, StoreError
 from basestation.live.polls import PollController, PollStateError
 from basestation.live.votes import VoteBuffer
+from tests.helpers import offer_and_store
 
 SOURCE = Path(__file__).parent / "powercut" / "powercut_vfs.c"
 CUTS = 100
@@ -71,13 +72,13 @@ def record_class(folder: Path, power: ctypes.CDLL) -> int:
         return 0
     store.on_commit = lambda committed: reported.__setitem__(0, committed)
     try:
-        polls = PollController(store, VoteBuffer(on_accept=store.add_vote))
+        polls = PollController(store, VoteBuffer(keep_votes=True))
         polls.start_session(course="Power")
         polls.add_question("Cut?")
         polls.open_poll()
         for start in range(0, VOTES, BATCH):
             for handset, answer in votes()[start : start + BATCH]:
-                polls.buffer.offer(handset, answer, "r", float(start))
+                offer_and_store(polls, handset, answer, float(start))
             if power.powercut_is_off() or not store.flush(timeout=0.05):
                 break
         polls.close_poll()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,15 +14,14 @@ from basestation.live.votes import Outcome, Vote, VoteBuffer
 H1, H2 = "A24653B7", "428071B3"
 
 
-def opened(window: float = 2.0) -> tuple[VoteBuffer, list[tuple[int, Vote]]]:
-    stored: list[tuple[int, Vote]] = []
-    buffer = VoteBuffer(window, on_accept=lambda poll, vote: stored.append((poll, vote)))
+def opened(window: float = 2.0) -> VoteBuffer:
+    buffer = VoteBuffer(window, keep_votes=True)
     buffer.open(11)
-    return buffer, stored
+    return buffer
 
 
 def test_retransmissions_are_duplicates_and_changes_are_votes() -> None:
-    buffer, stored = opened()
+    buffer = opened()
     assert buffer.offer(H1, "A", "r1", 0.0) is Outcome.ACCEPTED
     assert buffer.offer(H1, "A", "r1", 0.1) is Outcome.DUPLICATE
     assert buffer.offer(H1, "A", "r2", 0.15) is Outcome.DUPLICATE  # heard by a second receiver
@@ -30,45 +30,57 @@ def test_retransmissions_are_duplicates_and_changes_are_votes() -> None:
     snapshot = buffer.snapshot()
     assert snapshot.counts == {"A": 0, "B": 0, "C": 2, "D": 0, "E": 0}
     assert (snapshot.voters, snapshot.votes, snapshot.duplicates) == (2, 3, 2)
-    assert [(poll, vote.handset, vote.answer) for poll, vote in stored] == [
-        (11, H1, "A"),
-        (11, H1, "C"),
-        (11, H2, "C"),
+    assert [(vote.handset, vote.answer, vote.seq) for vote in buffer.take_votes()] == [
+        (H1, "A", 1),
+        (H1, "C", 2),
+        (H2, "C", 3),
     ]
+    assert buffer.take_votes() == []  # each vote is taken once
 
 
 def test_same_answer_after_the_window_is_a_second_press_not_a_new_tally() -> None:
-    buffer, stored = opened(window=2.0)
+    buffer = opened(window=2.0)
     buffer.offer(H1, "B", "r", 0.0)
     assert buffer.offer(H1, "B", "r", 1.9) is Outcome.DUPLICATE
     assert buffer.offer(H1, "B", "r", 3.5) is Outcome.DUPLICATE  # the window slides with copies
     assert buffer.offer(H1, "B", "r", 9.0) is Outcome.ACCEPTED
     assert buffer.snapshot().counts["B"] == 1
-    assert len(stored) == 2
+    assert len(buffer.take_votes()) == 2
 
 
 def test_votes_after_close_are_late_and_not_stored() -> None:
-    buffer, stored = opened()
+    buffer = opened()
     buffer.offer(H1, "A", "r", 0.0)
     closed = buffer.close()
     assert buffer.offer(H2, "B", "r", 1.0) is Outcome.LATE
     buffer.count_invalid()
     assert closed.counts["A"] == 1 and buffer.snapshot().late == 2
-    assert len(stored) == 1
+    assert len(buffer.take_votes()) == 1
 
 
 def test_opening_a_poll_starts_from_zero() -> None:
-    buffer, _ = opened()
+    buffer = opened()
     buffer.offer(H1, "A", "r", 0.0)
+    with pytest.raises(RuntimeError, match="poll 11 has 1 accepted votes not taken"):
+        buffer.open(12)  # the kept vote would be lost
+    assert [vote.handset for vote in buffer.take_votes()] == [H1]
     buffer.open(12)
     assert buffer.snapshot().voters == 0 and buffer.poll_id == 12
     assert buffer.offer(H1, "A", "r", 0.1) is Outcome.ACCEPTED
 
 
 def test_unknown_answer_is_invalid() -> None:
-    buffer, stored = opened()
+    buffer = opened()
     assert buffer.offer(H1, "ping", "r", 0.0) is Outcome.INVALID
-    assert buffer.snapshot().invalid == 1 and not stored
+    assert buffer.snapshot().invalid == 1 and not buffer.take_votes()
+
+
+def test_a_buffer_that_keeps_no_votes_hands_none_on() -> None:
+    buffer = VoteBuffer()
+    buffer.open(1)
+    assert buffer.offer(H1, "A", "r", 0.0) is Outcome.ACCEPTED
+    assert buffer.take_votes() == []
+    buffer.open(2)  # nothing kept, nothing to lose
 
 
 events = st.lists(
@@ -87,7 +99,7 @@ events = st.lists(
 def test_invariants_hold_for_any_traffic(
     traffic: list[tuple[str, str, float, bool]], window: float
 ) -> None:
-    buffer, stored = opened(window)
+    buffer = opened(window)
     now = 0.0
     closed = False
     for handset, answer, gap, close_now in traffic:
@@ -96,10 +108,10 @@ def test_invariants_hold_for_any_traffic(
             buffer.close()
             closed = True
         buffer.offer(handset, answer, "r", now)
-    snapshot = buffer.snapshot()
+    snapshot, stored = buffer.snapshot(), buffer.take_votes()
     # the tallies are the latest accepted answer of each handset
     latest: dict[str, str] = {}
-    for _, vote in stored:
+    for vote in stored:
         latest[vote.handset] = vote.answer
     assert snapshot.counts == {a: Counter(latest.values()).get(a, 0) for a in ANSWERS}
     assert buffer.latest() == latest
@@ -109,7 +121,7 @@ def test_invariants_hold_for_any_traffic(
     assert snapshot.votes == len(stored)
     # consecutive stored votes of a handset differ in answer or are a window apart
     last: dict[str, Vote] = {}
-    for _, vote in stored:
+    for vote in stored:
         before = last.get(vote.handset)
         assert (
             before is None
@@ -169,8 +181,7 @@ def test_the_buffer_follows_the_counting_rules(
     traffic: list[tuple[str, str, float, int | None]], window: float, choices: int, close_at: int
 ) -> None:
     answers = "ABCDEFGHIJ"[:choices]
-    stored: list[Vote] = []
-    buffer = VoteBuffer(window, on_accept=lambda _poll, vote: stored.append(vote))
+    buffer = VoteBuffer(window, keep_votes=True)
     buffer.open(1, tuple(answers))
     now, timed = 0.0, []
     fates = []
@@ -189,6 +200,6 @@ def test_the_buffer_follows_the_counting_rules(
         for (_, answer, _, _, _), fate in zip(timed, fates, strict=True)
     ]
     assert buffer.snapshot().out_of_range == sum(beyond)  # a letter past the choices
-    assert [vote.base_seq for vote in stored] == [
+    assert [vote.base_seq for vote in buffer.take_votes()] == [
         seq for (_, _, _, seq, _), fate in zip(timed, fates, strict=True) if fate == "vote"
     ]

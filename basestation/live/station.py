@@ -58,9 +58,7 @@ class Station:
         if any(part.scheme == "web" for part in receiver.parts()):  # pairing phones
             listeners = [*listeners, self._tell_receiver]
         self._listeners = tuple(listeners)
-        self._accepted: list[Vote] = []
-        self._accepted_poll = 0
-        self.buffer = VoteBuffer(window_s, on_accept=self._accept, instructor=instructor)
+        self.buffer = VoteBuffer(window_s, keep_votes=True, instructor=instructor)
         self.pipeline = VotePipeline(self.buffer)
         self.pipeline.on_confidence = self._store_confidence
         self.polls = PollController(store, self.buffer)
@@ -87,20 +85,13 @@ class Station:
         """The handset as the database knows it (a pseudonym in an anonymous session)."""
         return self._pseudonyms.of(handset) if self.polls.anonymous else handset
 
-    def _accept(self, poll_id: int, vote: Vote) -> None:
-        if poll_id != self._accepted_poll:
-            self._queue_accepted()
-            self._accepted_poll = poll_id
-        self._accepted.append(vote)
-
     def _queue_accepted(self) -> None:
         """Queue the votes accepted since the last call for the store, then tell the
         listeners. Anonymous sessions store a keyed pseudonym, never the handset's ID;
         the buffer still sees real IDs, so duplicates are recognised as ever."""
-        votes, poll_id = self._accepted, self._accepted_poll
-        if not votes:
+        votes, poll_id = self.buffer.take_votes(), self.buffer.poll_id
+        if not votes or poll_id is None:
             return
-        self._accepted = []
         if self.polls.anonymous:
             of = self._pseudonyms.of
             self.store.add_votes(
@@ -205,10 +196,12 @@ class Station:
         self.buffer.learn_instructor(learned)
 
     def open_poll(self) -> None:
+        self._queue_accepted()  # a poll closed without the station (finish) kept its votes
         self.polls.open_poll(self.receiver.describe())
         self._receiver_poll_opened()
 
     def revote(self) -> None:
+        self._queue_accepted()
         self.polls.revote(self.receiver.describe())
         self._receiver_poll_opened()
 

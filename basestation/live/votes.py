@@ -83,13 +83,13 @@ class VoteBuffer:
     def __init__(
         self,
         window_s: float = DEFAULT_WINDOW_S,
-        on_accept: Callable[[int, Vote], None] | None = None,
         *,
+        keep_votes: bool = False,
         instructor: str | None = None,
         on_instructor: Callable[[str], None] | None = None,
     ) -> None:
         self.window_s = window_s
-        self.on_accept = on_accept
+        self._kept: list[Vote] | None = [] if keep_votes else None
         self.instructor = instructor
         self.on_instructor = on_instructor
         self.poll_id: int | None = None
@@ -113,7 +113,13 @@ class VoteBuffer:
         self.late = 0
 
     def open(self, poll_id: int, answers: Sequence[str] = DEFAULT_ANSWERS) -> None:
-        """Start a poll whose question has ``answers``: empty tallies, counters at zero."""
+        """Start a poll whose question has ``answers``: empty tallies, counters at zero.
+        RuntimeError if votes of the last poll were kept and not taken (they would be
+        lost, or counted for this poll)."""
+        if self._kept:
+            raise RuntimeError(
+                f"poll {self.poll_id} has {len(self._kept)} accepted votes not taken"
+            )
         self.answers = tuple(answers)
         self._reset()
         self.poll_id = poll_id
@@ -173,15 +179,24 @@ class VoteBuffer:
             latest[handset] = answer
             heard_at[handset] = host_time
         self.votes += 1
-        if self.on_accept is not None:
-            poll_id = self.poll_id
-            if poll_id is None:
-                raise RuntimeError("a vote was accepted with no poll open")
+        kept = self._kept
+        if kept is not None:
             # tuple.__new__ skips the named tuple's Python-level constructor (as the
             # drivers do for packets): a hall's worth of votes a second go through here
             vote = (handset, answer, receiver, host_time, receiver_time_us, base_seq, self.votes)
-            self.on_accept(poll_id, _new_tuple(Vote, vote))
+            kept.append(_new_tuple(Vote, vote))
         return _ACCEPTED
+
+    def take_votes(self) -> list[Vote]:
+        """The votes accepted since the last call, in order, all of poll ``poll_id``;
+        always empty unless the buffer keeps votes (``keep_votes``). Kept in a list, not
+        handed to a callback one by one (a call per vote cost 30 ms of a replayed poll
+        of 100,000 handsets)."""
+        kept = self._kept
+        if not kept:
+            return []
+        self._kept = []
+        return kept
 
     def heard_again(self, outcome: Outcome, copies: int) -> None:
         """``copies`` more copies of the packet just offered, heard in the same read
